@@ -277,6 +277,10 @@ def check_target(y, n_samples, dtype, *, name="y"):
     A column vector of shape ``(n_samples, 1)`` is raveled with a ``DataConversionWarning``
     (as scikit-learn does). Copies only if needed; ``y`` is never modified.
     """
+    return _check_target(y, n_samples, dtype, name, warn_column=True)
+
+
+def _check_target(y, n_samples, dtype, name, warn_column):
     if y is None:
         raise ValueError(
             f"This estimator requires {name} to be passed, but the target {name} is None."
@@ -285,12 +289,13 @@ def check_target(y, n_samples, dtype, *, name="y"):
         raise TypeError(f"{name} must be a dense 1-D array, got a sparse matrix.")
     arr = _as_numeric_array(y, name)
     if arr.ndim == 2 and arr.shape[1] == 1:
-        warnings.warn(
-            f"A column-vector {name} was passed when a 1d array was expected. Please change "
-            f"the shape of {name} to (n_samples,), for example using ravel().",
-            _with_sklearn_base(DataConversionWarning),
-            stacklevel=3,
-        )
+        if warn_column:
+            warnings.warn(
+                f"A column-vector {name} was passed when a 1d array was expected. Please "
+                f"change the shape of {name} to (n_samples,), for example using ravel().",
+                _with_sklearn_base(DataConversionWarning),
+                stacklevel=4,
+            )
         arr = arr[:, 0]
     elif arr.ndim == 2:
         raise ValueError(
