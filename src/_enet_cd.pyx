@@ -1,0 +1,594 @@
+"""Squared-loss Elastic Net by coordinate descent with working sets and gap-safe screening.
+
+Solves, with weights sw_i = s_i / S (so sum_i sw_i = 1),
+
+    P(w, b) = 1/2 sum_i sw_i (y_i - x_i.w - b)^2 + sum_j h_j(w_j),
+    h_j(w)  = a_j |w| + c_j w^2 / 2 + [lower_j <= w <= upper_j],
+
+the contract of design.md section 2 (a_j = alpha v_j l1_ratio, c_j = alpha v_j (1 - l1_ratio)).
+
+The intercept is eliminated exactly: columns are centered implicitly (x~_j = x_j - xbar_j,
+xbar_j = sum_i sw_i x_ij) and the residual r~ = y - ybar - X~ w is kept as a vector r plus a scalar
+offset o (glmnet's trick), so a coordinate update reads and writes only the column's nonzeros.
+
+Each outer iteration makes one full pass over X to build the dual point
+theta = t * sw * rhat (rhat the residual projected orthogonal to the unpenalized columns, t in
+(0, 1] the largest factor keeping every Lasso constraint |x~_j.theta| <= a_j satisfied), whose
+gap P - D(theta) certifies the full problem; it then drops features that gap-safe screening
+proves zero at the optimum, ranks the others by their distance to the dual constraint and runs
+coordinate descent on the working set of the best-ranked ones until the working set's own gap
+falls below a fraction of the outer gap (celer, Massias et al. 2018). CSR input is never copied
+whole: the full pass reads it row-wise and only the working set's columns are gathered into a
+small CSC store.
+"""
+
+from libc.stdlib cimport malloc, free, realloc
+from libc.string cimport memset
+from libc.math cimport fabs, sqrt, INFINITY
+from libc.stdint cimport uint64_t
+cimport numpy as cnp
+import numpy as np
+
+from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
+                         xt_dot, x_dot_into, column_moments)
+
+cnp.import_array()
+
+# Working-set schedule (celer's defaults): the first set holds WS_START features at least and
+# twice the support, the inner solve stops at INNER_FRACTION of the outer gap, and the
+# working set's gap is checked every GAP_EVERY epochs.
+DEF WS_START = 10
+DEF INNER_FRACTION = 0.3
+DEF GAP_EVERY = 5
+
+
+cdef struct Problem:
+    Py_ssize_t n
+    Py_ssize_t p
+    const double* y            # centered target y - ybar (n)
+    const double* sw           # normalized sample weights (n), NULL when all equal
+    double unit_w              # the common weight 1/n when sw is NULL
+    double max_w               # max_i sw_i
+    const double* l1           # a_j (p)
+    const double* l2           # c_j (p)
+    const double* lower        # (p), may hold -inf
+    const double* upper        # (p), may hold +inf
+    const unsigned char* free_ # (p) 1 = unpenalized column kept in the dual by projection
+    Py_ssize_t k               # number of projected columns
+    const double* Z            # those columns, weighted-centered, Fortran (n, k)
+    const double* Ginv         # pseudo-inverse of Z^T diag(sw) Z (k, k)
+    const double* xbar         # (p) weighted column means (0 without intercept)
+    const double* H            # (p) sum_i sw_i x~_ij^2, the coordinate curvature
+    const double* norm         # (p) unweighted ||x~_j||_2, for screening
+
+
+cdef struct Iterate:
+    double* w                  # coefficients (p)
+    double* r                  # residual without its offset (n): r~ = r + o
+    double o
+    double* rhat               # scratch (n): projected residual
+    double* theta              # scratch (n): sw * rhat
+    double* q                  # scratch (p): x~_j . theta
+    double* proj               # scratch (k)
+
+
+cdef inline double clip(double x, double lo, double hi) noexcept nogil:
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+cdef inline double weighted_sum(const Problem* pb, const double* u, const double* v) noexcept nogil:
+    """sum_i sw_i u_i v_i (v NULL: sum_i sw_i u_i)."""
+    cdef Py_ssize_t i
+    cdef double s = 0.0
+    if v == NULL:
+        if pb.sw == NULL:
+            for i in range(pb.n):
+                s += u[i]
+            return s * pb.unit_w
+        for i in range(pb.n):
+            s += pb.sw[i] * u[i]
+        return s
+    if pb.sw == NULL:
+        for i in range(pb.n):
+            s += u[i] * v[i]
+        return s * pb.unit_w
+    for i in range(pb.n):
+        s += pb.sw[i] * u[i] * v[i]
+    return s
+
+
+cdef inline double penalty(const Problem* pb, Py_ssize_t j, double wj) noexcept nogil:
+    return pb.l1[j] * fabs(wj) + 0.5 * pb.l2[j] * wj * wj
+
+
+cdef inline double conjugate(const Problem* pb, Py_ssize_t j, double q) noexcept nogil:
+    """h_j*(q) = sup_w q w - h_j(w), for a q that satisfies any infinite side (see dual_gap)."""
+    cdef double a = pb.l1[j], c = pb.l2[j], lo = pb.lower[j], hi = pb.upper[j], wstar
+    if c > 0.0:
+        if q > a:
+            wstar = (q - a) / c
+        elif q < -a:
+            wstar = (q + a) / c
+        else:
+            wstar = 0.0
+        wstar = clip(wstar, lo, hi)
+        return q * wstar - a * fabs(wstar) - 0.5 * c * wstar * wstar
+    if q > a and hi < INFINITY:
+        wstar = hi
+    elif q < -a and lo > -INFINITY:
+        wstar = lo
+    else:
+        wstar = clip(0.0, lo, hi)
+    return q * wstar - a * fabs(wstar)
+
+
+cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
+    """Re-center the residual, project it off the unpenalized columns, form theta = sw * rhat."""
+    cdef Py_ssize_t i, u, v, n = pb.n
+    cdef double s
+    cdef const double* zu
+    # sum_i sw_i r~_i = 0 holds in exact arithmetic; remove the drift rounding adds
+    it.o -= weighted_sum(pb, it.r, NULL) + it.o
+    for i in range(n):
+        it.rhat[i] = it.r[i] + it.o
+    if pb.k > 0:
+        for u in range(pb.k):
+            it.proj[u] = weighted_sum(pb, pb.Z + u * n, it.rhat)
+        for u in range(pb.k):
+            s = 0.0
+            for v in range(pb.k):
+                s += pb.Ginv[u + v * pb.k] * it.proj[v]
+            zu = pb.Z + u * n
+            for i in range(n):
+                it.rhat[i] -= s * zu[i]
+    if pb.sw == NULL:
+        for i in range(n):
+            it.theta[i] = pb.unit_w * it.rhat[i]
+    else:
+        for i in range(n):
+            it.theta[i] = pb.sw[i] * it.rhat[i]
+
+
+cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py_ssize_t m,
+                     double* scale) noexcept nogil:
+    """Gap P(w) - D(t theta) over the features feats[0..m) (NULL: all p), given q = x~.theta.
+
+    t <= 1 is the largest factor for which every constraint with an infinite conjugate side
+    holds (|t q_j| <= a_j for a Lasso feature, t q_j <= a_j for positive=True); those
+    constraints then contribute zero, the others their finite conjugate.
+    """
+    cdef Py_ssize_t i, jj, j
+    cdef double t = 1.0, qj, a, primal, dual, conj = 0.0, pen = 0.0, ry = 0.0, rr = 0.0, resid
+    cdef Py_ssize_t count = pb.p if feats == NULL else m
+    for jj in range(count):
+        j = jj if feats == NULL else feats[jj]
+        pen += penalty(pb, j, it.w[j])
+        if pb.free_[j] or pb.l2[j] > 0.0:
+            continue
+        qj = it.q[j]
+        a = pb.l1[j]
+        if qj > a and pb.upper[j] == INFINITY:
+            t = min(t, a / qj)
+        elif qj < -a and pb.lower[j] == -INFINITY:
+            t = min(t, -a / qj)
+    for jj in range(count):
+        j = jj if feats == NULL else feats[jj]
+        if not pb.free_[j]:
+            conj += conjugate(pb, j, t * it.q[j])
+    for i in range(pb.n):
+        resid = it.r[i] + it.o
+        if pb.sw == NULL:
+            rr += resid * resid
+            ry += it.rhat[i] * pb.y[i]
+        else:
+            rr += pb.sw[i] * resid * resid
+            ry += pb.sw[i] * it.rhat[i] * pb.y[i]
+    if pb.sw == NULL:
+        rr *= pb.unit_w
+        ry *= pb.unit_w
+    primal = 0.5 * rr + pen
+    dual = t * ry - 0.5 * t * t * weighted_sum(pb, it.rhat, it.rhat) - conj
+    scale[0] = t
+    return primal - dual
+
+
+cdef inline uint64_t next_random(uint64_t* state) noexcept nogil:
+    """xorshift64*: a small, seeded, reproducible generator for the random selection."""
+    cdef uint64_t x = state[0]
+    x ^= x >> 12
+    x ^= x << 25
+    x ^= x >> 27
+    state[0] = x
+    return x * <uint64_t>2685821657736338717ULL
+
+
+cdef struct Ranked:
+    double key
+    Py_ssize_t idx
+
+
+cdef void select_smallest(Ranked* a, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
+    """Partition a so that its m smallest keys come first (quickselect, expected O(n))."""
+    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, mid
+    cdef Ranked pivot, tmp
+    if m <= 0 or m >= n:
+        return
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        pivot = a[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i].key < pivot.key or (a[i].key == pivot.key and a[i].idx < pivot.idx):
+                i += 1
+            while a[j].key > pivot.key or (a[j].key == pivot.key and a[j].idx > pivot.idx):
+                j -= 1
+            if i <= j:
+                tmp = a[i]
+                a[i] = a[j]
+                a[j] = tmp
+                i += 1
+                j -= 1
+        if m - 1 <= j:
+            hi = j
+        elif m - 1 >= i:
+            lo = i
+        else:
+            return
+
+
+cdef int compare_index(const void* x, const void* y) noexcept nogil:
+    cdef Py_ssize_t u = (<const Py_ssize_t*>x)[0], v = (<const Py_ssize_t*>y)[0]
+    return (u > v) - (u < v)
+
+
+cdef extern from "stdlib.h":
+    void qsort(void* base, size_t nmemb, size_t size,
+               int (*compar)(const void*, const void*) noexcept nogil) nogil
+
+
+cdef int gather_csr_columns(const floating* data, const index_t* indices, const index_t* indptr,
+                            Py_ssize_t n, const Py_ssize_t* ws_pos, Py_ssize_t m,
+                            floating** g_data, index_t** g_rows, index_t* g_ptr,
+                            Py_ssize_t* capacity) noexcept nogil:
+    """Copy the working set's columns of a CSR matrix into a CSC store (one pass over X)."""
+    cdef Py_ssize_t i, k, pos, total
+    cdef void* grown
+    memset(g_ptr, 0, (m + 1) * sizeof(index_t))
+    for k in range(indptr[n]):
+        pos = ws_pos[indices[k]]
+        if pos >= 0:
+            g_ptr[pos + 1] += 1
+    for pos in range(m):
+        g_ptr[pos + 1] += g_ptr[pos]
+    total = g_ptr[m]
+    if total > capacity[0]:
+        grown = realloc(g_data[0], total * sizeof(floating))
+        if grown == NULL:
+            return -1
+        g_data[0] = <floating*>grown
+        grown = realloc(g_rows[0], total * sizeof(index_t))
+        if grown == NULL:
+            return -1
+        g_rows[0] = <index_t*>grown
+        capacity[0] = total
+    for i in range(n):
+        for k in range(indptr[i], indptr[i + 1]):
+            pos = ws_pos[indices[k]]
+            if pos >= 0:
+                g_data[0][g_ptr[pos]] = data[k]
+                g_rows[0][g_ptr[pos]] = i
+                g_ptr[pos] += 1
+    for pos in range(m, 0, -1):
+        g_ptr[pos] = g_ptr[pos - 1]
+    g_ptr[0] = 0
+    return 0
+
+
+cdef int solve(Layout layout, const floating* data, const index_t* indices,
+               const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
+               Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
+               double* gap_out, Py_ssize_t* epochs_out) noexcept nogil:
+    """The outer working-set loop and the inner coordinate descent. Returns 0, or -1 (memory)."""
+    cdef Py_ssize_t n = pb.n, p = pb.p
+    cdef Py_ssize_t i, j, jj, k, col, m = 0, ws_size = 0, n_alive, n_active, epochs = 0
+    cdef Py_ssize_t inner_epochs, capacity = 0
+    cdef double gap = INFINITY, inner_gap, inner_tol, t, radius, qj, wj, z, new, delta, g
+    cdef double theta_norm, theta_sum
+    cdef uint64_t rng = seed * <uint64_t>0x9E3779B97F4A7C15ULL + <uint64_t>1
+    cdef int status = 0
+    cdef bint gathered = False
+    cdef const floating* s_data = data
+    cdef const index_t* s_idx = indices
+    cdef const index_t* s_ptr = indptr
+
+    cdef unsigned char* alive = <unsigned char*>malloc(p * sizeof(unsigned char))
+    cdef Ranked* ranked = <Ranked*>malloc(p * sizeof(Ranked))
+    cdef Py_ssize_t* ws = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* order = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* ws_pos = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef floating* g_data = NULL
+    cdef index_t* g_rows = NULL
+    cdef index_t* g_ptr = <index_t*>malloc((p + 1) * sizeof(index_t))
+    if (alive == NULL or ranked == NULL or ws == NULL or order == NULL or ws_pos == NULL
+            or g_ptr == NULL):
+        status = -1
+        max_iter = 0
+
+    if status == 0:
+        for j in range(p):
+            # a column without variance cannot change the fit: it sits at its penalty's minimum
+            alive[j] = pb.H[j] > 0.0
+            ws_pos[j] = -1
+
+    while status == 0:
+        prepare_dual_point(pb, it)
+        xt_dot(layout, data, indices, indptr, n, p, it.theta, it.q)
+        theta_sum = 0.0
+        for i in range(n):
+            theta_sum += it.theta[i]
+        for j in range(p):
+            it.q[j] -= pb.xbar[j] * theta_sum
+        gap = dual_gap(pb, it, NULL, 0, &t)
+        if gap <= tol_abs or epochs >= max_iter:
+            break
+
+        # Gap-safe rule: theta* lies within radius of t*theta (the dual is 1/max_w-strongly
+        # concave); a feature whose constraint holds strictly on that whole ball is zero at
+        # the optimum. The extra term covers rounding in the dot products.
+        theta_norm = 0.0
+        for i in range(n):
+            theta_norm += it.theta[i] * it.theta[i]
+        theta_norm = t * sqrt(theta_norm)
+        radius = sqrt(2.0 * gap * pb.max_w) + (n + 1) * 1e-15 * theta_norm
+        n_alive = 0
+        n_active = 0
+        for j in range(p):
+            if not alive[j]:
+                continue
+            qj = fabs(t * it.q[j])
+            wj = it.w[j]
+            if (screen and wj == 0.0 and not pb.free_[j] and pb.l1[j] > 0.0
+                    and pb.lower[j] <= 0.0 and pb.upper[j] >= 0.0
+                    and qj + radius * pb.norm[j] < pb.l1[j]):
+                alive[j] = 0
+                continue
+            ranked[n_alive].idx = j
+            if wj != 0.0 or pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0:
+                ranked[n_alive].key = -INFINITY
+                n_active += 1
+            elif pb.norm[j] > 0.0:
+                ranked[n_alive].key = (pb.l1[j] - qj) / pb.norm[j]
+            else:
+                ranked[n_alive].key = INFINITY
+            n_alive += 1
+
+        ws_size = max(ws_size, 2 * n_active, WS_START)
+        if ws_size > n_alive:
+            ws_size = n_alive
+        select_smallest(ranked, n_alive, ws_size)
+        for jj in range(m):
+            ws_pos[ws[jj]] = -1
+        m = ws_size
+        for jj in range(m):
+            ws[jj] = ranked[jj].idx
+        qsort(ws, m, sizeof(Py_ssize_t), compare_index)
+        for jj in range(m):
+            ws_pos[ws[jj]] = jj
+        if layout == CSR:
+            if gather_csr_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
+                                  &capacity) != 0:
+                status = -1
+                break
+            s_data = g_data
+            s_idx = g_rows
+            s_ptr = g_ptr
+
+        inner_tol = max(INNER_FRACTION * gap, tol_abs)
+        inner_epochs = 0
+        for jj in range(m):
+            order[jj] = jj
+        while True:
+            if random_order:
+                for jj in range(m - 1, 0, -1):
+                    k = <Py_ssize_t>(next_random(&rng) % <uint64_t>(jj + 1))
+                    col = order[jj]
+                    order[jj] = order[k]
+                    order[k] = col
+            for jj in range(m):
+                k = order[jj]
+                j = ws[k]
+                col = k if layout == CSR else j
+                g = col_wdot(s_data, s_idx, s_ptr, n, col, pb.sw, it.r)
+                if pb.sw == NULL:
+                    g *= pb.unit_w
+                g += it.o * pb.xbar[j]
+                wj = it.w[j]
+                z = pb.H[j] * wj + g
+                if z > pb.l1[j]:
+                    new = (z - pb.l1[j]) / (pb.H[j] + pb.l2[j])
+                elif z < -pb.l1[j]:
+                    new = (z + pb.l1[j]) / (pb.H[j] + pb.l2[j])
+                else:
+                    new = 0.0
+                new = clip(new, pb.lower[j], pb.upper[j])
+                if new != wj:
+                    delta = new - wj
+                    col_axpy(s_data, s_idx, s_ptr, n, col, -delta, it.r)
+                    it.o += delta * pb.xbar[j]
+                    it.w[j] = new
+            epochs += 1
+            inner_epochs += 1
+            if epochs >= max_iter:
+                break
+            if inner_epochs == 1 or inner_epochs % GAP_EVERY == 0:
+                prepare_dual_point(pb, it)
+                theta_sum = 0.0
+                for i in range(n):
+                    theta_sum += it.theta[i]
+                for jj in range(m):
+                    j = ws[jj]
+                    col = jj if layout == CSR else j
+                    it.q[j] = (col_wdot(s_data, s_idx, s_ptr, n, col, NULL, it.theta)
+                               - pb.xbar[j] * theta_sum)
+                inner_gap = dual_gap(pb, it, ws, m, &t)
+                if inner_gap <= inner_tol:
+                    break
+
+    free(alive)
+    free(ranked)
+    free(ws)
+    free(order)
+    free(ws_pos)
+    free(g_data)
+    free(g_rows)
+    free(g_ptr)
+    gap_out[0] = gap
+    epochs_out[0] = epochs
+    return status
+
+
+cdef class _Spec:
+    """Everything but X, as validated double arrays (see enet_coordinate_descent)."""
+    cdef const double[::1] y, sw, l1, l2, lower, upper
+    cdef const unsigned char[::1] free_
+    cdef const double[::1, :] Z
+    cdef const double[::1, :] Ginv
+    cdef double[::1] w
+    cdef bint fit_intercept, random_order, screen
+    cdef double tol
+    cdef Py_ssize_t max_iter
+    cdef uint64_t seed
+
+
+cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
+                const index_t* indptr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
+    cdef Problem pb
+    cdef Iterate it
+    cdef Py_ssize_t i, j
+    cdef double ybar = 0.0, tol_abs, gap = 0.0, intercept = 0.0
+    cdef Py_ssize_t epochs = 0
+    cdef int status
+    cdef const double* sw = NULL if spec.sw is None else &spec.sw[0]
+    cdef double[::1] m1w = np.empty(p), m2w = np.empty(p), m1 = np.empty(p), m2 = np.empty(p)
+    cdef double[::1] xbar = np.zeros(p), H = np.empty(p), norm = np.empty(p), q = np.zeros(p)
+    cdef double[::1] ytil = np.empty(n), r = np.empty(n), rhat = np.empty(n), theta = np.empty(n)
+    cdef Py_ssize_t k = spec.Z.shape[1]
+    cdef double[::1] proj = np.empty(max(k, 1))
+    cdef double[::1] w = spec.w
+
+    with nogil:
+        column_moments(layout, data, indices, indptr, n, p, sw, &m1w[0], &m2w[0], &m1[0],
+                       &m2[0])
+    pb.n = n
+    pb.p = p
+    pb.sw = sw
+    pb.unit_w = 1.0 / n
+    pb.max_w = pb.unit_w
+    if sw != NULL:
+        pb.max_w = max(spec.sw)
+    else:
+        for j in range(p):
+            m1w[j] *= pb.unit_w
+            m2w[j] *= pb.unit_w
+    if spec.fit_intercept:
+        for j in range(p):
+            xbar[j] = m1w[j]
+        for i in range(n):
+            ybar += (pb.unit_w if sw == NULL else sw[i]) * spec.y[i]
+    for j in range(p):
+        H[j] = m2w[j] - xbar[j] * xbar[j]
+        if H[j] <= 1e-12 * m2w[j]:
+            # no variance (all-zero or, with an intercept, constant): the loss ignores w_j
+            H[j] = 0.0
+            w[j] = min(max(0.0, spec.lower[j]), spec.upper[j])
+        norm[j] = sqrt(max(m2[j] - 2.0 * xbar[j] * m1[j] + n * xbar[j] * xbar[j], 0.0))
+    for i in range(n):
+        ytil[i] = spec.y[i] - ybar
+        r[i] = ytil[i]
+
+    pb.y = &ytil[0]
+    pb.l1 = &spec.l1[0]
+    pb.l2 = &spec.l2[0]
+    pb.lower = &spec.lower[0]
+    pb.upper = &spec.upper[0]
+    pb.free_ = &spec.free_[0]
+    pb.k = k
+    pb.Z = &spec.Z[0, 0] if k > 0 else NULL
+    pb.Ginv = &spec.Ginv[0, 0] if k > 0 else NULL
+    pb.xbar = &xbar[0]
+    pb.H = &H[0]
+    pb.norm = &norm[0]
+    it.w = &w[0]
+    it.r = &r[0]
+    it.rhat = &rhat[0]
+    it.theta = &theta[0]
+    it.q = &q[0]
+    it.proj = &proj[0]
+    it.o = 0.0
+
+    with nogil:
+        x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
+        for j in range(p):
+            it.o += xbar[j] * it.w[j]
+        tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
+        status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
+                       spec.random_order, spec.seed, spec.screen, &gap, &epochs)
+        if spec.fit_intercept:
+            intercept = ybar
+            for j in range(p):
+                intercept -= xbar[j] * it.w[j]
+    if status != 0:
+        raise MemoryError("l1core: out of memory in the coordinate descent kernel")
+    return intercept, gap, epochs, tol_abs
+
+
+def _run_dense(const floating[::1, :] X, _Spec spec):
+    return _run(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL,
+                X.shape[0], X.shape[1], spec)
+
+
+def _run_sparse(const floating[::1] data, const index_t[::1] indices,
+                const index_t[::1] indptr, bint csr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
+    cdef const floating* d = &data[0] if data.shape[0] > 0 else NULL
+    cdef const index_t* ix = &indices[0] if indices.shape[0] > 0 else NULL
+    return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, spec)
+
+
+def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, free, Z, Ginv,
+                            fit_intercept, tol, max_iter, random, seed, screen=True):
+    """Solve the weighted Elastic Net of the module docstring in place of w.
+
+    X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
+    in place (never copied, never written). All other arrays are float64: y (n,), w (p,) the
+    start point, overwritten with the solution; sample_weight (n,) summing to 1 or None for
+    equal weights; l1, l2, lower, upper (p,); free (p,) uint8 marking unpenalized columns whose
+    weighted-centered values Z (n, k) and pseudo-inverse Gram Ginv (k, k) keep the dual point
+    orthogonal to them. Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after
+    max_iter epochs. Returns (intercept, gap, epochs, gap_tolerance). Releases the GIL.
+    """
+    cdef _Spec spec = _Spec()
+    spec.y = y
+    spec.sw = sample_weight
+    spec.l1 = l1
+    spec.l2 = l2
+    spec.lower = lower
+    spec.upper = upper
+    spec.free_ = free
+    spec.Z = Z
+    spec.Ginv = Ginv
+    spec.w = w
+    spec.fit_intercept = fit_intercept
+    spec.random_order = random
+    spec.screen = screen
+    spec.tol = tol
+    spec.max_iter = max_iter
+    spec.seed = seed
+    if hasattr(X, "format") and X.format in ("csr", "csc"):
+        n, p = X.shape
+        return _run_sparse(X.data, X.indices, X.indptr, X.format == "csr", n, p, spec)
+    return _run_dense(X, spec)

@@ -1,0 +1,157 @@
+# Storage-specific primitives shared by every kernel.
+#
+# A design matrix X (n rows, p columns) reaches a kernel in one of three layouts:
+#   DENSE: Fortran-ordered values, column j at data[j*n : (j+1)*n], indices = indptr = NULL;
+#   CSC:   column j at data[indptr[j] : indptr[j+1]], row numbers in indices;
+#   CSR:   row i at data[indptr[i] : indptr[i+1]], column numbers in indices.
+# Column access (col_wdot, col_axpy) is defined for DENSE and CSC only ("column stores"); a
+# CSR matrix is read row-wise by the full passes (xt_dot, x_dot_into, column_moments) and its
+# working-set columns are gathered into a small CSC store (gather_csr_columns).
+#
+# Everything that is not X is double: the residual, weights, coefficients and all reductions,
+# so float32 data is read in its own precision but accumulated in double.
+
+cimport numpy as cnp
+from libc.math cimport sqrt
+
+ctypedef fused floating:
+    float
+    double
+
+ctypedef fused index_t:
+    cnp.int32_t
+    cnp.int64_t
+
+cdef enum Layout:
+    DENSE = 0
+    CSC = 1
+    CSR = 2
+
+
+cdef inline double col_wdot(const floating* data, const index_t* indices, const index_t* indptr,
+                            Py_ssize_t n, Py_ssize_t j, const double* sw,
+                            const double* v) noexcept nogil:
+    """sum_i x_ij * sw_i * v_i over a column store (sw NULL: unit weights)."""
+    cdef Py_ssize_t i, k, end
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        if sw == NULL:
+            # four accumulators let the compiler pipeline the dense reduction
+            i = 0
+            while i + 4 <= n:
+                s0 += col[i] * v[i]
+                s1 += col[i + 1] * v[i + 1]
+                s2 += col[i + 2] * v[i + 2]
+                s3 += col[i + 3] * v[i + 3]
+                i += 4
+            while i < n:
+                s0 += col[i] * v[i]
+                i += 1
+            return (s0 + s1) + (s2 + s3)
+        for i in range(n):
+            s0 += col[i] * sw[i] * v[i]
+        return s0
+    end = indptr[j + 1]
+    if sw == NULL:
+        for k in range(indptr[j], end):
+            s0 += data[k] * v[indices[k]]
+    else:
+        for k in range(indptr[j], end):
+            s0 += data[k] * sw[indices[k]] * v[indices[k]]
+    return s0
+
+
+cdef inline void col_axpy(const floating* data, const index_t* indices, const index_t* indptr,
+                          Py_ssize_t n, Py_ssize_t j, double alpha, double* v) noexcept nogil:
+    """v += alpha * x_j over a column store."""
+    cdef Py_ssize_t i, k
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            v[i] += alpha * col[i]
+    else:
+        for k in range(indptr[j], indptr[j + 1]):
+            v[indices[k]] += alpha * data[k]
+
+
+cdef inline void xt_dot(Layout layout, const floating* data, const index_t* indices,
+                        const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
+                        const double* theta, double* out) noexcept nogil:
+    """out = X^T theta: one full pass over X (row-wise scatter for CSR)."""
+    cdef Py_ssize_t i, j, k
+    cdef double ti
+    if layout == CSR:
+        for j in range(p):
+            out[j] = 0.0
+        for i in range(n):
+            ti = theta[i]
+            if ti != 0.0:
+                for k in range(indptr[i], indptr[i + 1]):
+                    out[indices[k]] += ti * data[k]
+    else:
+        for j in range(p):
+            out[j] = col_wdot(data, indices, indptr, n, j, NULL, theta)
+
+
+cdef inline void x_dot_into(Layout layout, const floating* data, const index_t* indices,
+                            const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
+                            const double* w, double* out) noexcept nogil:
+    """out -= X w, reading only the columns with w_j != 0 (all rows for CSR)."""
+    cdef Py_ssize_t i, j, k
+    cdef double s
+    if layout == CSR:
+        for i in range(n):
+            s = 0.0
+            for k in range(indptr[i], indptr[i + 1]):
+                s += data[k] * w[indices[k]]
+            out[i] -= s
+    else:
+        for j in range(p):
+            if w[j] != 0.0:
+                col_axpy(data, indices, indptr, n, j, -w[j], out)
+
+
+cdef inline void column_moments(Layout layout, const floating* data, const index_t* indices,
+                                const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
+                                const double* sw, double* m1w, double* m2w, double* m1,
+                                double* m2) noexcept nogil:
+    """Per column: sum sw*x, sum sw*x^2, sum x, sum x^2 (sw NULL: unit weights)."""
+    cdef Py_ssize_t i, j, k, start, end
+    cdef double x, s
+    for j in range(p):
+        m1w[j] = 0.0
+        m2w[j] = 0.0
+        m1[j] = 0.0
+        m2[j] = 0.0
+    if layout == CSR:
+        for i in range(n):
+            s = 1.0 if sw == NULL else sw[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                x = data[k]
+                j = indices[k]
+                m1[j] += x
+                m2[j] += x * x
+                m1w[j] += s * x
+                m2w[j] += s * x * x
+        return
+    for j in range(p):
+        if layout == DENSE:
+            start = j * n
+            end = start + n
+        else:
+            start = indptr[j]
+            end = indptr[j + 1]
+        for k in range(start, end):
+            x = data[k]
+            if layout == DENSE:
+                i = k - start
+            else:
+                i = indices[k]
+            s = 1.0 if sw == NULL else sw[i]
+            m1[j] += x
+            m2[j] += x * x
+            m1w[j] += s * x
+            m2w[j] += s * x * x
