@@ -49,14 +49,17 @@ class EnetSolution:
 def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                lower_bounds=None, upper_bounds=None, positive=False, fit_intercept=True,
                tol=1e-4, max_iter=1000, selection="cyclic", random_state=None, coef_init=None,
-               screening=True, warn=True):
+               screening=True, warn=True, check_input=True):
     """Fit one Elastic Net; see the module docstring for the objective.
 
     X (dense, CSC or CSR) is validated once and then read in place: Fortran-ordered dense
     float32/float64 input, CSC and CSR are not copied (C-ordered dense input is copied once
-    into Fortran order). The user's arrays are never modified. Returns an :class:`EnetSolution`.
+    into Fortran order). The user's arrays are never modified. ``check_input=False`` trusts X to
+    be the output of ``check_design`` already (the estimators' and path's fast path); the other
+    arguments are always checked. Returns an :class:`EnetSolution`.
     """
-    X, _ = v.check_design(X)
+    if check_input:
+        X, _ = v.check_design(X)
     n, p = X.shape
     y = v.check_target(y, n, np.float64)
     s = v.check_sample_weight(sample_weight, n, np.float64)

@@ -1,0 +1,14 @@
+"""l1core: fast, certified L1-regularized linear models.
+
+Lasso and Elastic Net fitted by compiled coordinate descent (dense, CSC and CSR input, float32
+and float64), stopped by the duality gap, behind scikit-learn's estimator API.
+"""
+
+from ._enet_solver import EnetSolution, enet_solve
+from ._estimator_base import ConvergenceWarning, NotFittedError
+from ._linear_model import ElasticNet, Lasso
+
+__version__ = "0.1.0"
+
+__all__ = ["ElasticNet", "Lasso", "enet_solve", "EnetSolution", "ConvergenceWarning",
+           "NotFittedError", "__version__"]

@@ -1,0 +1,147 @@
+"""Estimators ``ElasticNet`` and ``Lasso`` with scikit-learn's API.
+
+Both minimize (design.md section 2)
+
+    1/(2S) sum_i s_i (y_i - x_i.w - b)^2 + alpha sum_j v_j (l1_ratio |w_j| + (1-l1_ratio)/2 w_j^2)
+
+subject to ``lower_bounds <= w <= upper_bounds``, with sample weights ``s`` and penalty factors
+``v`` (0 leaves a coefficient unpenalized). With unit weights and factors this is exactly
+scikit-learn's ``ElasticNet``/``Lasso`` objective, so the same ``alpha`` gives the same model.
+All the numerical work happens in :func:`l1core._enet_solver.enet_solve`.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._enet_solver import enet_solve
+from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
+from ._validation import check_design
+
+__all__ = ["ElasticNet", "Lasso"]
+
+
+class ElasticNet(RegressorMixin, BaseEstimator):
+    """Linear regression with combined L1 and L2 penalties, solved by coordinate descent.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Overall penalty strength (>= 0).
+    l1_ratio : float, default=0.5
+        Mix of the penalties: 1 is the Lasso, 0 ridge.
+    fit_intercept : bool, default=True
+        Fit an unpenalized intercept. Sparse X is never centered or densified.
+    max_iter : int, default=1000
+        Maximum number of epochs (passes over the features being optimized).
+    tol : float, default=1e-4
+        Stop when the duality gap is at most ``tol * sum_i s_i (y_i - ybar)^2 / S``
+        (scikit-learn's rule).
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` when refitting.
+    positive : bool, default=False
+        Constrain the coefficients to be >= 0 (combined with ``lower_bounds``).
+    selection : {"cyclic", "random"}, default="cyclic"
+        Coordinate order; "random" draws a fresh permutation each epoch from ``random_state``.
+    random_state : int, Generator, RandomState or None, default=None
+        Seed for ``selection="random"``.
+    penalty_factor : array of shape (n_features,) or None
+        Per-feature multipliers ``v_j >= 0`` of the penalty (glmnet's ``penalty.factor``).
+    lower_bounds, upper_bounds : float, array of shape (n_features,) or None
+        Box constraints on the coefficients (glmnet's ``lower.limits``/``upper.limits``).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,), in X's floating dtype
+    intercept_ : float
+    n_iter_ : int, epochs run
+    dual_gap_ : float, duality gap at the solution on the objective above (divided by S),
+        an upper bound on ``P(coef_, intercept_) - min P``
+    sparse_coef_ : scipy.sparse CSR matrix of shape (1, n_features)
+    n_features_in_ : int
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
+                 tol=1e-4, warm_start=False, positive=False, selection="cyclic",
+                 random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.selection = selection
+        self.random_state = random_state
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+
+    def _effective_l1_ratio(self):
+        return self.l1_ratio
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: (n_samples,);
+        sample_weight: (n_samples,) non-negative or None. X is copied only when it is dense and
+        not Fortran-ordered (once, into Fortran order) or of a non-floating dtype."""
+        X, _ = check_design(X)
+        coef_init = None
+        if self.warm_start and getattr(self, "coef_", None) is not None:
+            if self.coef_.shape == (X.shape[1],):
+                coef_init = self.coef_
+        result = enet_solve(
+            X, y, alpha=self.alpha, l1_ratio=self._effective_l1_ratio(),
+            sample_weight=sample_weight, penalty_factor=self.penalty_factor,
+            lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
+            positive=self.positive, fit_intercept=self.fit_intercept, tol=self.tol,
+            max_iter=self.max_iter, selection=self.selection, random_state=self.random_state,
+            coef_init=coef_init, check_input=False)
+        self.coef_ = result.coef
+        self.intercept_ = result.intercept if self.fit_intercept else 0.0
+        self.n_iter_ = result.n_iter
+        self.dual_gap_ = result.dual_gap
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a (1, n_features) CSR matrix."""
+        check_is_fitted(self)
+        return sp.csr_matrix(self.coef_[np.newaxis, :])
+
+    def _decision_function(self, X):
+        check_is_fitted(self)
+        X, _ = check_design(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} was "
+                             f"fitted with {self.n_features_in_} features.")
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+    def predict(self, X):
+        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
+        return self._decision_function(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class Lasso(ElasticNet):
+    """Linear regression with an L1 penalty: :class:`ElasticNet` with ``l1_ratio=1``.
+
+    Minimizes ``1/(2S) sum_i s_i (y_i - x_i.w - b)^2 + alpha sum_j v_j |w_j|`` subject to the
+    bounds. Parameters and attributes are those of :class:`ElasticNet` without ``l1_ratio``.
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
+                 warm_start=False, positive=False, selection="cyclic", random_state=None,
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None):
+        super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
+                         max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
+                         selection=selection, random_state=random_state,
+                         penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+                         upper_bounds=upper_bounds)
+        del self.l1_ratio
+
+    def _effective_l1_ratio(self):
+        return 1.0
