@@ -80,7 +80,7 @@ def data():
     return X, y, rng.uniform(0.1, 2.0, 40)
 
 
-# --------------------------------------------------------------------------- params
+# ---------------------------------------- params
 
 
 def test_get_params_shallow_and_deep():
@@ -109,7 +109,11 @@ def test_set_params_round_trip_and_nested():
 
 
 def test_set_params_invalid_key_lists_valid_ones():
-    with pytest.raises(ValueError, match=r"Invalid parameter 'alpah' for estimator LeastSquares\. Valid parameters are: \['alpha', 'fit_intercept', 'note'\]"):
+    msg = (
+        r"Invalid parameter 'alpah' for estimator LeastSquares\. "
+        r"Valid parameters are: \['alpha', 'fit_intercept', 'note'\]"
+    )
+    with pytest.raises(ValueError, match=msg):
         LeastSquares().set_params(alpah=1.0)
     with pytest.raises(ValueError, match="Invalid parameter 'nope'"):
         Wrapper(estimator=LeastSquares()).set_params(estimator__nope=1)
@@ -153,7 +157,7 @@ def test_pickle_fitted_and_unfitted(data):
     assert unfitted.estimator.alpha == 3.0
 
 
-# --------------------------------------------------------------------------- fitted checks, warnings
+# ---------------------------------------- fitted checks, warnings
 
 
 def test_check_is_fitted(data):
@@ -189,7 +193,7 @@ def test_convergence_warning_is_a_user_warning():
         warnings.warn("duality gap 1e-3 > tol", ConvergenceWarning)
 
 
-# --------------------------------------------------------------------------- score (R^2)
+# ---------------------------------------- score (R^2)
 
 
 def _sk_r2(y, pred, sample_weight=None):
@@ -255,7 +259,7 @@ def test_score_validates_y_and_weights():
         Constant().score(X, [1.0, 2.0, 3.0], sample_weight=[1.0, 1.0])
 
 
-# --------------------------------------------------------------------------- scikit-learn interplay
+# ---------------------------------------- scikit-learn interplay
 
 
 def test_sklearn_clone():
