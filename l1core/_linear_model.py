@@ -112,8 +112,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X, _ = check_design(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} was "
-                             f"fitted with {self.n_features_in_} features.")
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                             f"expecting {self.n_features_in_} features as input.")
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
     def predict(self, X):

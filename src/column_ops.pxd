@@ -13,6 +13,8 @@
 
 cimport numpy as cnp
 from libc.math cimport sqrt
+from libc.stdlib cimport realloc
+from libc.string cimport memset
 
 ctypedef fused floating:
     float
@@ -146,12 +148,77 @@ cdef inline void column_moments(Layout layout, const floating* data, const index
             end = indptr[j + 1]
         for k in range(start, end):
             x = data[k]
-            if layout == DENSE:
-                i = k - start
-            else:
-                i = indices[k]
-            s = 1.0 if sw == NULL else sw[i]
             m1[j] += x
             m2[j] += x * x
-            m1w[j] += s * x
-            m2w[j] += s * x * x
+            if sw != NULL:
+                i = k - start if layout == DENSE else indices[k]
+                m1w[j] += sw[i] * x
+                m2w[j] += sw[i] * x * x
+        if sw == NULL:
+            m1w[j] = m1[j]
+            m2w[j] = m2[j]
+
+
+cdef inline void col_newton_stats(const floating* data, const index_t* indices,
+                                  const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                  const double* d, const double* theta, double* g, double* h,
+                                  double* m) noexcept nogil:
+    """One read of column j of a column store: g = x_j.theta, h = sum_i d_i x_ij^2,
+    m = sum_i d_i x_ij (the gradient, curvature and mean term of a weighted quadratic model)."""
+    cdef Py_ssize_t i, k, start, end
+    cdef double x, sg = 0.0, sh = 0.0, sm = 0.0
+    if indptr == NULL:
+        start = j * n
+        end = start + n
+    else:
+        start = indptr[j]
+        end = indptr[j + 1]
+    for k in range(start, end):
+        x = data[k]
+        i = k - start if indptr == NULL else indices[k]
+        sg += x * theta[i]
+        sm += x * d[i]
+        sh += x * x * d[i]
+    g[0] = sg
+    h[0] = sh
+    m[0] = sm
+
+
+cdef inline int gather_columns(const floating* data, const index_t* indices,
+                               const index_t* indptr, Py_ssize_t n, const Py_ssize_t* ws_pos,
+                               Py_ssize_t m, floating** g_data, index_t** g_rows,
+                               index_t* g_ptr, Py_ssize_t* capacity) noexcept nogil:
+    """Copy the columns j with ws_pos[j] >= 0 of a CSR matrix (n rows) into a CSC store whose
+    column ws_pos[j] they become (m columns; one pass over X). The store's buffers g_data and
+    g_rows grow by realloc to capacity[0] values. Returns 0, or -1 when out of memory."""
+    cdef Py_ssize_t i, k, pos, total
+    cdef void* grown
+    memset(g_ptr, 0, (m + 1) * sizeof(index_t))
+    for k in range(indptr[n]):
+        pos = ws_pos[indices[k]]
+        if pos >= 0:
+            g_ptr[pos + 1] += 1
+    for pos in range(m):
+        g_ptr[pos + 1] += g_ptr[pos]
+    total = g_ptr[m]
+    if total > capacity[0]:
+        grown = realloc(g_data[0], total * sizeof(floating))
+        if grown == NULL:
+            return -1
+        g_data[0] = <floating*>grown
+        grown = realloc(g_rows[0], total * sizeof(index_t))
+        if grown == NULL:
+            return -1
+        g_rows[0] = <index_t*>grown
+        capacity[0] = total
+    for i in range(n):
+        for k in range(indptr[i], indptr[i + 1]):
+            pos = ws_pos[indices[k]]
+            if pos >= 0:
+                g_data[0][g_ptr[pos]] = data[k]
+                g_rows[0][g_ptr[pos]] = i
+                g_ptr[pos] += 1
+    for pos in range(m, 0, -1):
+        g_ptr[pos] = g_ptr[pos - 1]
+    g_ptr[0] = 0
+    return 0
