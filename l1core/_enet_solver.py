@@ -1,4 +1,4 @@
-"""One Elastic Net solve: validated input in, certified solution out.
+"""Elastic Net solves: validated input in, certified solution out.
 
 Minimizes, for sample weights ``s_i >= 0`` (``S = sum_i s_i``) and penalty factors ``v_j >= 0``,
 
@@ -9,6 +9,10 @@ Minimizes, for sample weights ``s_i >= 0`` (``S = sum_i s_i``) and penalty facto
 by the compiled kernel ``l1core._enet_cd`` (coordinate descent, working sets, gap-safe
 screening), and stops when the duality gap ``<= tol * sum_i s_i (y_i - ybar)^2 / S``: the
 contract of design.md section 2, scikit-learn's objective and stopping rule.
+
+:class:`EnetProblem` holds everything that does not depend on ``alpha`` (validated arrays,
+column statistics, the projection off unpenalized columns), so that a path or a
+cross-validation fold pays for it once; :func:`enet_solve` is one problem, one alpha.
 """
 
 import warnings
@@ -21,7 +25,7 @@ from . import _validation as v
 from ._enet_cd import enet_coordinate_descent
 from ._estimator_base import ConvergenceWarning
 
-__all__ = ["EnetSolution", "enet_solve"]
+__all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
 
 # Unpenalized columns are kept out of the dual constraint by projecting the residual off them,
 # which needs them as a dense (n, k) block: beyond this many values the projection is skipped
@@ -31,7 +35,7 @@ _MAX_PROJECTED_VALUES = 20_000_000
 
 @dataclass
 class EnetSolution:
-    """Result of :func:`enet_solve`.
+    """Result of one solve.
 
     coef: (n_features,) in X's dtype; intercept: float; dual_gap: P(w, b) - D(theta) on the
     normalized objective above (an upper bound on the suboptimality); n_iter: epochs run;
@@ -46,62 +50,125 @@ class EnetSolution:
     converged: bool
 
 
+class EnetProblem:
+    """A validated Elastic Net problem on fixed data, solvable at any alpha.
+
+    X (dense, CSC or CSR) is validated once and then read in place: Fortran-ordered dense
+    float32/float64 input, CSC and CSR are not copied (C-ordered dense input is copied once
+    into Fortran order). The user's arrays are never modified. ``check_input=False`` trusts X
+    to be the output of ``check_design`` already; the other arguments are always checked.
+    """
+
+    def __init__(self, X, y, *, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, positive=False, fit_intercept=True,
+                 check_input=True):
+        if check_input:
+            X, _ = v.check_design(X)
+        self.X = X
+        n, p = X.shape
+        self.y = v.check_target(y, n, np.float64)
+        s = v.check_sample_weight(sample_weight, n, np.float64)
+        self.l1_ratio = v.check_l1_ratio(l1_ratio)
+        self.penalty_factor = v.check_penalty_factor(penalty_factor, p)
+        self.lower, self.upper = v.check_bounds(lower_bounds, upper_bounds, positive, p)
+        self.fit_intercept = bool(fit_intercept)
+        self.sw = None if np.all(s == s[0]) else s / s.sum()
+        self.weights = np.full(n, 1.0 / n) if self.sw is None else self.sw
+        self.stats = (np.zeros(p), np.zeros(p), np.zeros(p))   # xbar, H, norm: kernel fills
+        self.stats_ready = False
+        self.q = np.zeros(p)
+        self._projection = {}
+
+    @property
+    def n_features(self):
+        return self.X.shape[1]
+
+    def centered_target(self):
+        """y - ybar (weighted mean when an intercept is fitted)."""
+        return self.y - (self.weights @ self.y if self.fit_intercept else 0.0)
+
+    def alpha_max(self):
+        """Smallest alpha at which w = 0 is optimal (for bounds admitting 0):
+        max_j |x_j . (sw * (y - ybar))| / (v_j l1_ratio) over the penalized features (centering
+        x_j changes nothing: the weighted residual sums to zero). Needs l1_ratio > 0."""
+        corr = np.abs(np.asarray(self.X.T @ (self.weights * self.centered_target())).ravel())
+        scale = self.penalty_factor * self.l1_ratio
+        penalized = scale > 0
+        if not np.any(penalized):
+            return 0.0
+        return float(np.max(corr[penalized] / scale[penalized]))
+
+    def projection(self, alpha):
+        """(Z, Ginv, free) for the columns unpenalized at this alpha (see _project)."""
+        free = (alpha * self.penalty_factor == 0.0)
+        key = free.tobytes()
+        if key not in self._projection:
+            self._projection = {key: _project(self.X, free, self.weights, self.fit_intercept)}
+        return self._projection[key]
+
+    def solve(self, alpha, *, w=None, tol=1e-4, max_iter=1000, random=False, seed=0,
+              screening=True, init_ws=None):
+        """Solve at ``alpha`` starting from ``w`` (float64, overwritten with the solution).
+
+        Returns (w, intercept, gap, epochs, gap_tol); ``self.q`` then holds x~_j . theta at
+        the last full pass (minus the gradient of the loss, for a path's strong rule).
+        """
+        p = self.n_features
+        w = np.zeros(p) if w is None else w
+        np.clip(w, self.lower, self.upper, out=w)
+        Z, Ginv, free = self.projection(alpha)
+        intercept, gap, n_iter, gap_tol = enet_coordinate_descent(
+            self.X, self.y, w, sample_weight=self.sw,
+            l1=alpha * self.l1_ratio * self.penalty_factor,
+            l2=alpha * (1.0 - self.l1_ratio) * self.penalty_factor,
+            lower=self.lower, upper=self.upper, free=free, Z=Z, Ginv=Ginv,
+            fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter, random=random,
+            seed=seed, stats=self.stats, stats_ready=self.stats_ready, q_out=self.q,
+            screen=screening, init_ws=init_ws)
+        self.stats_ready = True
+        return w, intercept, gap, n_iter, gap_tol
+
+
 def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                lower_bounds=None, upper_bounds=None, positive=False, fit_intercept=True,
                tol=1e-4, max_iter=1000, selection="cyclic", random_state=None, coef_init=None,
                screening=True, warn=True, check_input=True):
-    """Fit one Elastic Net; see the module docstring for the objective.
-
-    X (dense, CSC or CSR) is validated once and then read in place: Fortran-ordered dense
-    float32/float64 input, CSC and CSR are not copied (C-ordered dense input is copied once
-    into Fortran order). The user's arrays are never modified. ``check_input=False`` trusts X to
-    be the output of ``check_design`` already (the estimators' and path's fast path); the other
-    arguments are always checked. Returns an :class:`EnetSolution`.
-    """
-    if check_input:
-        X, _ = v.check_design(X)
-    n, p = X.shape
-    y = v.check_target(y, n, np.float64)
-    s = v.check_sample_weight(sample_weight, n, np.float64)
+    """Fit one Elastic Net; see the module docstring for the objective and
+    :class:`EnetProblem` for when X is copied. Returns an :class:`EnetSolution`."""
+    problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
+                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+                          upper_bounds=upper_bounds, positive=positive,
+                          fit_intercept=fit_intercept, check_input=check_input)
     alpha = v.check_alpha(alpha)
-    l1_ratio = v.check_l1_ratio(l1_ratio)
-    factor = v.check_penalty_factor(penalty_factor, p)
-    lower, upper = v.check_bounds(lower_bounds, upper_bounds, positive, p)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
     random = v.check_selection(selection) == "random"
     seed = int(v.check_random_state(random_state).integers(2**63)) if random else 0
-    if coef_init is None:
-        w = np.zeros(p)
-    else:
-        w = v.check_coef_init(coef_init, p, np.float64)
-    np.clip(w, lower, upper, out=w)
-
-    sw = None if np.all(s == s[0]) else s / s.sum()
-    l1 = alpha * l1_ratio * factor
-    l2 = alpha * (1.0 - l1_ratio) * factor
-    free = (l1 == 0.0) & (l2 == 0.0)
+    w = None if coef_init is None else v.check_coef_init(coef_init, problem.n_features,
+                                                         np.float64)
     if alpha == 0.0 and warn:
         warnings.warn("With alpha=0 the problem is ordinary least squares; coordinate descent "
                       "converges slowly on it and the fit may not be unique.", UserWarning,
-                      stacklevel=3)
-    Z, Ginv, free = _unpenalized_projection(X, free, sw, fit_intercept)
-
-    intercept, gap, n_iter, gap_tol = enet_coordinate_descent(
-        X, y, w, sample_weight=sw, l1=l1, l2=l2, lower=lower, upper=upper, free=free, Z=Z,
-        Ginv=Ginv, fit_intercept=bool(fit_intercept), tol=tol, max_iter=max_iter,
-        random=random, seed=seed, screen=bool(screening))
+                      stacklevel=2)
+    w, intercept, gap, n_iter, gap_tol = problem.solve(
+        alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed, screening=screening)
     converged = gap <= gap_tol
     if warn and not converged:
-        warnings.warn(f"Objective did not converge after {n_iter} epochs (max_iter={max_iter}): "
-                      f"duality gap {gap:.3e} > tolerance {gap_tol:.3e}. Increase max_iter, "
-                      f"loosen tol or raise alpha.", ConvergenceWarning, stacklevel=3)
-    return EnetSolution(coef=w.astype(X.dtype, copy=False), intercept=float(intercept),
+        warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel=3)
+    return EnetSolution(coef=w.astype(problem.X.dtype, copy=False), intercept=float(intercept),
                         dual_gap=float(gap), n_iter=int(n_iter), gap_tol=float(gap_tol),
                         converged=bool(converged))
 
 
-def _unpenalized_projection(X, free, sw, fit_intercept):
+def warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel=2, where=""):
+    """The ConvergenceWarning every solver raises when max_iter stops it short of tol."""
+    warnings.warn(f"Objective did not converge{where} after {n_iter} epochs (max_iter="
+                  f"{max_iter}): duality gap {gap:.3e} > tolerance {gap_tol:.3e}. Increase "
+                  f"max_iter, loosen tol or raise alpha.", ConvergenceWarning,
+                  stacklevel=stacklevel + 1)
+
+
+def _project(X, free, weights, fit_intercept):
     """Dense weighted-centered unpenalized columns Z and the pseudo-inverse of Z^T diag(sw) Z.
 
     Returns (Z, Ginv, free) with Z of shape (n, k), k = free.sum(); free is cleared when the
@@ -110,11 +177,10 @@ def _unpenalized_projection(X, free, sw, fit_intercept):
     n = X.shape[0]
     idx = np.flatnonzero(free)
     if idx.size == 0 or idx.size * n > _MAX_PROJECTED_VALUES:
-        free = np.zeros(X.shape[1], dtype=np.uint8)
-        return np.zeros((n, 0), order="F"), np.zeros((0, 0), order="F"), free
+        return (np.zeros((n, 0), order="F"), np.zeros((0, 0), order="F"),
+                np.zeros(X.shape[1], dtype=np.uint8))
     cols = X[:, idx]
     Z = np.asfortranarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
-    weights = np.full(n, 1.0 / n) if sw is None else sw
     if fit_intercept:
         Z -= weights @ Z
     G = Z.T @ (weights[:, None] * Z)

@@ -60,6 +60,7 @@ cdef struct Problem:
     const double* xbar         # (p) weighted column means (0 without intercept)
     const double* H            # (p) sum_i sw_i x~_ij^2, the coordinate curvature
     const double* norm         # (p) unweighted ||x~_j||_2, for screening
+    bint fit_intercept         # the dual point must then sum to zero
 
 
 cdef struct Iterate:
@@ -127,12 +128,14 @@ cdef inline double conjugate(const Problem* pb, Py_ssize_t j, double q) noexcept
 
 
 cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
-    """Re-center the residual, project it off the unpenalized columns, form theta = sw * rhat."""
+    """Re-center the residual (with an intercept), project it off the unpenalized columns,
+    form theta = sw * rhat."""
     cdef Py_ssize_t i, u, v, n = pb.n
     cdef double s
     cdef const double* zu
-    # sum_i sw_i r~_i = 0 holds in exact arithmetic; remove the drift rounding adds
-    it.o -= weighted_sum(pb, it.r, NULL) + it.o
+    if pb.fit_intercept:
+        # sum_i sw_i r~_i = 0 holds in exact arithmetic; remove the drift rounding adds
+        it.o -= weighted_sum(pb, it.r, NULL) + it.o
     for i in range(n):
         it.rhat[i] = it.r[i] + it.o
     if pb.k > 0:
@@ -289,19 +292,138 @@ cdef int gather_csr_columns(const floating* data, const index_t* indices, const 
     return 0
 
 
+cdef double full_gap(Layout layout, const floating* data, const index_t* indices,
+                     const index_t* indptr, const Problem* pb, Iterate* it,
+                     double* scale) noexcept nogil:
+    """One full pass: q = X~^T theta for every feature, and the gap of the full problem."""
+    cdef Py_ssize_t i, j
+    cdef double theta_sum = 0.0
+    prepare_dual_point(pb, it)
+    xt_dot(layout, data, indices, indptr, pb.n, pb.p, it.theta, it.q)
+    for i in range(pb.n):
+        theta_sum += it.theta[i]
+    for j in range(pb.p):
+        it.q[j] -= pb.xbar[j] * theta_sum
+    return dual_gap(pb, it, NULL, 0, scale)
+
+
+cdef double working_set_gap(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
+                            bint local_columns, const Problem* pb, Iterate* it,
+                            const Py_ssize_t* ws, Py_ssize_t m) noexcept nogil:
+    """The gap of the subproblem restricted to the working set (its columns only)."""
+    cdef Py_ssize_t i, j, jj
+    cdef double theta_sum = 0.0, t
+    prepare_dual_point(pb, it)
+    for i in range(pb.n):
+        theta_sum += it.theta[i]
+    for jj in range(m):
+        j = ws[jj]
+        it.q[j] = (col_wdot(s_data, s_idx, s_ptr, pb.n, jj if local_columns else j, NULL,
+                            it.theta) - pb.xbar[j] * theta_sum)
+    return dual_gap(pb, it, ws, m, &t)
+
+
+cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
+                   bint local_columns, const Problem* pb, Iterate* it, const Py_ssize_t* ws,
+                   const Py_ssize_t* order, Py_ssize_t m) noexcept nogil:
+    """One pass of exact coordinate minimization over the working set, in the given order.
+
+    Coordinate j minimizes H_j/2 (w - w_j)^2 - g_j (w - w_j) + a_j |w| + c_j w^2 / 2 over
+    [lower_j, upper_j], g_j = x~_j . (sw * r~): soft-thresholding, scaling, clipping.
+    """
+    cdef Py_ssize_t jj, k, j, col
+    cdef double g, wj, z, new, delta
+    for jj in range(m):
+        k = order[jj]
+        j = ws[k]
+        col = k if local_columns else j
+        g = col_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.sw, it.r)
+        if pb.sw == NULL:
+            g *= pb.unit_w
+        g += it.o * pb.xbar[j]
+        wj = it.w[j]
+        z = pb.H[j] * wj + g
+        if z > pb.l1[j]:
+            new = (z - pb.l1[j]) / (pb.H[j] + pb.l2[j])
+        elif z < -pb.l1[j]:
+            new = (z + pb.l1[j]) / (pb.H[j] + pb.l2[j])
+        else:
+            new = 0.0
+        new = clip(new, pb.lower[j], pb.upper[j])
+        if new != wj:
+            delta = new - wj
+            col_axpy(s_data, s_idx, s_ptr, pb.n, col, -delta, it.r)
+            it.o += delta * pb.xbar[j]
+            it.w[j] = new
+
+
+cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned char* alive,
+                              double t, double gap, bint screen, Ranked* ranked,
+                              Py_ssize_t* n_active) noexcept nogil:
+    """Gap-safe screening, then rank the surviving features; returns how many survive.
+
+    theta* lies within radius of t*theta (the dual is 1/max_w-strongly concave), so a feature
+    whose constraint holds strictly on that whole ball is zero at the optimum (Ndiaye et al.
+    2017); the extra radius covers rounding in the dot products. Survivors are ranked by their
+    distance to the dual constraint, (a_j - |t q_j|) / ||x~_j|| (celer; one-sided for a bound
+    at zero); features that are nonzero, unpenalized or bounded away from zero rank first.
+    """
+    cdef Py_ssize_t i, j, count = 0
+    cdef double theta_norm = 0.0, radius, qj, wj
+    for i in range(pb.n):
+        theta_norm += it.theta[i] * it.theta[i]
+    theta_norm = t * sqrt(theta_norm)
+    radius = sqrt(2.0 * gap * pb.max_w) + (pb.n + 1) * 1e-15 * theta_norm
+    n_active[0] = 0
+    for j in range(pb.p):
+        if not alive[j]:
+            continue
+        wj = it.w[j]
+        ranked[count].idx = j
+        if wj != 0.0 or pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0:
+            ranked[count].key = -INFINITY
+            n_active[0] += 1
+            count += 1
+            continue
+        # how far t q_j may move w_j off zero: only upwards when lower_j = 0, only downwards
+        # when upper_j = 0 (a coefficient pinned at 0 by both bounds never moves)
+        qj = t * it.q[j]
+        if pb.lower[j] == 0.0 and pb.upper[j] == 0.0:
+            alive[j] = 0
+            continue
+        if pb.upper[j] == 0.0:
+            qj = -qj
+        elif pb.lower[j] != 0.0:
+            qj = fabs(qj)
+        if (screen and pb.l1[j] > 0.0 and qj + radius * pb.norm[j] < pb.l1[j]):
+            alive[j] = 0
+            continue
+        if pb.norm[j] > 0.0:
+            ranked[count].key = (pb.l1[j] - qj) / pb.norm[j]
+        else:
+            ranked[count].key = INFINITY
+        count += 1
+    return count
+
+
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
+               const Py_ssize_t* init_ws, Py_ssize_t init_m,
                double* gap_out, Py_ssize_t* epochs_out) noexcept nogil:
-    """The outer working-set loop and the inner coordinate descent. Returns 0, or -1 (memory)."""
+    """The outer working-set loop around coordinate descent. Returns 0, or -1 (no memory).
+
+    With an initial working set (a path's strong set) the first full pass is skipped: the set
+    is solved to within the target gap first, and the full pass that follows either certifies
+    the solution or brings in the violators (the KKT check of the strong rule).
+    """
     cdef Py_ssize_t n = pb.n, p = pb.p
-    cdef Py_ssize_t i, j, jj, k, col, m = 0, ws_size = 0, n_alive, n_active, epochs = 0
+    cdef Py_ssize_t j, jj, k, m = 0, ws_size = 0, n_alive, n_active, epochs = 0
     cdef Py_ssize_t inner_epochs, capacity = 0
-    cdef double gap = INFINITY, inner_gap, inner_tol, t, radius, qj, wj, z, new, delta, g
-    cdef double theta_norm, theta_sum
+    cdef double gap = INFINITY, prev_gap = INFINITY, inner_tol, t
     cdef uint64_t rng = seed * <uint64_t>0x9E3779B97F4A7C15ULL + <uint64_t>1
     cdef int status = 0
-    cdef bint gathered = False
+    cdef bint first = True, local = layout == CSR
     cdef const floating* s_data = data
     cdef const index_t* s_idx = indices
     cdef const index_t* s_ptr = indptr
@@ -317,7 +439,6 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     if (alive == NULL or ranked == NULL or ws == NULL or order == NULL or ws_pos == NULL
             or g_ptr == NULL):
         status = -1
-        max_iter = 0
 
     if status == 0:
         for j in range(p):
@@ -326,60 +447,44 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             ws_pos[j] = -1
 
     while status == 0:
-        prepare_dual_point(pb, it)
-        xt_dot(layout, data, indices, indptr, n, p, it.theta, it.q)
-        theta_sum = 0.0
-        for i in range(n):
-            theta_sum += it.theta[i]
-        for j in range(p):
-            it.q[j] -= pb.xbar[j] * theta_sum
-        gap = dual_gap(pb, it, NULL, 0, &t)
-        if gap <= tol_abs or epochs >= max_iter:
-            break
-
-        # Gap-safe rule: theta* lies within radius of t*theta (the dual is 1/max_w-strongly
-        # concave); a feature whose constraint holds strictly on that whole ball is zero at
-        # the optimum. The extra term covers rounding in the dot products.
-        theta_norm = 0.0
-        for i in range(n):
-            theta_norm += it.theta[i] * it.theta[i]
-        theta_norm = t * sqrt(theta_norm)
-        radius = sqrt(2.0 * gap * pb.max_w) + (n + 1) * 1e-15 * theta_norm
-        n_alive = 0
-        n_active = 0
-        for j in range(p):
-            if not alive[j]:
+        if first and init_m > 0:
+            for jj in range(init_m):
+                j = init_ws[jj]
+                if alive[j] and ws_pos[j] < 0:
+                    ws_pos[j] = m
+                    ws[m] = j
+                    m += 1
+            ws_size = m
+            inner_tol = INNER_FRACTION * tol_abs
+        else:
+            gap = full_gap(layout, data, indices, indptr, pb, it, &t)
+            if gap <= tol_abs or epochs >= max_iter:
+                break
+            n_alive = rank_features(pb, it, alive, t, gap, screen, ranked, &n_active)
+            if gap > 0.5 * prev_gap:
+                ws_size *= 2     # the last working set barely helped: look wider
+            prev_gap = gap
+            ws_size = max(ws_size, 2 * n_active, WS_START)
+            if ws_size > n_alive:
+                ws_size = n_alive
+            select_smallest(ranked, n_alive, ws_size)
+            for jj in range(m):
+                ws_pos[ws[jj]] = -1
+            m = ws_size
+            for jj in range(m):
+                ws[jj] = ranked[jj].idx
+            inner_tol = max(INNER_FRACTION * gap, tol_abs)
+        if m == 0:
+            if first:
+                first = False
                 continue
-            qj = fabs(t * it.q[j])
-            wj = it.w[j]
-            if (screen and wj == 0.0 and not pb.free_[j] and pb.l1[j] > 0.0
-                    and pb.lower[j] <= 0.0 and pb.upper[j] >= 0.0
-                    and qj + radius * pb.norm[j] < pb.l1[j]):
-                alive[j] = 0
-                continue
-            ranked[n_alive].idx = j
-            if wj != 0.0 or pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0:
-                ranked[n_alive].key = -INFINITY
-                n_active += 1
-            elif pb.norm[j] > 0.0:
-                ranked[n_alive].key = (pb.l1[j] - qj) / pb.norm[j]
-            else:
-                ranked[n_alive].key = INFINITY
-            n_alive += 1
-
-        ws_size = max(ws_size, 2 * n_active, WS_START)
-        if ws_size > n_alive:
-            ws_size = n_alive
-        select_smallest(ranked, n_alive, ws_size)
-        for jj in range(m):
-            ws_pos[ws[jj]] = -1
-        m = ws_size
-        for jj in range(m):
-            ws[jj] = ranked[jj].idx
+            break      # every feature is fixed or screened: the gap above is final
+        first = False
         qsort(ws, m, sizeof(Py_ssize_t), compare_index)
         for jj in range(m):
             ws_pos[ws[jj]] = jj
-        if layout == CSR:
+            order[jj] = jj
+        if local:
             if gather_csr_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
                                   &capacity) != 0:
                 status = -1
@@ -388,55 +493,19 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             s_idx = g_rows
             s_ptr = g_ptr
 
-        inner_tol = max(INNER_FRACTION * gap, tol_abs)
         inner_epochs = 0
-        for jj in range(m):
-            order[jj] = jj
         while True:
             if random_order:
                 for jj in range(m - 1, 0, -1):
                     k = <Py_ssize_t>(next_random(&rng) % <uint64_t>(jj + 1))
-                    col = order[jj]
-                    order[jj] = order[k]
-                    order[k] = col
-            for jj in range(m):
-                k = order[jj]
-                j = ws[k]
-                col = k if layout == CSR else j
-                g = col_wdot(s_data, s_idx, s_ptr, n, col, pb.sw, it.r)
-                if pb.sw == NULL:
-                    g *= pb.unit_w
-                g += it.o * pb.xbar[j]
-                wj = it.w[j]
-                z = pb.H[j] * wj + g
-                if z > pb.l1[j]:
-                    new = (z - pb.l1[j]) / (pb.H[j] + pb.l2[j])
-                elif z < -pb.l1[j]:
-                    new = (z + pb.l1[j]) / (pb.H[j] + pb.l2[j])
-                else:
-                    new = 0.0
-                new = clip(new, pb.lower[j], pb.upper[j])
-                if new != wj:
-                    delta = new - wj
-                    col_axpy(s_data, s_idx, s_ptr, n, col, -delta, it.r)
-                    it.o += delta * pb.xbar[j]
-                    it.w[j] = new
+                    order[jj], order[k] = order[k], order[jj]
+            cd_epoch(s_data, s_idx, s_ptr, local, pb, it, ws, order, m)
             epochs += 1
             inner_epochs += 1
             if epochs >= max_iter:
                 break
             if inner_epochs == 1 or inner_epochs % GAP_EVERY == 0:
-                prepare_dual_point(pb, it)
-                theta_sum = 0.0
-                for i in range(n):
-                    theta_sum += it.theta[i]
-                for jj in range(m):
-                    j = ws[jj]
-                    col = jj if layout == CSR else j
-                    it.q[j] = (col_wdot(s_data, s_idx, s_ptr, n, col, NULL, it.theta)
-                               - pb.xbar[j] * theta_sum)
-                inner_gap = dual_gap(pb, it, ws, m, &t)
-                if inner_gap <= inner_tol:
+                if working_set_gap(s_data, s_idx, s_ptr, local, pb, it, ws, m) <= inner_tol:
                     break
 
     free(alive)
@@ -458,11 +527,39 @@ cdef class _Spec:
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
     cdef const double[::1, :] Ginv
-    cdef double[::1] w
-    cdef bint fit_intercept, random_order, screen
+    cdef double[::1] w, xbar, H, norm, q
+    cdef const Py_ssize_t[::1] init_ws
+    cdef bint fit_intercept, random_order, screen, stats_ready
     cdef double tol
     cdef Py_ssize_t max_iter
     cdef uint64_t seed
+
+
+cdef int column_stats(Layout layout, const floating* data, const index_t* indices,
+                      const index_t* indptr, Problem* pb, bint fit_intercept, double* xbar,
+                      double* H, double* norm) noexcept nogil:
+    """xbar_j = sum_i sw_i x_ij (0 without intercept), H_j = sum_i sw_i x~_ij^2 (0 for a
+    column without variance) and norm_j = ||x~_j||_2: one pass over X."""
+    cdef Py_ssize_t j, n = pb.n, p = pb.p
+    cdef double* m1 = <double*>malloc(2 * p * sizeof(double))
+    cdef double* m2 = m1 + p
+    if m1 == NULL:
+        return -1
+    # the weighted moments land in xbar and H, the unweighted ones in m1 and m2
+    column_moments(layout, data, indices, indptr, n, p, pb.sw, xbar, H, m1, m2)
+    for j in range(p):
+        if pb.sw == NULL:
+            xbar[j] *= pb.unit_w
+            H[j] *= pb.unit_w
+        if not fit_intercept:
+            xbar[j] = 0.0
+        if H[j] - xbar[j] * xbar[j] <= 1e-12 * H[j]:
+            H[j] = 0.0     # all-zero or, with an intercept, constant: the loss ignores w_j
+        else:
+            H[j] -= xbar[j] * xbar[j]
+        norm[j] = sqrt(max(m2[j] - 2.0 * xbar[j] * m1[j] + n * xbar[j] * xbar[j], 0.0))
+    free(m1)
+    return 0
 
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
@@ -472,41 +569,31 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef Py_ssize_t i, j
     cdef double ybar = 0.0, tol_abs, gap = 0.0, intercept = 0.0
     cdef Py_ssize_t epochs = 0
-    cdef int status
+    cdef int status = 0
     cdef const double* sw = NULL if spec.sw is None else &spec.sw[0]
-    cdef double[::1] m1w = np.empty(p), m2w = np.empty(p), m1 = np.empty(p), m2 = np.empty(p)
-    cdef double[::1] xbar = np.zeros(p), H = np.empty(p), norm = np.empty(p), q = np.zeros(p)
     cdef double[::1] ytil = np.empty(n), r = np.empty(n), rhat = np.empty(n), theta = np.empty(n)
     cdef Py_ssize_t k = spec.Z.shape[1]
     cdef double[::1] proj = np.empty(max(k, 1))
     cdef double[::1] w = spec.w
 
-    with nogil:
-        column_moments(layout, data, indices, indptr, n, p, sw, &m1w[0], &m2w[0], &m1[0],
-                       &m2[0])
     pb.n = n
     pb.p = p
     pb.sw = sw
+    pb.fit_intercept = spec.fit_intercept
     pb.unit_w = 1.0 / n
-    pb.max_w = pb.unit_w
-    if sw != NULL:
-        pb.max_w = max(spec.sw)
-    else:
-        for j in range(p):
-            m1w[j] *= pb.unit_w
-            m2w[j] *= pb.unit_w
+    pb.max_w = pb.unit_w if sw == NULL else max(spec.sw)
+    if not spec.stats_ready:
+        with nogil:
+            status = column_stats(layout, data, indices, indptr, &pb, spec.fit_intercept,
+                                  &spec.xbar[0], &spec.H[0], &spec.norm[0])
+        if status != 0:
+            raise MemoryError("l1core: out of memory computing column statistics")
     if spec.fit_intercept:
-        for j in range(p):
-            xbar[j] = m1w[j]
         for i in range(n):
             ybar += (pb.unit_w if sw == NULL else sw[i]) * spec.y[i]
     for j in range(p):
-        H[j] = m2w[j] - xbar[j] * xbar[j]
-        if H[j] <= 1e-12 * m2w[j]:
-            # no variance (all-zero or, with an intercept, constant): the loss ignores w_j
-            H[j] = 0.0
+        if spec.H[j] == 0.0:
             w[j] = min(max(0.0, spec.lower[j]), spec.upper[j])
-        norm[j] = sqrt(max(m2[j] - 2.0 * xbar[j] * m1[j] + n * xbar[j] * xbar[j], 0.0))
     for i in range(n):
         ytil[i] = spec.y[i] - ybar
         r[i] = ytil[i]
@@ -520,28 +607,30 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.k = k
     pb.Z = &spec.Z[0, 0] if k > 0 else NULL
     pb.Ginv = &spec.Ginv[0, 0] if k > 0 else NULL
-    pb.xbar = &xbar[0]
-    pb.H = &H[0]
-    pb.norm = &norm[0]
+    pb.xbar = &spec.xbar[0]
+    pb.H = &spec.H[0]
+    pb.norm = &spec.norm[0]
     it.w = &w[0]
     it.r = &r[0]
     it.rhat = &rhat[0]
     it.theta = &theta[0]
-    it.q = &q[0]
+    it.q = &spec.q[0]
     it.proj = &proj[0]
     it.o = 0.0
 
     with nogil:
         x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
         for j in range(p):
-            it.o += xbar[j] * it.w[j]
+            it.o += pb.xbar[j] * it.w[j]
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
-                       spec.random_order, spec.seed, spec.screen, &gap, &epochs)
+                       spec.random_order, spec.seed, spec.screen,
+                       &spec.init_ws[0] if spec.init_ws.shape[0] > 0 else NULL,
+                       spec.init_ws.shape[0], &gap, &epochs)
         if spec.fit_intercept:
             intercept = ybar
             for j in range(p):
-                intercept -= xbar[j] * it.w[j]
+                intercept -= pb.xbar[j] * it.w[j]
     if status != 0:
         raise MemoryError("l1core: out of memory in the coordinate descent kernel")
     return intercept, gap, epochs, tol_abs
@@ -559,8 +648,12 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
     return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, spec)
 
 
+_EMPTY_WS = np.zeros(0, dtype=np.intp)
+
+
 def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, free, Z, Ginv,
-                            fit_intercept, tol, max_iter, random, seed, screen=True):
+                            fit_intercept, tol, max_iter, random, seed, stats, stats_ready,
+                            q_out, screen=True, init_ws=None):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -568,8 +661,12 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, fre
     start point, overwritten with the solution; sample_weight (n,) summing to 1 or None for
     equal weights; l1, l2, lower, upper (p,); free (p,) uint8 marking unpenalized columns whose
     weighted-centered values Z (n, k) and pseudo-inverse Gram Ginv (k, k) keep the dual point
-    orthogonal to them. Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after
-    max_iter epochs. Returns (intercept, gap, epochs, gap_tolerance). Releases the GIL.
+    orthogonal to them. stats = (xbar, H, norm), three (p,) arrays filled by the first call
+    (stats_ready=False) and reused by later ones on the same X, weights and fit_intercept.
+    q_out (p,) receives x~_j . theta at the last full pass (minus the loss gradient: a path's
+    strong rule reads it). init_ws: feature indices to solve first (a path's strong set).
+    Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after max_iter epochs.
+    Returns (intercept, gap, epochs, gap_tolerance). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
     spec.y = y
@@ -582,6 +679,10 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, fre
     spec.Z = Z
     spec.Ginv = Ginv
     spec.w = w
+    spec.xbar, spec.H, spec.norm = stats
+    spec.stats_ready = stats_ready
+    spec.q = q_out
+    spec.init_ws = _EMPTY_WS if init_ws is None else init_ws
     spec.fit_intercept = fit_intercept
     spec.random_order = random
     spec.screen = screen

@@ -1,0 +1,853 @@
+"""L1/L2-penalized logistic regression by proximal Newton with working sets and gap-safe screening.
+
+Solves, with labels y_i in {-1, +1}, weights sw_i = s_i / S (sum_i sw_i = 1) and z = Xw + b,
+
+    P(w, b) = sum_i sw_i log(1 + exp(-y_i z_i)) + sum_j h_j(w_j),
+    h_j(w)  = a_j |w| + c_j w^2 / 2 + [lower_j <= w <= upper_j],
+
+the logistic contract of design.md section 2 (b unpenalized, a_j = alpha v_j l1_ratio,
+c_j = alpha v_j (1 - l1_ratio)).
+
+Outer loop (one full pass over X): the dual point theta_i = sw_i y_i sigma(-y_i z_i), made to sum
+to zero (intercept) and orthogonal to the unpenalized columns, then scaled by t in (0, 1] into
+the Lasso constraints |x_j.theta| <= a_j, gives the gap
+
+    gap = P(w, b) - [sum_i sw_i H(t y_i theta_i / sw_i) - sum_j h_j*(t x_j.theta)]
+
+(H the binary entropy in nats), an upper bound on P(w, b) - P*. Features that gap-safe
+screening proves zero are dropped for good (the dual is 4/max_i sw_i strongly concave), the
+others ranked by their distance to the dual constraint, and a working set of the best-ranked
+ones (at least twice the support) is optimized until its own gap falls below a fraction of the
+outer gap (celer's schedule, as in the squared-loss kernel).
+
+Inner loop (glmnet / LIBLINEAR's newGLMNET): at the current point the loss is replaced by its
+quadratic model with weights d_i = sw_i p_i (1 - p_i); coordinate descent over the working set
+and the intercept solves the penalized model (epochs until the largest move is small against
+the first epoch's); a backtracking line search on the true objective (Armijo, with the decrease
+predicted including the penalty) accepts the step, so every Newton step decreases P. Model
+residuals use the sparse-vector-plus-scalar-offset trick, so a coordinate costs O(nnz of the
+column). CSR input is read row-wise by the full passes; the working set's columns are gathered
+into a small CSC store.
+
+The multinomial loss sum_i sw_i (logsumexp(z_i) - z_{i, y_i}) with one coefficient row and one
+intercept per class is solved the same way, cycling over classes with glmnet's partial Newton
+step (weights sw_i p_ik (1 - p_ik), the diagonal block of the Hessian) and a line search on the
+full objective; its dual uses the softmax conjugate (negative entropy), the dual point
+theta_ik = sw_i (Y_ik - p_ik) being corrected for the intercepts by one Newton step of the
+intercept-only problem (a K x K solve).
+"""
+
+from libc.stdlib cimport malloc, free, calloc
+from libc.math cimport fabs, sqrt, exp, log, log1p, INFINITY
+cimport numpy as cnp
+import numpy as np
+
+from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
+                         xt_dot, x_dot_into, column_moments, col_newton_stats, gather_columns)
+from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale,
+                         Ranked, select_smallest, sort_indices)
+
+cnp.import_array()
+
+DEF WS_START = 10
+DEF INNER_FRACTION = 0.3
+# Armijo: accept step s when P(new) - P <= ARMIJO * s * (predicted decrease incl. penalty).
+DEF ARMIJO = 0.01
+DEF MAX_HALVINGS = 50
+# Inner CD on the quadratic model stops when an epoch's largest curvature-weighted squared
+# move falls below CD_DECREASE times the first epoch's, or after MAX_CD_EPOCHS epochs.
+DEF CD_DECREASE = 1e-4
+DEF MAX_CD_EPOCHS = 50
+# A class's partial Newton step is solved less exactly: the other classes move next.
+DEF CD_DECREASE_CLASS = 1e-2
+# The dual point's per-sample probabilities may leave [0, 1] by rounding only by this much.
+DEF ROUND_SLACK = 1e-12
+
+
+cdef struct Problem:
+    Py_ssize_t n
+    Py_ssize_t p
+    Py_ssize_t K               # 1: binary; >= 3: multinomial classes
+    const double* y            # binary: labels +-1 (n)
+    const Py_ssize_t* label    # multinomial: class of each sample in [0, K) (n)
+    const double* sw           # normalized sample weights (n), sum 1
+    double max_w
+    const double* l1
+    const double* l2
+    const double* lower
+    const double* upper
+    const unsigned char* free_ # (p) unpenalized columns (the dual point is made orthogonal)
+    Py_ssize_t k               # number of unpenalized columns
+    const double* Z            # those columns, Fortran (n, k)
+    bint fit_intercept
+    const double* norm         # (p) ||x_j - mean||_2 (unweighted), for screening
+
+
+cdef struct Iterate:
+    # Binary: w (p), b (1), z (n); multinomial: W (K, p) C-ordered, b (K), z (n, K) C-ordered.
+    double* w
+    double* b
+    double* z
+    double* prob               # multinomial: softmax probabilities (n, K)
+    double* theta              # natural dual point / negative gradient of the loss in z
+    double* thetap             # its projection (intercept, unpenalized columns)
+    double* d                  # Newton weights of the current class (n)
+    double* q                  # X^T thetap (binary p; multinomial (K, p))
+    double* u                  # model step X_ws dw (n), without its offset
+    double* small              # scratch for the small projection systems
+    double loss
+
+
+cdef inline double entropy(double s) noexcept nogil:
+    """Binary entropy in nats, H(0) = H(1) = 0."""
+    if s <= 0.0 or s >= 1.0:
+        return 0.0
+    return -s * log(s) - (1.0 - s) * log1p(-s)
+
+
+cdef inline double log1pexp(double m) noexcept nogil:
+    """log(1 + exp(m)) without overflow."""
+    return (m if m > 0.0 else 0.0) + log1p(exp(-fabs(m)))
+
+
+cdef double binary_eval(const Problem* pb, Iterate* it) noexcept nogil:
+    """Loss at it.z; fills theta_i = sw_i y_i sigma(-y_i z_i) and d_i = sw_i p_i (1 - p_i)."""
+    cdef Py_ssize_t i
+    cdef double loss = 0.0, m, e, lo, hi, s
+    for i in range(pb.n):
+        if pb.sw[i] == 0.0:
+            it.theta[i] = 0.0
+            it.d[i] = 0.0
+            continue
+        m = -pb.y[i] * it.z[i]
+        e = exp(-fabs(m))
+        lo = e / (1.0 + e)
+        hi = 1.0 / (1.0 + e)
+        s = hi if m >= 0.0 else lo
+        loss += pb.sw[i] * ((m if m > 0.0 else 0.0) + log1p(e))
+        it.theta[i] = pb.sw[i] * pb.y[i] * s
+        it.d[i] = pb.sw[i] * lo * hi
+    return loss
+
+
+cdef double binary_loss_along(const Problem* pb, const Iterate* it, double off,
+                              double step) noexcept nogil:
+    """Loss at z + step * (u + off)."""
+    cdef Py_ssize_t i
+    cdef double loss = 0.0
+    for i in range(pb.n):
+        if pb.sw[i] != 0.0:
+            loss += pb.sw[i] * log1pexp(-pb.y[i] * (it.z[i] + step * (it.u[i] + off)))
+    return loss
+
+
+cdef bint solve_small(double* G, double* rhs, Py_ssize_t k) noexcept nogil:
+    """Solve G x = rhs in place (x in rhs) by Gaussian elimination with partial pivoting; G is
+    (k, k) column-major and destroyed. A pivot below 1e-13 of the largest diagonal entry
+    (a direction the weights do not see) gives x = 0 there. Returns False if G is zero."""
+    cdef Py_ssize_t r, c, i, piv
+    cdef double big = 0.0, f, tmp
+    for r in range(k):
+        big = max(big, fabs(G[r + r * k]))
+    if big == 0.0:
+        return False
+    for c in range(k):
+        piv = c
+        for r in range(c + 1, k):
+            if fabs(G[r + c * k]) > fabs(G[piv + c * k]):
+                piv = r
+        if piv != c:
+            for i in range(k):
+                tmp = G[c + i * k]
+                G[c + i * k] = G[piv + i * k]
+                G[piv + i * k] = tmp
+            tmp = rhs[c]
+            rhs[c] = rhs[piv]
+            rhs[piv] = tmp
+        if fabs(G[c + c * k]) <= 1e-13 * big:
+            G[c + c * k] = INFINITY
+            continue
+        for r in range(c + 1, k):
+            f = G[r + c * k] / G[c + c * k]
+            if f != 0.0:
+                for i in range(c, k):
+                    G[r + i * k] -= f * G[c + i * k]
+                rhs[r] -= f * rhs[c]
+    for c in range(k - 1, -1, -1):
+        tmp = rhs[c]
+        for i in range(c + 1, k):
+            tmp -= G[c + i * k] * rhs[i]
+        rhs[c] = tmp / G[c + c * k]
+    return True
+
+
+cdef bint binary_project(const Problem* pb, Iterate* it) noexcept nogil:
+    """thetap: theta made to sum to zero (intercept) and orthogonal to the unpenalized columns,
+    keeping every y_i thetap_i / sw_i in [0, 1] (the entropy's domain). Returns False when the
+    correction would leave that domain (far from the optimum with unpenalized columns).
+
+    Intercept only: the larger class's part is scaled down to the smaller's (always feasible).
+    With unpenalized columns A = [1, Z]: thetap = theta - d * (A c), (A^T diag(d) A) c = A^T theta,
+    the linearization of theta at z + A c (one Newton step on the unpenalized directions).
+    """
+    cdef Py_ssize_t i, r, c, n = pb.n, na = pb.k + (1 if pb.fit_intercept else 0)
+    cdef double pos = 0.0, neg = 0.0, f, corr, s, ai, ac
+    cdef double* G = it.small
+    cdef double* rhs = it.small + na * na
+    for i in range(n):
+        it.thetap[i] = it.theta[i]
+    if na == 0:
+        return True
+    if pb.k == 0:
+        for i in range(n):
+            if it.theta[i] > 0.0:
+                pos += it.theta[i]
+            else:
+                neg -= it.theta[i]
+        if pos > neg:
+            f = neg / pos
+            for i in range(n):
+                if it.theta[i] > 0.0:
+                    it.thetap[i] = f * it.theta[i]
+        elif neg > pos:
+            f = pos / neg
+            for i in range(n):
+                if it.theta[i] < 0.0:
+                    it.thetap[i] = f * it.theta[i]
+        return True
+    for r in range(na * na + na):
+        it.small[r] = 0.0
+    for i in range(n):
+        if it.d[i] == 0.0 and it.theta[i] == 0.0:
+            continue
+        for r in range(na):
+            ai = a_value(pb, i, r)
+            rhs[r] += ai * it.theta[i]
+            for c in range(r + 1):
+                G[r + c * na] += it.d[i] * ai * a_value(pb, i, c)
+    for r in range(na):
+        for c in range(r + 1, na):
+            G[r + c * na] = G[c + r * na]
+    if not solve_small(G, rhs, na):
+        return False
+    for i in range(n):
+        if pb.sw[i] == 0.0:
+            continue
+        corr = 0.0
+        for c in range(na):
+            corr += a_value(pb, i, c) * rhs[c]
+        it.thetap[i] = it.theta[i] - it.d[i] * corr
+        s = pb.y[i] * it.thetap[i] / pb.sw[i]
+        if s < -ROUND_SLACK or s > 1.0 + ROUND_SLACK:
+            return False
+    return True
+
+
+cdef inline double a_value(const Problem* pb, Py_ssize_t i, Py_ssize_t c) noexcept nogil:
+    """Entry (i, c) of A = [1 (if an intercept is fitted), Z]."""
+    if pb.fit_intercept:
+        if c == 0:
+            return 1.0
+        c -= 1
+    return pb.Z[i + c * pb.n]
+
+
+cdef double binary_dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats,
+                            Py_ssize_t m, bint feasible, double* scale) noexcept nogil:
+    """P(w, b) - D(t thetap) over the features feats[0..m) (NULL: all p), given q = X^T thetap;
+    t <= 1 the largest factor keeping the constraints with an infinite conjugate side."""
+    cdef Py_ssize_t i, jj, j
+    cdef Py_ssize_t count = pb.p if feats == NULL else m
+    cdef double t = 1.0, pen = 0.0, conj = 0.0, ent = 0.0, s
+    scale[0] = 1.0
+    if not feasible:
+        return INFINITY
+    for jj in range(count):
+        j = jj if feats == NULL else feats[jj]
+        pen += penalty_value(pb.l1[j], pb.l2[j], it.w[j])
+        if not pb.free_[j]:
+            t = constraint_scale(t, pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j], it.q[j])
+    for jj in range(count):
+        j = jj if feats == NULL else feats[jj]
+        if not pb.free_[j]:
+            conj += penalty_conjugate(pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j],
+                                      t * it.q[j])
+    for i in range(pb.n):
+        if pb.sw[i] != 0.0:
+            s = t * pb.y[i] * it.thetap[i] / pb.sw[i]
+            ent += pb.sw[i] * entropy(min(max(s, 0.0), 1.0))
+    scale[0] = t
+    return (it.loss + pen) - (ent - conj)
+
+
+cdef double newton_direction(const floating* s_data, const index_t* s_idx,
+                             const index_t* s_ptr, bint gathered, const Problem* pb,
+                             const Py_ssize_t* ws, Py_ssize_t m, const double* w,
+                             const double* theta, const double* d, double* u, double* wnew,
+                             double* stats, double* off_out, double* db_out,
+                             Py_ssize_t* epochs, Py_ssize_t max_epochs,
+                             double cd_decrease) noexcept nogil:
+    """Coordinate descent on the penalized quadratic model of the loss at the current point,
+
+        sum_i (-theta_i dz_i + d_i dz_i^2 / 2) + sum_{j in ws} h_j(wnew_j),
+        dz = X_ws (wnew - w) + db,
+
+    over the working set ws (and the intercept step db when one is fitted). Fills wnew (m),
+    u = X_ws (wnew - w) (n, the offset db kept apart in off_out) and returns the predicted
+    decrease  -theta.dz + sum_j h_j(wnew_j) - h_j(w_j)  (negative unless already optimal).
+    Column jj of the store is feature ws[jj] when gathered, else the store is X itself.
+    """
+    cdef Py_ssize_t n = pb.n, i, jj, j, col, cd_epochs = 0
+    cdef double* G = stats
+    cdef double* H = stats + m
+    cdef double* M = stats + 2 * m
+    cdef double dsum = 0.0, tsum = 0.0, off = 0.0, du = 0.0, db = 0.0
+    cdef double big, first = -1.0, grad, old, new, delta, predicted
+    for jj in range(m):
+        col = jj if gathered else ws[jj]
+        col_newton_stats(s_data, s_idx, s_ptr, n, col, d, theta, &G[jj], &H[jj], &M[jj])
+        wnew[jj] = w[ws[jj]]
+    for i in range(n):
+        dsum += d[i]
+        tsum += theta[i]
+        u[i] = 0.0
+    while True:
+        big = 0.0
+        for jj in range(m):
+            j = ws[jj]
+            if H[jj] + pb.l2[j] <= 0.0:
+                continue
+            col = jj if gathered else j
+            grad = col_wdot(s_data, s_idx, s_ptr, n, col, d, u) + off * M[jj] - G[jj]
+            old = wnew[jj]
+            new = prox_step(H[jj] * old - grad, H[jj], pb.l1[j], pb.l2[j], pb.lower[j],
+                            pb.upper[j])
+            if new != old:
+                delta = new - old
+                col_axpy(s_data, s_idx, s_ptr, n, col, delta, u)
+                du += delta * M[jj]
+                wnew[jj] = new
+                big = max(big, (H[jj] + pb.l2[j]) * delta * delta)
+        if pb.fit_intercept and dsum > 0.0:
+            delta = (tsum - du - off * dsum) / dsum
+            off += delta
+            db += delta
+            big = max(big, dsum * delta * delta)
+        epochs[0] += 1
+        cd_epochs += 1
+        if first < 0.0:
+            first = big
+        if big <= cd_decrease * first or epochs[0] >= max_epochs or cd_epochs >= MAX_CD_EPOCHS:
+            break
+    predicted = -tsum * db
+    for jj in range(m):
+        j = ws[jj]
+        predicted += (-G[jj] * (wnew[jj] - w[j]) + penalty_value(pb.l1[j], pb.l2[j], wnew[jj])
+                      - penalty_value(pb.l1[j], pb.l2[j], w[j]))
+    off_out[0] = off
+    db_out[0] = db
+    return predicted
+
+
+cdef double step_penalty(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t m, const double* w,
+                         const double* wnew, double step) noexcept nogil:
+    """sum over ws of h_j(w_j + step (wnew_j - w_j))."""
+    cdef Py_ssize_t jj, j
+    cdef double pen = 0.0
+    for jj in range(m):
+        j = ws[jj]
+        pen += penalty_value(pb.l1[j], pb.l2[j], w[j] + step * (wnew[jj] - w[j]))
+    return pen
+
+
+cdef inline void apply_step(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t m, double* w,
+                            const double* wnew, double step) noexcept nogil:
+    cdef Py_ssize_t jj, j
+    for jj in range(m):
+        j = ws[jj]
+        if step == 1.0:
+            w[j] = wnew[jj]
+        else:
+            # a convex combination of two points of the box stays in it (up to rounding)
+            w[j] = min(max(w[j] + step * (wnew[jj] - w[j]), pb.lower[j]), pb.upper[j])
+
+
+cdef int binary_line_search(const Problem* pb, Iterate* it, const Py_ssize_t* ws, Py_ssize_t m,
+                            const double* wnew, double off, double db,
+                            double predicted) noexcept nogil:
+    """Backtrack from step 1 along (wnew - w, db) until Armijo holds on P, then move there.
+    Returns 0 after a move, 1 when no step decreases P (the model is solved to rounding)."""
+    cdef Py_ssize_t i, tries
+    cdef double step = 1.0, old_pen, new_obj
+    if not predicted < 0.0:
+        return 1
+    old_pen = step_penalty(pb, ws, m, it.w, wnew, 0.0)
+    for tries in range(MAX_HALVINGS):
+        new_obj = binary_loss_along(pb, it, off, step) + step_penalty(pb, ws, m, it.w, wnew,
+                                                                     step)
+        if new_obj - (it.loss + old_pen) <= ARMIJO * step * predicted:
+            apply_step(pb, ws, m, it.w, wnew, step)
+            it.b[0] += step * db
+            for i in range(pb.n):
+                it.z[i] += step * (it.u[i] + off)
+            it.loss = binary_eval(pb, it)
+            return 0
+        step *= 0.5
+    return 1
+
+
+# --------------------------------------------------------------------------- multinomial loss
+
+
+cdef double multinomial_eval(const Problem* pb, Iterate* it) noexcept nogil:
+    """Loss at it.z (n, K); fills prob (n, K) and theta (K, n), theta_ki = sw_i (Y_ik - p_ik)."""
+    cdef Py_ssize_t i, k, K = pb.K, n = pb.n
+    cdef double loss = 0.0, zmax, tot
+    cdef const double* zi
+    cdef double* pi
+    for i in range(n):
+        zi = it.z + i * K
+        pi = it.prob + i * K
+        zmax = zi[0]
+        for k in range(1, K):
+            zmax = max(zmax, zi[k])
+        tot = 0.0
+        for k in range(K):
+            pi[k] = exp(zi[k] - zmax)
+            tot += pi[k]
+        for k in range(K):
+            pi[k] /= tot
+            it.theta[k * n + i] = -pb.sw[i] * pi[k]
+        if pb.sw[i] != 0.0:
+            it.theta[pb.label[i] * n + i] += pb.sw[i]
+            loss += pb.sw[i] * (zmax + log(tot) - zi[pb.label[i]])
+    return loss
+
+
+cdef double multinomial_loss_along(const Problem* pb, const Iterate* it, Py_ssize_t k,
+                                   double off, double step) noexcept nogil:
+    """Loss with column k of z moved to z_k + step * (u + off)."""
+    cdef Py_ssize_t i, l, K = pb.K
+    cdef double loss = 0.0, zk, zmax, tot, zy
+    cdef const double* zi
+    for i in range(pb.n):
+        if pb.sw[i] == 0.0:
+            continue
+        zi = it.z + i * K
+        zk = zi[k] + step * (it.u[i] + off)
+        zmax = zk
+        for l in range(K):
+            if l != k:
+                zmax = max(zmax, zi[l])
+        tot = exp(zk - zmax)
+        for l in range(K):
+            if l != k:
+                tot += exp(zi[l] - zmax)
+        zy = zk if pb.label[i] == k else zi[pb.label[i]]
+        loss += pb.sw[i] * (zmax + log(tot) - zy)
+    return loss
+
+
+cdef bint multinomial_project(const Problem* pb, Iterate* it) noexcept nogil:
+    """thetap with sum_i thetap_ki A_ir = 0 for every class k and column r of A = [1, Z]: the
+    probabilities moved by one Newton step of the loss in z + A C (C of shape (na, K)),
+    p'_ik = p_ik (1 + (AC)_ik - sum_l p_il (AC)_il), which stay on the simplex when the step is
+    small; returns False if some p'_ik < 0 (far from the optimum)."""
+    cdef Py_ssize_t i, r, s, k, l, n = pb.n, K = pb.K
+    cdef Py_ssize_t na = pb.k + (1 if pb.fit_intercept else 0), N = na * K
+    cdef double* G = it.small
+    cdef double* rhs = it.small + N * N
+    cdef double* ac = rhs + N
+    cdef const double* pi
+    cdef double ar, a_s, mean, pnew
+    for i in range(K * n):
+        it.thetap[i] = it.theta[i]
+    if na == 0:
+        return True
+    for r in range(N * N + N):
+        it.small[r] = 0.0
+    for i in range(n):
+        if pb.sw[i] == 0.0:
+            continue
+        pi = it.prob + i * K
+        for r in range(na):
+            ar = a_value(pb, i, r)
+            for k in range(K):
+                rhs[r * K + k] += ar * it.theta[k * n + i]
+            for s in range(na):
+                a_s = pb.sw[i] * ar * a_value(pb, i, s)
+                for k in range(K):
+                    for l in range(K):
+                        G[(r * K + k) + (s * K + l) * N] += a_s * pi[k] * (
+                            (1.0 if k == l else 0.0) - pi[l])
+    if not solve_small(G, rhs, N):
+        return False
+    for i in range(n):
+        if pb.sw[i] == 0.0:
+            continue
+        pi = it.prob + i * K
+        mean = 0.0
+        for k in range(K):
+            ac[k] = 0.0
+            for r in range(na):
+                ac[k] += a_value(pb, i, r) * rhs[r * K + k]
+            mean += pi[k] * ac[k]
+        for k in range(K):
+            pnew = pi[k] * (1.0 + ac[k] - mean)
+            if pnew < -ROUND_SLACK:
+                return False
+            it.thetap[k * n + i] = it.theta[k * n + i] - pb.sw[i] * (pnew - pi[k])
+    return True
+
+
+cdef double multinomial_dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats,
+                                 Py_ssize_t m, bint feasible, double* scale) noexcept nogil:
+    """P(W, b) - D(t thetap) over feats (NULL: all), given q = thetap X (K, p); the dual's
+    loss part is sum_i sw_i Ent(Y_i - t thetap_i / sw_i), Ent the Shannon entropy."""
+    cdef Py_ssize_t i, jj, j, k, K = pb.K, n = pb.n, p = pb.p
+    cdef Py_ssize_t count = p if feats == NULL else m
+    cdef double t = 1.0, pen = 0.0, conj = 0.0, ent = 0.0, pk
+    scale[0] = 1.0
+    if not feasible:
+        return INFINITY
+    for k in range(K):
+        for jj in range(count):
+            j = jj if feats == NULL else feats[jj]
+            pen += penalty_value(pb.l1[j], pb.l2[j], it.w[k * p + j])
+            if not pb.free_[j]:
+                t = constraint_scale(t, pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j],
+                                     it.q[k * p + j])
+    for k in range(K):
+        for jj in range(count):
+            j = jj if feats == NULL else feats[jj]
+            if not pb.free_[j]:
+                conj += penalty_conjugate(pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j],
+                                          t * it.q[k * p + j])
+    for i in range(n):
+        if pb.sw[i] == 0.0:
+            continue
+        for k in range(K):
+            pk = (1.0 if pb.label[i] == k else 0.0) - t * it.thetap[k * n + i] / pb.sw[i]
+            if pk > 0.0:
+                ent -= pb.sw[i] * pk * log(pk)
+    scale[0] = t
+    return (it.loss + pen) - (ent - conj)
+
+
+cdef int multinomial_line_search(const Problem* pb, Iterate* it, Py_ssize_t k,
+                                 const Py_ssize_t* ws, Py_ssize_t m, const double* wnew,
+                                 double off, double db, double predicted) noexcept nogil:
+    """binary_line_search for class k's step (the other classes fixed)."""
+    cdef Py_ssize_t i, tries, K = pb.K
+    cdef double step = 1.0, old_pen, new_obj
+    cdef double* wk = it.w + k * pb.p
+    if not predicted < 0.0:
+        return 1
+    old_pen = step_penalty(pb, ws, m, wk, wnew, 0.0)
+    for tries in range(MAX_HALVINGS):
+        new_obj = (multinomial_loss_along(pb, it, k, off, step)
+                   + step_penalty(pb, ws, m, wk, wnew, step))
+        if new_obj - (it.loss + old_pen) <= ARMIJO * step * predicted:
+            apply_step(pb, ws, m, wk, wnew, step)
+            it.b[k] += step * db
+            for i in range(pb.n):
+                it.z[i * K + k] += step * (it.u[i] + off)
+            it.loss = multinomial_eval(pb, it)
+            return 0
+        step *= 0.5
+    return 1
+
+
+# --------------------------------------------------------------------------- both losses
+
+
+cdef inline Py_ssize_t n_classes(const Problem* pb) noexcept nogil:
+    """Coefficient rows: 1 (binary) or K."""
+    return 1 if pb.K == 1 else pb.K
+
+
+cdef double gap_at(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py_ssize_t m,
+                   bint feasible, double* scale) noexcept nogil:
+    if pb.K == 1:
+        return binary_dual_gap(pb, it, feats, m, feasible, scale)
+    return multinomial_dual_gap(pb, it, feats, m, feasible, scale)
+
+
+cdef bint project(const Problem* pb, Iterate* it) noexcept nogil:
+    if pb.K == 1:
+        return binary_project(pb, it)
+    return multinomial_project(pb, it)
+
+
+cdef int newton_round(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
+                      bint gathered, const Problem* pb, Iterate* it, const Py_ssize_t* ws,
+                      Py_ssize_t m, double* wnew, double* stats, Py_ssize_t* epochs,
+                      Py_ssize_t max_iter) noexcept nogil:
+    """One proximal Newton step (binary) or one cycle of partial Newton steps over the classes
+    (multinomial). Returns 1 when no step could decrease P, else 0."""
+    cdef Py_ssize_t k, i, n = pb.n, K = pb.K
+    cdef double off, db, predicted
+    cdef int stalled = 1
+    if K == 1:
+        predicted = newton_direction(s_data, s_idx, s_ptr, gathered, pb, ws, m, it.w, it.theta,
+                                     it.d, it.u, wnew, stats, &off, &db, epochs, max_iter,
+                                     CD_DECREASE)
+        return binary_line_search(pb, it, ws, m, wnew, off, db, predicted)
+    for k in range(K):
+        for i in range(n):
+            it.d[i] = pb.sw[i] * it.prob[i * K + k] * (1.0 - it.prob[i * K + k])
+        predicted = newton_direction(s_data, s_idx, s_ptr, gathered, pb, ws, m, it.w + k * pb.p,
+                                     it.theta + k * n, it.d, it.u, wnew, stats, &off, &db,
+                                     epochs, max_iter, CD_DECREASE_CLASS)
+        if multinomial_line_search(pb, it, k, ws, m, wnew, off, db, predicted) == 0:
+            stalled = 0
+        if epochs[0] >= max_iter:
+            break
+    return stalled
+
+
+cdef int solve(Layout layout, const floating* data, const index_t* indices,
+               const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
+               Py_ssize_t max_iter, bint screen, double* gap_out,
+               Py_ssize_t* epochs_out) noexcept nogil:
+    """The outer working-set loop around newton_round. Returns 0, or -1 (out of memory)."""
+    cdef Py_ssize_t n = pb.n, p = pb.p, R = n_classes(pb)
+    cdef Py_ssize_t i, j, jj, k, m = 0, ws_size = 0, n_alive = 0, n_active, epochs = 0
+    cdef Py_ssize_t capacity = 0
+    cdef double gap = INFINITY, inner_gap, t, radius, qj, theta_norm
+    cdef bint feasible, active, stalled = False, gathered = layout == CSR
+    cdef int status = 0
+    cdef const floating* s_data = data
+    cdef const index_t* s_idx = indices
+    cdef const index_t* s_ptr = indptr
+
+    cdef unsigned char* alive = <unsigned char*>malloc(p * sizeof(unsigned char))
+    cdef Ranked* ranked = <Ranked*>malloc(p * sizeof(Ranked))
+    cdef Py_ssize_t* ws = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* ws_pos = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef double* wnew = <double*>malloc(p * sizeof(double))
+    cdef double* stats = <double*>malloc(3 * p * sizeof(double))
+    cdef floating* g_data = NULL
+    cdef index_t* g_rows = NULL
+    cdef index_t* g_ptr = <index_t*>malloc((p + 1) * sizeof(index_t))
+    if (alive == NULL or ranked == NULL or ws == NULL or ws_pos == NULL or wnew == NULL
+            or stats == NULL or g_ptr == NULL):
+        status = -1
+    else:
+        for j in range(p):
+            alive[j] = pb.norm[j] > 0.0 or pb.free_[j]
+            ws_pos[j] = -1
+
+    while status == 0:
+        feasible = project(pb, it)
+        for k in range(R):
+            xt_dot(layout, data, indices, indptr, n, p, it.thetap + k * n, it.q + k * p)
+        gap = gap_at(pb, it, NULL, 0, feasible, &t)
+        if gap <= tol_abs or epochs >= max_iter or (stalled and m >= n_alive):
+            break
+
+        # Gap-safe rule: the dual optimum lies within radius of t*thetap (the dual is
+        # mu-strongly concave, mu = 4/max_w binary, 1/max_w multinomial); the extra term
+        # covers rounding in the dot products.
+        theta_norm = 0.0
+        for i in range(R * n):
+            theta_norm += it.thetap[i] * it.thetap[i]
+        theta_norm = t * sqrt(theta_norm)
+        radius = sqrt(2.0 * gap * pb.max_w / (4.0 if pb.K == 1 else 1.0))
+        radius += (n + 1) * 1e-15 * theta_norm
+        n_alive = 0
+        n_active = 0
+        for j in range(p):
+            if not alive[j]:
+                continue
+            qj = 0.0
+            active = pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0
+            for k in range(R):
+                qj = max(qj, fabs(t * it.q[k * p + j]))
+                active = active or it.w[k * p + j] != 0.0
+            if (screen and not active and pb.l1[j] > 0.0
+                    and qj + radius * pb.norm[j] < pb.l1[j]):
+                alive[j] = 0
+                continue
+            ranked[n_alive].idx = j
+            if active:
+                ranked[n_alive].key = -INFINITY
+                n_active += 1
+            else:
+                ranked[n_alive].key = (pb.l1[j] - qj) / pb.norm[j]
+            n_alive += 1
+
+        ws_size = max(ws_size, 2 * n_active, WS_START)
+        if ws_size > n_alive:
+            ws_size = n_alive
+        select_smallest(ranked, n_alive, ws_size)
+        for jj in range(m):
+            ws_pos[ws[jj]] = -1
+        m = ws_size
+        for jj in range(m):
+            ws[jj] = ranked[jj].idx
+        sort_indices(ws, m)
+        for jj in range(m):
+            ws_pos[ws[jj]] = jj
+        if gathered:
+            if gather_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
+                              &capacity) != 0:
+                status = -1
+                break
+            s_data = g_data
+            s_idx = g_rows
+            s_ptr = g_ptr
+
+        while True:
+            stalled = newton_round(s_data, s_idx, s_ptr, gathered, pb, it, ws, m, wnew, stats,
+                                   &epochs, max_iter)
+            if stalled or epochs >= max_iter:
+                break
+            feasible = project(pb, it)
+            for k in range(R):
+                for jj in range(m):
+                    it.q[k * p + ws[jj]] = col_wdot(s_data, s_idx, s_ptr, n,
+                                                    jj if gathered else ws[jj], NULL,
+                                                    it.thetap + k * n)
+            inner_gap = gap_at(pb, it, ws, m, feasible, &t)
+            if inner_gap <= max(INNER_FRACTION * gap, tol_abs):
+                break
+
+    free(alive)
+    free(ranked)
+    free(ws)
+    free(ws_pos)
+    free(wnew)
+    free(stats)
+    free(g_data)
+    free(g_rows)
+    free(g_ptr)
+    gap_out[0] = gap
+    epochs_out[0] = epochs
+    return status
+
+
+cdef class _Spec:
+    """Everything but X, as validated arrays (see logistic_coordinate_descent)."""
+    cdef const double[::1] y, sw, l1, l2, lower, upper
+    cdef const Py_ssize_t[::1] label
+    cdef const unsigned char[::1] free_
+    cdef const double[::1, :] Z
+    cdef double[::1] w, b
+    cdef Py_ssize_t K, max_iter
+    cdef bint fit_intercept, screen
+    cdef double tol_abs
+
+
+cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
+                const index_t* indptr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
+    cdef Problem pb
+    cdef Iterate it
+    cdef Py_ssize_t i, j, k, K = spec.K, R = 1 if spec.K == 1 else spec.K
+    cdef Py_ssize_t kz = spec.Z.shape[1], na = kz + (1 if spec.fit_intercept else 0)
+    cdef Py_ssize_t N = na * max(K, 1), epochs = 0
+    cdef double gap = 0.0
+    cdef int status
+    cdef double[::1] m1w = np.empty(p), m2w = np.empty(p), m1 = np.empty(p), m2 = np.empty(p)
+    cdef double[::1] norm = np.empty(p), q = np.zeros(R * p)
+    cdef double[::1] z = np.empty(R * n), theta = np.empty(R * n), thetap = np.empty(R * n)
+    cdef double[::1] prob = np.empty(R * n), d = np.empty(n), u = np.empty(n)
+    cdef double[::1] small = np.empty(N * N + 2 * N + K + 1)
+    cdef double[::1] col = np.empty(n)
+
+    with nogil:
+        column_moments(layout, data, indices, indptr, n, p, NULL, &m1w[0], &m2w[0], &m1[0],
+                       &m2[0])
+    for j in range(p):
+        norm[j] = sqrt(max(m2[j] - (m1[j] * m1[j] / n if spec.fit_intercept else 0.0), 0.0))
+        if norm[j] <= 1e-12 * sqrt(m2[j]):
+            norm[j] = 0.0
+    pb.n = n
+    pb.p = p
+    pb.K = K
+    pb.y = &spec.y[0] if K == 1 else NULL
+    pb.label = &spec.label[0] if K > 1 else NULL
+    pb.sw = &spec.sw[0]
+    pb.max_w = max(spec.sw)
+    pb.l1 = &spec.l1[0]
+    pb.l2 = &spec.l2[0]
+    pb.lower = &spec.lower[0]
+    pb.upper = &spec.upper[0]
+    pb.free_ = &spec.free_[0]
+    pb.k = kz
+    pb.Z = &spec.Z[0, 0] if kz > 0 else NULL
+    pb.fit_intercept = spec.fit_intercept
+    pb.norm = &norm[0]
+    it.w = &spec.w[0]
+    it.b = &spec.b[0]
+    it.z = &z[0]
+    it.prob = &prob[0]
+    it.theta = &theta[0]
+    it.thetap = &thetap[0]
+    it.d = &d[0]
+    it.q = &q[0]
+    it.u = &u[0]
+    it.small = &small[0]
+
+    with nogil:
+        # z = X W^T + b, one class at a time through the shared column primitive
+        for k in range(R):
+            for i in range(n):
+                col[i] = 0.0
+            x_dot_into(layout, data, indices, indptr, n, p, it.w + k * p, &col[0])
+            for i in range(n):
+                it.z[i * R + k] = it.b[k] - col[i]
+        it.loss = binary_eval(&pb, &it) if K == 1 else multinomial_eval(&pb, &it)
+        status = solve(layout, data, indices, indptr, &pb, &it, spec.tol_abs, spec.max_iter,
+                       spec.screen, &gap, &epochs)
+    if status != 0:
+        raise MemoryError("l1core: out of memory in the logistic kernel")
+    return gap, epochs
+
+
+def _run_dense(const floating[::1, :] X, _Spec spec):
+    return _run(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL,
+                X.shape[0], X.shape[1], spec)
+
+
+def _run_sparse(const floating[::1] data, const index_t[::1] indices,
+                const index_t[::1] indptr, bint csr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
+    cdef const floating* dp = &data[0] if data.shape[0] > 0 else NULL
+    cdef const index_t* ix = &indices[0] if indices.shape[0] > 0 else NULL
+    return _run(CSR if csr else CSC, dp, ix, &indptr[0], n, p, spec)
+
+
+def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, l1, l2, lower, upper,
+                                free, Z, fit_intercept, gap_tol, max_iter, screen=True):
+    """Solve the penalized logistic (n_classes=1, y float64 labels +-1) or multinomial
+    (n_classes=K >= 3, y intp class indices in [0, K)) problem of the module docstring in place
+    of w (float64, (p,) or C-ordered (K, p) raveled) and b (float64, (1,) or (K,)).
+
+    X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
+    in place. sample_weight: float64 (n,) summing to 1; l1, l2, lower, upper: (p,); free: uint8
+    (p,) unpenalized columns, given densely in Z (n, k) float64 Fortran. Stops when the duality
+    gap <= gap_tol or after max_iter epochs. Returns (gap, epochs). Releases the GIL.
+    """
+    cdef _Spec spec = _Spec()
+    spec.K = n_classes
+    if n_classes == 1:
+        spec.y = y
+    else:
+        spec.label = y
+    spec.sw = sample_weight
+    spec.l1 = l1
+    spec.l2 = l2
+    spec.lower = lower
+    spec.upper = upper
+    spec.free_ = free
+    spec.Z = Z
+    spec.w = w
+    spec.b = b
+    spec.fit_intercept = fit_intercept
+    spec.screen = screen
+    spec.tol_abs = gap_tol
+    spec.max_iter = max_iter
+    if hasattr(X, "format") and X.format in ("csr", "csc"):
+        n, p = X.shape
+        return _run_sparse(X.data, X.indices, X.indptr, X.format == "csr", n, p, spec)
+    return _run_dense(X, spec)
