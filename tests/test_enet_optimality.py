@@ -98,10 +98,6 @@ def _fit(case, tol=TOL, **extra):
     return kw, sol, caught
 
 
-SWEEP_ICPT = [c for c in SWEEP if c.values[0]["fit_intercept"]]
-SWEEP_NO_ICPT = [c for c in SWEEP if not c.values[0]["fit_intercept"]]
-
-
 def _check_case(case):
     kw, sol, caught = _fit(case)
     pb = problem_of(kw)
@@ -114,46 +110,25 @@ def _check_case(case):
     assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
 
 
-@pytest.mark.parametrize("case", SWEEP_ICPT)
+@pytest.mark.parametrize("case", SWEEP)
 def test_solution_certified(case):
     _check_case(case)
 
 
-NO_INTERCEPT_BUG = (
-    "BUG: with fit_intercept=False the kernel still centres the residual "
-    "(prepare_dual_point sets it.o = -sum_i sw_i r_i whatever fit_intercept), so the dual "
-    "point, the reported gap, the working-set ranking and the screening are those of the "
-    "problem WITH an intercept: the gap never closes (runs to max_iter, ConvergenceWarning, "
-    "dual_gap_ wrong) and when p > 10 (the first working set) features are left out of the "
-    "working set, so the coefficients are wrong")
-
-
-@pytest.mark.xfail(strict=True, reason=NO_INTERCEPT_BUG)
-def test_solution_certified_no_intercept():
-    """The no-intercept half of the sweep (all must pass; failures listed)."""
-    failures = []
-    for param in SWEEP_NO_ICPT:
-        try:
-            _check_case(param.values[0])
-        except AssertionError as exc:
-            failures.append(f"{param.id}: {str(exc).splitlines()[0]}")
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.xfail(strict=True, reason=NO_INTERCEPT_BUG)
-def test_no_intercept_minimal_reproducer():
+def test_no_intercept_regression():
+    """Was a bug (fixed in 3d5c8ce): without an intercept the kernel re-centred the residual,
+    so the gap never closed and, with p > 10, features were left out of the working set."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((50, 30)) + 1.0
     y = X[:, :5] @ np.ones(5) + rng.standard_normal(50)
     sol, caught = solve_quiet(enet_solve, X=X, y=y, alpha=0.1, fit_intercept=False)
     pb = problem_of(dict(X=X, y=y, alpha=0.1, fit_intercept=False))
-    gap = ref.duality_gap(pb, sol.coef, sol.intercept)
-    assert gap <= pb.gap_tol(1e-4), f"true gap {gap:.3g} (reported {sol.dual_gap:.3g})"
-    assert sol.converged
+    check_certified(pb, sol.coef, sol.intercept, tol=1e-4, reported_gap=sol.dual_gap)
+    assert sol.converged and not caught
 
 
 def _hypothesis_case(seed, n, p, storage, l1_ratio, weights, kinds, selection, alpha_frac,
-                     tol, fit_intercept=True):
+                     tol, fit_intercept):
     penalty, bounds = kinds.split("-")
     kw = solve_kwargs(seed, n=n, p=p, storage=storage, fit_intercept=fit_intercept,
                       l1_ratio=l1_ratio, weights=weights, penalty=penalty, bounds=bounds,
@@ -175,7 +150,8 @@ _COMMON = dict(
     weights=st.sampled_from(["none", "unit", "random", "int"]),
     selection=st.sampled_from(["cyclic", "random"]),
     alpha_frac=st.sampled_from([2.0, 1.0, 0.5, 0.1, 0.01]),
-    tol=st.sampled_from([1e-4, 1e-8]))
+    tol=st.sampled_from([1e-4, 1e-8]),
+    fit_intercept=st.booleans())
 
 
 @given(p=st.integers(1, 40), kinds=st.sampled_from(["none-none", "random-none", "zeros-none"]),
@@ -185,47 +161,36 @@ def test_certified_hypothesis_unbounded(**case):
     _hypothesis_case(**case)
 
 
-# With p <= 10 every feature is in the first working set (see the positive=True bug below).
-@given(p=st.integers(1, 10), kinds=st.sampled_from(["random-positive", "random-box",
+@given(p=st.integers(1, 40), kinds=st.sampled_from(["random-positive", "random-box",
                                                     "none-box"]), **_COMMON)
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_certified_hypothesis_bounded_small(**case):
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_certified_hypothesis_bounded(**case):
     _hypothesis_case(**case)
 
 
-BOUNDS_RANKING_BUG = (
-    "BUG: the working set ranks features by |q_j| (fabs(t*q[j]) in solve), also for bounded "
-    "ones: with positive=True (or a bound at 0) features with q_j << -a_j, which sit at their "
-    "optimum w_j = 0, take the places of the truly violating ones (q_j > a_j); the working set "
-    "only grows with the support (max(10, 2*n_active)), so when p > 10 the solver can stall at "
-    "a non-optimal point until max_iter (ConvergenceWarning, wrong coefficients)")
-
-
-@pytest.mark.xfail(strict=True, reason=BOUNDS_RANKING_BUG)
-def test_positive_lasso_minimal_reproducer():
+def test_positive_lasso_regression():
+    """Was a bug (fixed in 3d5c8ce): the working set ranked bounded features by |q_j|, so
+    with positive=True and p > 10 the solver could stall at a non-optimal point."""
     rng = np.random.default_rng(1)
     X = rng.standard_normal((40, 30))
     y = X[:, :3] @ np.array([1.0, -2.0, 1.5]) + 0.5 * rng.standard_normal(40)
     sol, caught = solve_quiet(enet_solve, X=X, y=y, alpha=0.05, positive=True)
     pb = problem_of(dict(X=X, y=y, alpha=0.05, positive=True))
-    gap = ref.duality_gap(pb, sol.coef, sol.intercept)
-    assert sol.converged, f"gap {sol.dual_gap:.3g} after {sol.n_iter} epochs"
-    assert gap <= pb.gap_tol(1e-4)
+    check_certified(pb, sol.coef, sol.intercept, tol=1e-4, reported_gap=sol.dual_gap)
+    assert sol.converged and not caught
 
 
-@pytest.mark.xfail(strict=True, reason=BOUNDS_RANKING_BUG)
-@pytest.mark.parametrize("bounds", ["positive"])
-def test_bounded_problems_with_many_features(bounds):
-    failures = []
-    for seed in range(12):
+@pytest.mark.parametrize("bounds", ["positive", "box"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_bounded_problems_with_many_features(bounds, fit_intercept):
+    for seed in range(8):
         for l1_ratio in (1.0, 0.5, 0.1):
             kw = solve_kwargs(seed, n=40, p=30, bounds=bounds, penalty="random",
-                              l1_ratio=l1_ratio, alpha_frac=0.05)
-            sol, _ = solve_quiet(enet_solve, **kw, tol=1e-8, max_iter=5000)
-            gap = ref.duality_gap(problem_of(kw), sol.coef, sol.intercept)
-            if not sol.converged or gap > sol.gap_tol * (1 + 1e-9):
-                failures.append((seed, l1_ratio, gap))
-    assert not failures, failures
+                              l1_ratio=l1_ratio, alpha_frac=0.05, fit_intercept=fit_intercept)
+            sol, caught = solve_quiet(enet_solve, **kw, tol=1e-8, max_iter=5000)
+            check_certified(problem_of(kw), sol.coef, sol.intercept, tol=1e-8,
+                            reported_gap=sol.dual_gap)
+            assert sol.converged and not caught
 
 
 # ------------------------------------------------------------------ storages and dtypes agree
@@ -242,12 +207,12 @@ def _tight(kw, **extra):
     ("random", "random", "box", 0.5, True),
     ("int", "zeros", "none", 1.0, True),
     ("random", "none", "positive", 0.1, True),
+    ("none", "random", "box", 1.0, False),
+    ("random", "zeros", "none", 0.5, False),
 ])
 def test_storages_agree(seed, weights, penalty, bounds, l1_ratio, fit_intercept):
-    # p <= 10 with bounds: see BOUNDS_RANKING_BUG
     base = dict(seed=seed, weights=weights, penalty=penalty, bounds=bounds, l1_ratio=l1_ratio,
-                fit_intercept=fit_intercept, density=0.5, alpha_frac=0.05,
-                n=60, p=10 if bounds != "none" else 40)
+                fit_intercept=fit_intercept, density=0.5, alpha_frac=0.05, n=60, p=40)
     kw = solve_kwargs(**base, storage="dense")
     Xd = kw["X"]
     ref_sol = _tight(kw)
@@ -285,7 +250,7 @@ def test_float32_agrees_with_float64(storage, seed):
 @pytest.mark.parametrize("storage", ["dense", "csc", "csr"])
 @pytest.mark.parametrize("seed", range(3))
 def test_cyclic_and_random_agree_and_random_is_reproducible(storage, seed):
-    kw = solve_kwargs(seed, n=50, p=30 if seed != 2 else 10, storage=storage,
+    kw = solve_kwargs(seed, n=50, p=30, storage=storage, fit_intercept=seed != 1,
                       weights="random", penalty="random", bounds="box" if seed == 2 else "none", l1_ratio=0.5 if seed else 1.0,
                       alpha_frac=0.02)
     kw.pop("selection"), kw.pop("random_state")

@@ -79,10 +79,7 @@ CASES = [
 @pytest.mark.parametrize("storage,l1_ratio,weighted,positive", CASES)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_matches_sklearn(storage, l1_ratio, weighted, positive, seed):
-    # positive=True: p <= 10 (every feature in the first working set; see the xfail
-    # test_positive_lasso_minimal_reproducer in test_enet_optimality.py)
-    p = 8 if positive else 20
-    Xd, y = well_conditioned(seed, p=p, density=None if storage == "dense" else 0.6)
+    Xd, y = well_conditioned(seed, p=20, density=None if storage == "dense" else 0.6)
     rng = np.random.default_rng(seed + 100)
     s = rng.uniform(0.2, 3.0, size=y.size) if weighted else None
     if weighted:
@@ -114,32 +111,18 @@ def test_reference_reproduces_sklearn_dual_gap():
     assert gap == pytest.approx(theirs.dual_gap_, rel=1e-8)
 
 
-def test_matches_sklearn_without_intercept_small():
-    """p <= 10: the coefficients are right without an intercept (only the reported gap is
-    wrong, see test_enet_optimality.NO_INTERCEPT_BUG)."""
-    Xd, y = well_conditioned(4, p=8)
-    alpha = 0.1 * ref.alpha_max(Xd, y, fit_intercept=False)
-    for storage in ("dense", "csc", "csr"):
-        X = to_storage(Xd, storage)
-        kwargs = dict(alpha=alpha, fit_intercept=False)
-        theirs = _sk_fit(kwargs, X, y)
-        ours, _ = _ours(kwargs, X, y, tol=1e-10)
-        pb = ref.make_problem(Xd, y, alpha=alpha, fit_intercept=False)
-        assert_matches_sklearn(pb, ours.coef_, 0.0, theirs.coef_, 0.0)
-        assert ours.intercept_ == 0.0
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: fit_intercept=False gives wrong coefficients when "
-                   "p > 10 (see test_enet_optimality.NO_INTERCEPT_BUG)")
-@pytest.mark.parametrize("storage", ["dense", "csr"])
-def test_matches_sklearn_without_intercept(storage):
+@pytest.mark.parametrize("storage", ["dense", "csc", "csr"])
+@pytest.mark.parametrize("positive", [False, True])
+def test_matches_sklearn_without_intercept(storage, positive):
     Xd, y = well_conditioned(4, p=30, density=None if storage == "dense" else 0.6)
     alpha = 0.05 * ref.alpha_max(Xd, y, fit_intercept=False)
     X = to_storage(Xd, storage)
-    kwargs = dict(alpha=alpha, fit_intercept=False)
+    kwargs = dict(alpha=alpha, fit_intercept=False, positive=positive)
     theirs = _sk_fit(kwargs, X, y)
-    ours, _ = _ours(kwargs, X, y)
-    pb = ref.make_problem(Xd, y, alpha=alpha, fit_intercept=False)
+    ours, caught = _ours(kwargs, X, y)
+    assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert ours.intercept_ == 0.0
+    pb = ref.make_problem(Xd, y, alpha=alpha, fit_intercept=False, positive=positive)
     assert_matches_sklearn(pb, ours.coef_, 0.0, theirs.coef_, 0.0)
 
 
@@ -226,8 +209,9 @@ def test_sparse_lasso_path_warm_started_matches_sklearn_lasso_path():
     # lasso_path does not fit an intercept: centre y and X (dense) for the comparison
     Xc = Xd - Xd.mean(axis=0)
     yc = y - y.mean()
-    alphas, coefs, _ = sk.lasso_path(Xc, yc, n_alphas=15, eps=1e-3, tol=SK_TOL,
-                                     max_iter=1_000_000)
+    amax = np.max(np.abs(Xc.T @ yc)) / y.size
+    alphas, coefs, _ = sk.lasso_path(Xc, yc, alphas=np.geomspace(amax, amax * 1e-3, 15),
+                                     tol=SK_TOL, max_iter=1_000_000)
     est = Lasso(warm_start=True, tol=1e-12, max_iter=100_000)
     for k, alpha in enumerate(alphas):
         est.set_params(alpha=alpha).fit(X, y)
