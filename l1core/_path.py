@@ -1,0 +1,123 @@
+"""Regularization paths: the Elastic Net solved on a decreasing grid of alphas.
+
+Each alpha is warm-started from the previous solution and begins with the sequential strong
+rule (Tibshirani et al. 2012): feature j enters the first working set only if
+
+    |x~_j . (sw * r(alpha_prev))| >= v_j l1_ratio (2 alpha - alpha_prev),
+
+or if it has ever been nonzero on the path. The kernel solves that set, then makes one full
+pass whose duality gap covers every feature: the KKT check of the strong rule. A violator keeps
+the gap open and is brought into the working set, so screening never changes the answer:
+every returned point meets ``tol`` on the full problem. Gap-safe screening runs inside each
+solve.
+"""
+
+import numpy as np
+
+from . import _validation as v
+from ._enet_solver import EnetProblem, warn_not_converged
+
+__all__ = ["enet_path", "lasso_path", "alpha_grid"]
+
+
+def alpha_grid(alpha_max, *, n_alphas=100, eps=1e-3):
+    """``n_alphas`` values log-spaced from ``alpha_max`` down to ``eps * alpha_max``
+    (scikit-learn's and glmnet's default grid)."""
+    if alpha_max <= 0.0:
+        alpha_max = np.finfo(np.float64).resolution
+    if n_alphas == 1:
+        return np.array([alpha_max])
+    return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
+
+
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_init=None,
+              fit_intercept=False, sample_weight=None, penalty_factor=None, lower_bounds=None,
+              upper_bounds=None, positive=False, tol=1e-4, max_iter=1000, selection="cyclic",
+              random_state=None, screening=True, strong_rule=True, return_n_iter=False,
+              return_intercept=False, check_input=True):
+    """Elastic Net solutions along a path of alphas.
+
+    Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
+    arguments ``tol``, ``max_iter``, ``selection``, ``random_state`` spelled out), plus sample
+    weights, penalty factors, bounds and an optional unpenalized intercept. Like scikit-learn's,
+    the default fits no intercept (``fit_intercept=False``: X and y are taken as given).
+
+    Parameters
+    ----------
+    X : array-like or scipy sparse (CSC or CSR read in place), shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    l1_ratio : float in [0, 1]; the grid needs l1_ratio > 0.
+    eps, n_alphas : the default grid runs from alpha_max (the smallest alpha giving w = 0,
+        computed with the intercept, weights and penalty factors) down to eps * alpha_max.
+    alphas : array-like, optional; any order, returned in decreasing order.
+    coef_init : start point for the first alpha.
+
+    Returns
+    -------
+    alphas : (n_alphas,) decreasing
+    coefs : (n_features, n_alphas), in X's dtype
+    dual_gaps : (n_alphas,) duality gap of each solution (normalized objective)
+    n_iters : (n_alphas,) epochs per alpha, if ``return_n_iter``
+    intercepts : (n_alphas,), if ``return_intercept``
+    """
+    problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
+                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+                          upper_bounds=upper_bounds, positive=positive,
+                          fit_intercept=fit_intercept, check_input=check_input)
+    tol = v.check_tol(tol)
+    max_iter = v.check_max_iter(max_iter)
+    random = v.check_selection(selection) == "random"
+    rng = v.check_random_state(random_state) if random else None
+    if alphas is None:
+        if problem.l1_ratio == 0.0:
+            raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly.")
+        alphas = alpha_grid(problem.alpha_max(), n_alphas=_check_n_alphas(n_alphas),
+                            eps=v.check_alpha(eps, "eps"))
+    else:
+        alphas = np.sort(np.asarray([v.check_alpha(a, "alphas") for a in
+                                     np.atleast_1d(alphas)], dtype=np.float64))[::-1]
+        if alphas.size == 0:
+            raise ValueError("alphas is empty.")
+    p = problem.n_features
+    w = np.zeros(p) if coef_init is None else v.check_coef_init(coef_init, p, np.float64)
+
+    n = len(alphas)
+    coefs = np.empty((p, n), dtype=problem.X.dtype)
+    gaps = np.empty(n)
+    n_iters = np.empty(n, dtype=np.int64)
+    intercepts = np.empty(n)
+    ever_active = w != 0
+    strong_scale = problem.l1_ratio * problem.penalty_factor
+    for k, alpha in enumerate(alphas):
+        init_ws = None
+        if strong_rule and k > 0:
+            strong = np.abs(problem.q) >= strong_scale * (2.0 * alpha - alphas[k - 1])
+            init_ws = np.flatnonzero(strong | ever_active).astype(np.intp)
+        seed = int(rng.integers(2**63)) if random else 0
+        w, intercept, gap, epochs, gap_tol = problem.solve(
+            alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
+            screening=screening, init_ws=init_ws)
+        if gap > gap_tol:
+            warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
+        ever_active |= w != 0
+        coefs[:, k] = w
+        gaps[k] = gap
+        n_iters[k] = epochs
+        intercepts[k] = intercept
+    out = (alphas, coefs, gaps)
+    if return_n_iter:
+        out += (n_iters,)
+    if return_intercept:
+        out += (intercepts,)
+    return out
+
+
+def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, **kwargs):
+    """The Lasso path: :func:`enet_path` with ``l1_ratio=1`` (same arguments otherwise)."""
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, **kwargs)
+
+
+def _check_n_alphas(n_alphas):
+    if isinstance(n_alphas, bool) or not isinstance(n_alphas, (int, np.integer)) or n_alphas < 1:
+        raise ValueError(f"n_alphas must be a positive integer, got {n_alphas!r}.")
+    return int(n_alphas)
