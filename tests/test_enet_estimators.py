@@ -735,3 +735,99 @@ def test_large_column_offset(offset, tol):
     assert est.coef_[1] != 0.0
     assert not convergence_warnings(caught)
     np.testing.assert_allclose(est.coef_, base.coef_, atol=1e-2 if tol > 1e-6 else 1e-5)
+
+
+# ------------------------------------------------------------------ closed forms, structure
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc", "csr"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_l1_ratio_zero_is_weighted_ridge(storage, fit_intercept):
+    """l1_ratio=0: the closed form (X~^T W X~ + alpha diag(v)) w = X~^T W y~ (W = s/S)."""
+    Xd, y = data(41, n=50, p=8, density=None if storage == "dense" else 0.6)
+    rng = np.random.default_rng(41)
+    s = rng.uniform(0, 2, size=y.size)
+    v = rng.uniform(0.5, 2.0, size=8)
+    alpha = 0.3
+    est, caught = fit(ElasticNet(alpha=alpha, l1_ratio=0.0, penalty_factor=v,
+                                 fit_intercept=fit_intercept, tol=1e-14, max_iter=100_000),
+                      to_storage(Xd, storage), y, sample_weight=s)
+    sw = s / s.sum()
+    xbar = sw @ Xd if fit_intercept else np.zeros(8)
+    ybar = sw @ y if fit_intercept else 0.0
+    Xc = Xd - xbar
+    w = np.linalg.solve(Xc.T @ (sw[:, None] * Xc) + alpha * np.diag(v), Xc.T @ (sw * (y - ybar)))
+    # the certified gap bounds the distance: mu/2 ||w - w*||^2 <= gap, mu >= alpha min v
+    pb = ref.make_problem(Xd, y, alpha=alpha, l1_ratio=0.0, penalty_factor=v,
+                          sample_weight=s, fit_intercept=fit_intercept)
+    gap = ref.duality_gap(pb, est.coef_, est.intercept_)
+    dist = np.sqrt(2 * max(gap, 1e-16) / ref.strong_convexity(pb))
+    assert dist < 1e-5
+    assert np.linalg.norm(est.coef_ - w) <= dist
+    assert est.intercept_ == pytest.approx(ybar - xbar @ w, abs=dist * np.abs(xbar).sum() + 1e-12)
+    assert np.all(est.coef_ != 0.0)
+
+
+def test_duplicated_column_splits_the_coefficient():
+    """Lasso with a column repeated: non-unique solutions, but certified, with the same
+    objective and the same total coefficient as the single column."""
+    X, y = data(42, n=60, p=6)
+    X2 = np.c_[X, X[:, 2]]
+    one, _ = fit(Lasso(alpha=0.05, tol=1e-13), X, y)
+    two, caught = fit(Lasso(alpha=0.05, tol=1e-13), X2, y)
+    assert not convergence_warnings(caught)
+    pb1 = ref.make_problem(X, y, alpha=0.05)
+    pb2 = ref.make_problem(X2, y, alpha=0.05)
+    check_certified(pb2, two.coef_, two.intercept_, tol=1e-13, reported_gap=two.dual_gap_)
+    assert ref.primal(pb2, two.coef_, two.intercept_) == pytest.approx(
+        ref.primal(pb1, one.coef_, one.intercept_), rel=1e-10)
+    assert two.coef_[2] + two.coef_[6] == pytest.approx(one.coef_[2], rel=1e-5)
+    assert np.sign(two.coef_[2]) * np.sign(two.coef_[6]) >= 0
+
+
+def test_concurrent_fits_are_independent():
+    """The kernel releases the GIL: fits in threads give the sequential results exactly."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    problems = []
+    for seed in range(8):
+        Xd, y = data(50 + seed, n=200, p=60, density=0.5 if seed % 2 else None)
+        X = to_storage(Xd, ("dense", "csr", "csc")[seed % 3])
+        problems.append((X, y, dict(alpha=0.02, l1_ratio=0.7, selection="random",
+                                    random_state=seed)))
+    seq = [ElasticNet(**kw).fit(X, y).coef_ for X, y, kw in problems]
+    with ThreadPoolExecutor(4) as pool:
+        par = list(pool.map(lambda a: ElasticNet(**a[2]).fit(a[0], a[1]).coef_, problems * 2))
+    for k, coef in enumerate(par):
+        np.testing.assert_array_equal(coef, seq[k % len(seq)])
+
+
+def test_random_state_forms():
+    X, y = data(43, n=50, p=40)
+    kw = dict(alpha=0.01, selection="random", tol=1e-3)
+    np.random.seed(0)
+    a = Lasso(**kw).fit(X, y).coef_
+    np.random.seed(0)
+    b = Lasso(**kw).fit(X, y).coef_
+    np.testing.assert_array_equal(a, b)  # None follows numpy's global seed
+    c = Lasso(**kw, random_state=np.random.RandomState(5)).fit(X, y).coef_
+    d = Lasso(**kw, random_state=np.random.RandomState(5)).fit(X, y).coef_
+    np.testing.assert_array_equal(c, d)
+    e = Lasso(**kw, random_state=np.random.default_rng(5)).fit(X, y).coef_
+    f = Lasso(**kw, random_state=np.random.default_rng(5)).fit(X, y).coef_
+    np.testing.assert_array_equal(e, f)
+    runs = {tuple(Lasso(**kw, random_state=s).fit(X, y).coef_) for s in range(5)}
+    assert len(runs) > 1  # the seed matters at a loose tol
+
+
+@pytest.mark.parametrize("Est", [Lasso, ElasticNet])
+def test_sklearn_check_estimator(Est):
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = check_estimator(Est(), on_fail=None)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
+              if r["status"] == "failed"]
+    assert not failed
+    assert len(results) > 30
