@@ -26,6 +26,7 @@ from ._validation import _check_target, _with_sklearn_base, check_sample_weight
 __all__ = [
     "BaseEstimator",
     "RegressorMixin",
+    "ClassifierMixin",
     "NotFittedError",
     "ConvergenceWarning",
     "check_is_fitted",
@@ -197,3 +198,30 @@ def _r2(y, y_pred, w):
     if denominator == 0:
         return 0.0
     return float(1.0 - numerator / denominator)
+
+
+class ClassifierMixin:
+    """Mixin for classifiers: ``score`` is the (weighted) accuracy; scikit-learn sees a
+    classifier. The estimator provides ``predict`` and ``classes_``."""
+
+    _estimator_type = "classifier"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.target_tags.required = True
+        return tags
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of ``self.predict(X)`` against ``y`` (weighted by sample_weight)."""
+        y_pred = np.asarray(self.predict(X))
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.shape != y_pred.shape:
+            raise ValueError(f"y has shape {y.shape}, expected {y_pred.shape}.")
+        w = check_sample_weight(sample_weight, y.shape[0], np.float64)
+        return float(np.average(y_pred == y, weights=w))

@@ -54,6 +54,7 @@ DEF INNER_FRACTION = 0.3
 # Armijo: accept step s when P(new) - P <= ARMIJO * s * (predicted decrease incl. penalty).
 DEF ARMIJO = 0.01
 DEF MAX_HALVINGS = 50
+DEF ROUNDING_DECREASE = 1e-13
 # Inner CD on the quadratic model stops when an epoch's largest curvature-weighted squared
 # move falls below CD_DECREASE times the first epoch's, or after MAX_CD_EPOCHS epochs.
 DEF CD_DECREASE = 1e-4
@@ -339,11 +340,14 @@ cdef double newton_direction(const floating* s_data, const index_t* s_idx,
             first = big
         if big <= cd_decrease * first or epochs[0] >= max_epochs or cd_epochs >= MAX_CD_EPOCHS:
             break
+    # the penalty's change is formed from differences, so that a tiny step's predicted
+    # decrease is not lost in the rounding of the penalty's value
     predicted = -tsum * db
     for jj in range(m):
         j = ws[jj]
-        predicted += (-G[jj] * (wnew[jj] - w[j]) + penalty_value(pb.l1[j], pb.l2[j], wnew[jj])
-                      - penalty_value(pb.l1[j], pb.l2[j], w[j]))
+        delta = wnew[jj] - w[j]
+        predicted += (-G[jj] * delta + pb.l1[j] * (fabs(wnew[jj]) - fabs(w[j]))
+                      + 0.5 * pb.l2[j] * delta * (wnew[jj] + w[j]))
     off_out[0] = off
     db_out[0] = db
     return predicted
@@ -372,20 +376,40 @@ cdef inline void apply_step(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t 
             w[j] = min(max(w[j] + step * (wnew[jj] - w[j]), pb.lower[j]), pb.upper[j])
 
 
+cdef inline bint moved(const Py_ssize_t* ws, Py_ssize_t m, const double* w,
+                      const double* wnew) noexcept nogil:
+    cdef Py_ssize_t jj
+    for jj in range(m):
+        if wnew[jj] != w[ws[jj]]:
+            return True
+    return False
+
+
+cdef inline bint armijo_holds(double new_obj, double old_obj, double step,
+                             double predicted) noexcept nogil:
+    """Armijo's sufficient decrease; a full step whose predicted decrease is below the
+    objective's rounding is taken as is (the comparison could not resolve it, and near the
+    optimum the unit proximal Newton step is the right one: it keeps the coefficients, which
+    the objective resolves only to its square root, converging)."""
+    if step == 1.0 and fabs(predicted) <= ROUNDING_DECREASE * fabs(old_obj):
+        return True
+    return new_obj - old_obj <= ARMIJO * step * predicted
+
+
 cdef int binary_line_search(const Problem* pb, Iterate* it, const Py_ssize_t* ws, Py_ssize_t m,
                             const double* wnew, double off, double db,
                             double predicted) noexcept nogil:
     """Backtrack from step 1 along (wnew - w, db) until Armijo holds on P, then move there.
-    Returns 0 after a move, 1 when no step decreases P (the model is solved to rounding)."""
+    Returns 0 after a move, 1 when the direction is zero or no step decreases P."""
     cdef Py_ssize_t i, tries
     cdef double step = 1.0, old_pen, new_obj
-    if not predicted < 0.0:
+    if not predicted < 0.0 and not (db != 0.0 or moved(ws, m, it.w, wnew)):
         return 1
     old_pen = step_penalty(pb, ws, m, it.w, wnew, 0.0)
     for tries in range(MAX_HALVINGS):
         new_obj = binary_loss_along(pb, it, off, step) + step_penalty(pb, ws, m, it.w, wnew,
                                                                      step)
-        if new_obj - (it.loss + old_pen) <= ARMIJO * step * predicted:
+        if armijo_holds(new_obj, it.loss + old_pen, step, predicted):
             apply_step(pb, ws, m, it.w, wnew, step)
             it.b[0] += step * db
             for i in range(pb.n):
@@ -541,13 +565,13 @@ cdef int multinomial_line_search(const Problem* pb, Iterate* it, Py_ssize_t k,
     cdef Py_ssize_t i, tries, K = pb.K
     cdef double step = 1.0, old_pen, new_obj
     cdef double* wk = it.w + k * pb.p
-    if not predicted < 0.0:
+    if not predicted < 0.0 and not (db != 0.0 or moved(ws, m, wk, wnew)):
         return 1
     old_pen = step_penalty(pb, ws, m, wk, wnew, 0.0)
     for tries in range(MAX_HALVINGS):
         new_obj = (multinomial_loss_along(pb, it, k, off, step)
                    + step_penalty(pb, ws, m, wk, wnew, step))
-        if new_obj - (it.loss + old_pen) <= ARMIJO * step * predicted:
+        if armijo_holds(new_obj, it.loss + old_pen, step, predicted):
             apply_step(pb, ws, m, wk, wnew, step)
             it.b[k] += step * db
             for i in range(pb.n):
