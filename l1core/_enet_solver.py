@@ -77,6 +77,8 @@ class EnetProblem:
         self.stats = (np.zeros(p), np.zeros(p), np.zeros(p))   # xbar, H, norm: kernel fills
         self.stats_ready = False
         self.q = np.zeros(p)
+        self.residual = (np.zeros(n), np.zeros(1))   # r + offset = y - ybar - X~ w, kernel fills
+        self._residual_of = None                     # the array whose residual that is
         self._projection = {}
 
     @property
@@ -111,21 +113,25 @@ class EnetProblem:
         """Solve at ``alpha`` starting from ``w`` (float64, overwritten with the solution).
 
         Returns (w, intercept, gap, epochs, gap_tol); ``self.q`` then holds x~_j . theta at
-        the last full pass (minus the gradient of the loss, for a path's strong rule).
+        the last full pass (minus the gradient of the loss, for a path's strong rule). When
+        ``w`` is the very array the previous solve returned, unchanged (a path's warm start),
+        its residual is reused instead of recomputed.
         """
         p = self.n_features
+        warm = w is not None and w is self._residual_of and np.array_equal(w, self._w_last)
         w = np.zeros(p) if w is None else w
         np.clip(w, self.lower, self.upper, out=w)
         Z, Ginv, free = self.projection(alpha)
-        intercept, gap, n_iter, gap_tol = enet_coordinate_descent(
+        intercept, gap, n_iter, gap_tol, self.last_full_passes = enet_coordinate_descent(
             self.X, self.y, w, sample_weight=self.sw,
             l1=alpha * self.l1_ratio * self.penalty_factor,
             l2=alpha * (1.0 - self.l1_ratio) * self.penalty_factor,
             lower=self.lower, upper=self.upper, free=free, Z=Z, Ginv=Ginv,
             fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter, random=random,
             seed=seed, stats=self.stats, stats_ready=self.stats_ready, q_out=self.q,
-            screen=screening, init_ws=init_ws)
+            residual=self.residual, residual_ready=warm, screen=screening, init_ws=init_ws)
         self.stats_ready = True
+        self._residual_of, self._w_last = w, w.copy()
         return w, intercept, gap, n_iter, gap_tol
 
 

@@ -23,7 +23,7 @@ small CSC store.
 """
 
 from libc.stdlib cimport malloc, free, realloc
-from libc.string cimport memset
+from libc.string cimport memset, memcpy
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport uint64_t
 cimport numpy as cnp
@@ -31,6 +31,7 @@ import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
                          xt_dot, x_dot_into, column_moments)
+from anderson cimport anderson_coefficients
 
 cnp.import_array()
 
@@ -40,6 +41,8 @@ cnp.import_array()
 DEF WS_START = 10
 DEF INNER_FRACTION = 0.3
 DEF GAP_EVERY = 5
+# Anderson acceleration combines the last ANDERSON_K epochs' iterates of the working set.
+DEF ANDERSON_K = 5
 
 
 cdef struct Problem:
@@ -406,11 +409,69 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
     return count
 
 
+cdef double working_set_primal(const Problem* pb, const Iterate* it, const Py_ssize_t* ws,
+                               Py_ssize_t m) noexcept nogil:
+    """P restricted to the working set (the other coefficients do not move)."""
+    cdef Py_ssize_t i, jj
+    cdef double s = 0.0, resid
+    for i in range(pb.n):
+        resid = it.r[i] + it.o
+        s += resid * resid if pb.sw == NULL else pb.sw[i] * resid * resid
+    if pb.sw == NULL:
+        s *= pb.unit_w
+    s *= 0.5
+    for jj in range(m):
+        s += penalty(pb, ws[jj], it.w[ws[jj]])
+    return s
+
+
+cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
+                            bint local_columns, const Problem* pb, Iterate* it,
+                            const Py_ssize_t* ws, Py_ssize_t m, const double* hist,
+                            double* w_saved, double* r_saved) noexcept nogil:
+    """Move to the Anderson extrapolation of the last iterates if it lowers the objective.
+
+    The residual is affine in w, so it follows the jump by an axpy per moved column; the
+    previous point is restored exactly (saved copies) when the objective does not decrease.
+    """
+    cdef double c[ANDERSON_K]
+    cdef Py_ssize_t jj, k, j
+    cdef double wacc, before, o_saved = it.o
+    if not anderson_coefficients(hist, m, ANDERSON_K, c):
+        return
+    before = working_set_primal(pb, it, ws, m)
+    memcpy(r_saved, it.r, pb.n * sizeof(double))
+    for jj in range(m):
+        j = ws[jj]
+        w_saved[jj] = it.w[j]
+        wacc = 0.0
+        for k in range(ANDERSON_K):
+            wacc += c[k] * hist[(k + 1) * m + jj]
+        if wacc < pb.lower[j] or wacc > pb.upper[j]:
+            return          # outside the box: no valid extrapolated point (r not touched yet)
+    for jj in range(m):
+        j = ws[jj]
+        wacc = 0.0
+        for k in range(ANDERSON_K):
+            wacc += c[k] * hist[(k + 1) * m + jj]
+        if wacc != it.w[j]:
+            col_axpy(s_data, s_idx, s_ptr, pb.n, jj if local_columns else j, it.w[j] - wacc,
+                     it.r)
+            it.o += (wacc - it.w[j]) * pb.xbar[j]
+            it.w[j] = wacc
+    if working_set_primal(pb, it, ws, m) < before:
+        return
+    memcpy(it.r, r_saved, pb.n * sizeof(double))
+    it.o = o_saved
+    for jj in range(m):
+        it.w[ws[jj]] = w_saved[jj]
+
+
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
                const Py_ssize_t* init_ws, Py_ssize_t init_m,
-               double* gap_out, Py_ssize_t* epochs_out) noexcept nogil:
+               double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
     """The outer working-set loop around coordinate descent. Returns 0, or -1 (no memory).
 
     With an initial working set (a path's strong set) the first full pass is skipped: the set
@@ -436,8 +497,13 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     cdef floating* g_data = NULL
     cdef index_t* g_rows = NULL
     cdef index_t* g_ptr = <index_t*>malloc((p + 1) * sizeof(index_t))
+    cdef double* hist = NULL        # (ANDERSON_K + 1) iterates of the working set
+    cdef double* w_saved = <double*>malloc(p * sizeof(double))
+    cdef double* r_saved = <double*>malloc(n * sizeof(double))
+    cdef Py_ssize_t hist_capacity = 0, n_hist
+    cdef void* grown
     if (alive == NULL or ranked == NULL or ws == NULL or order == NULL or ws_pos == NULL
-            or g_ptr == NULL):
+            or g_ptr == NULL or w_saved == NULL or r_saved == NULL):
         status = -1
 
     if status == 0:
@@ -458,6 +524,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             inner_tol = INNER_FRACTION * tol_abs
         else:
             gap = full_gap(layout, data, indices, indptr, pb, it, &t)
+            passes_out[0] += 1
             if gap <= tol_abs or epochs >= max_iter:
                 break
             n_alive = rank_features(pb, it, alive, t, gap, screen, ranked, &n_active)
@@ -493,7 +560,16 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             s_idx = g_rows
             s_ptr = g_ptr
 
+        if m > hist_capacity:
+            grown = realloc(hist, (ANDERSON_K + 1) * m * sizeof(double))
+            if grown == NULL:
+                status = -1
+                break
+            hist = <double*>grown
+            hist_capacity = m
+
         inner_epochs = 0
+        n_hist = 0
         while True:
             if random_order:
                 for jj in range(m - 1, 0, -1):
@@ -504,6 +580,13 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             inner_epochs += 1
             if epochs >= max_iter:
                 break
+            for jj in range(m):
+                hist[n_hist * m + jj] = it.w[ws[jj]]
+            n_hist += 1
+            if n_hist == ANDERSON_K + 1:
+                try_extrapolation(s_data, s_idx, s_ptr, local, pb, it, ws, m, hist, w_saved,
+                                  r_saved)
+                n_hist = 0
             if inner_epochs == 1 or inner_epochs % GAP_EVERY == 0:
                 if working_set_gap(s_data, s_idx, s_ptr, local, pb, it, ws, m) <= inner_tol:
                     break
@@ -516,6 +599,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     free(g_data)
     free(g_rows)
     free(g_ptr)
+    free(hist)
+    free(w_saved)
+    free(r_saved)
     gap_out[0] = gap
     epochs_out[0] = epochs
     return status
@@ -527,9 +613,9 @@ cdef class _Spec:
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
     cdef const double[::1, :] Ginv
-    cdef double[::1] w, xbar, H, norm, q
+    cdef double[::1] w, xbar, H, norm, q, r, offset
     cdef const Py_ssize_t[::1] init_ws
-    cdef bint fit_intercept, random_order, screen, stats_ready
+    cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
     cdef Py_ssize_t max_iter
     cdef uint64_t seed
@@ -568,10 +654,11 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef Iterate it
     cdef Py_ssize_t i, j
     cdef double ybar = 0.0, tol_abs, gap = 0.0, intercept = 0.0
-    cdef Py_ssize_t epochs = 0
+    cdef Py_ssize_t epochs = 0, passes = 0
     cdef int status = 0
     cdef const double* sw = NULL if spec.sw is None else &spec.sw[0]
-    cdef double[::1] ytil = np.empty(n), r = np.empty(n), rhat = np.empty(n), theta = np.empty(n)
+    cdef double[::1] ytil = np.empty(n), rhat = np.empty(n), theta = np.empty(n)
+    cdef double[::1] r = spec.r
     cdef Py_ssize_t k = spec.Z.shape[1]
     cdef double[::1] proj = np.empty(max(k, 1))
     cdef double[::1] w = spec.w
@@ -596,7 +683,6 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
             w[j] = min(max(0.0, spec.lower[j]), spec.upper[j])
     for i in range(n):
         ytil[i] = spec.y[i] - ybar
-        r[i] = ytil[i]
 
     pb.y = &ytil[0]
     pb.l1 = &spec.l1[0]
@@ -616,24 +702,28 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.theta = &theta[0]
     it.q = &spec.q[0]
     it.proj = &proj[0]
-    it.o = 0.0
+    it.o = spec.offset[0]
 
     with nogil:
-        x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
-        for j in range(p):
-            it.o += pb.xbar[j] * it.w[j]
+        if not spec.residual_ready:
+            memcpy(it.r, pb.y, n * sizeof(double))
+            x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
+            it.o = 0.0
+            for j in range(p):
+                it.o += pb.xbar[j] * it.w[j]
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,
                        &spec.init_ws[0] if spec.init_ws.shape[0] > 0 else NULL,
-                       spec.init_ws.shape[0], &gap, &epochs)
+                       spec.init_ws.shape[0], &gap, &epochs, &passes)
         if spec.fit_intercept:
             intercept = ybar
             for j in range(p):
                 intercept -= pb.xbar[j] * it.w[j]
+    spec.offset[0] = it.o
     if status != 0:
         raise MemoryError("l1core: out of memory in the coordinate descent kernel")
-    return intercept, gap, epochs, tol_abs
+    return intercept, gap, epochs, tol_abs, passes
 
 
 def _run_dense(const floating[::1, :] X, _Spec spec):
@@ -653,7 +743,7 @@ _EMPTY_WS = np.zeros(0, dtype=np.intp)
 
 def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, free, Z, Ginv,
                             fit_intercept, tol, max_iter, random, seed, stats, stats_ready,
-                            q_out, screen=True, init_ws=None):
+                            q_out, residual, residual_ready, screen=True, init_ws=None):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -664,9 +754,12 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, fre
     orthogonal to them. stats = (xbar, H, norm), three (p,) arrays filled by the first call
     (stats_ready=False) and reused by later ones on the same X, weights and fit_intercept.
     q_out (p,) receives x~_j . theta at the last full pass (minus the loss gradient: a path's
-    strong rule reads it). init_ws: feature indices to solve first (a path's strong set).
+    strong rule reads it). residual = (r (n,), offset (1,)) receives the final residual
+    y - ybar - X~ w = r + offset; with residual_ready=True it is taken as the residual of the
+    given w (a path's warm start) instead of being recomputed by a pass over X. init_ws:
+    feature indices to solve first (a path's strong set).
     Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after max_iter epochs.
-    Returns (intercept, gap, epochs, gap_tolerance). Releases the GIL.
+    Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
     spec.y = y
@@ -682,6 +775,8 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, fre
     spec.xbar, spec.H, spec.norm = stats
     spec.stats_ready = stats_ready
     spec.q = q_out
+    spec.r, spec.offset = residual
+    spec.residual_ready = residual_ready
     spec.init_ws = _EMPTY_WS if init_ws is None else init_ws
     spec.fit_intercept = fit_intercept
     spec.random_order = random
