@@ -8,7 +8,6 @@ Then: storages, index and dtypes, selection rules agree with each other.
 """
 
 import itertools
-import warnings
 
 import numpy as np
 import pytest
@@ -59,6 +58,37 @@ def test_reference_conjugate_matches_brute_force():
     assert ref.conjugate(3.0, 1.0, 0.0, 0.0, np.inf) == np.inf
     assert ref.conjugate(-3.0, 1.0, 0.0, 0.0, np.inf) == 0.0
     assert ref.conjugate(0.5, 1.0, 0.0, -np.inf, np.inf) == 0.0
+
+
+@pytest.mark.parametrize("bounds,l1_ratio", [("none", 1.0), ("box", 0.5), ("positive", 0.1)])
+def test_certification_rejects_perturbed_solutions(bounds, l1_ratio):
+    """check_certified is not vacuous: it accepts a tight solution and rejects it after a
+    small move of one coordinate, of the intercept, or out of the box."""
+    kw = solve_kwargs(3, weights="random", bounds=bounds, penalty="random", l1_ratio=l1_ratio,
+                      alpha_frac=0.05)
+    pb = problem_of(kw)
+    sol = enet_solve(**kw, tol=1e-12, max_iter=100_000)
+    check_certified(pb, sol.coef, sol.intercept, tol=1e-6, reported_gap=sol.dual_gap)
+    j = int(np.argmax(np.abs(sol.coef)))
+    for delta in (1e-2, -1e-2):
+        w = sol.coef.copy()
+        w[j] += delta
+        w = np.clip(w, pb.lower, pb.upper)
+        if np.array_equal(w, sol.coef):
+            continue
+        with pytest.raises(AssertionError):
+            check_certified(pb, w, ref.best_intercept(pb, w), tol=1e-6)
+    with pytest.raises(AssertionError, match="intercept"):
+        check_certified(pb, sol.coef, sol.intercept + 1e-3, tol=1e-6)
+    with pytest.raises(AssertionError, match="reported gap"):
+        check_certified(pb, sol.coef, sol.intercept, tol=1e-6,
+                        reported_gap=sol.dual_gap + 1e-3 * pb.gap_tol(1.0))
+    if bounds != "none":
+        w = sol.coef.copy()
+        k = int(np.argmax(np.isfinite(pb.lower)))
+        w[k] = pb.lower[k] - 1e-9
+        with pytest.raises(AssertionError, match="bounds"):
+            check_certified(pb, w, ref.best_intercept(pb, w), tol=1e-6)
 
 
 # ------------------------------------------------------------------ the sweep
@@ -156,14 +186,16 @@ _COMMON = dict(
 
 @given(p=st.integers(1, 40), kinds=st.sampled_from(["none-none", "random-none", "zeros-none"]),
        **_COMMON)
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 def test_certified_hypothesis_unbounded(**case):
     _hypothesis_case(**case)
 
 
 @given(p=st.integers(1, 40), kinds=st.sampled_from(["random-positive", "random-box",
                                                     "none-box"]), **_COMMON)
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 def test_certified_hypothesis_bounded(**case):
     _hypothesis_case(**case)
 
@@ -251,8 +283,8 @@ def test_float32_agrees_with_float64(storage, seed):
 @pytest.mark.parametrize("seed", range(3))
 def test_cyclic_and_random_agree_and_random_is_reproducible(storage, seed):
     kw = solve_kwargs(seed, n=50, p=30, storage=storage, fit_intercept=seed != 1,
-                      weights="random", penalty="random", bounds="box" if seed == 2 else "none", l1_ratio=0.5 if seed else 1.0,
-                      alpha_frac=0.02)
+                      weights="random", penalty="random", bounds="box" if seed == 2 else "none",
+                      l1_ratio=0.5 if seed else 1.0, alpha_frac=0.02)
     kw.pop("selection"), kw.pop("random_state")
     cyc = _tight(kw, selection="cyclic")
     r1 = _tight(kw, selection="random", random_state=42)

@@ -15,7 +15,7 @@ sklearn = pytest.importorskip("sklearn")
 from sklearn import linear_model as sk  # noqa: E402
 
 import _reference as ref  # noqa: E402
-from conftest import problem_of, solve_quiet, to_storage  # noqa: E402
+from conftest import solve_quiet, to_storage  # noqa: E402
 from l1core import ConvergenceWarning, ElasticNet, Lasso, enet_solve  # noqa: E402
 from l1core.datasets import load_diabetes  # noqa: E402
 
