@@ -30,7 +30,9 @@ cimport numpy as cnp
 import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
-                         xt_dot, x_dot_into, column_moments)
+                         xt_dot, x_dot_into, column_moments, gather_columns)
+from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale, Ranked,
+                         select_smallest, sort_indices)
 from anderson cimport anderson_coefficients
 
 cnp.import_array()
@@ -76,14 +78,6 @@ cdef struct Iterate:
     double* proj               # scratch (k)
 
 
-cdef inline double clip(double x, double lo, double hi) noexcept nogil:
-    if x < lo:
-        return lo
-    if x > hi:
-        return hi
-    return x
-
-
 cdef inline double weighted_sum(const Problem* pb, const double* u, const double* v) noexcept nogil:
     """sum_i sw_i u_i v_i (v NULL: sum_i sw_i u_i)."""
     cdef Py_ssize_t i
@@ -103,31 +97,6 @@ cdef inline double weighted_sum(const Problem* pb, const double* u, const double
     for i in range(pb.n):
         s += pb.sw[i] * u[i] * v[i]
     return s
-
-
-cdef inline double penalty(const Problem* pb, Py_ssize_t j, double wj) noexcept nogil:
-    return pb.l1[j] * fabs(wj) + 0.5 * pb.l2[j] * wj * wj
-
-
-cdef inline double conjugate(const Problem* pb, Py_ssize_t j, double q) noexcept nogil:
-    """h_j*(q) = sup_w q w - h_j(w), for a q that satisfies any infinite side (see dual_gap)."""
-    cdef double a = pb.l1[j], c = pb.l2[j], lo = pb.lower[j], hi = pb.upper[j], wstar
-    if c > 0.0:
-        if q > a:
-            wstar = (q - a) / c
-        elif q < -a:
-            wstar = (q + a) / c
-        else:
-            wstar = 0.0
-        wstar = clip(wstar, lo, hi)
-        return q * wstar - a * fabs(wstar) - 0.5 * c * wstar * wstar
-    if q > a and hi < INFINITY:
-        wstar = hi
-    elif q < -a and lo > -INFINITY:
-        wstar = lo
-    else:
-        wstar = clip(0.0, lo, hi)
-    return q * wstar - a * fabs(wstar)
 
 
 cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
@@ -168,23 +137,17 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
     constraints then contribute zero, the others their finite conjugate.
     """
     cdef Py_ssize_t i, jj, j
-    cdef double t = 1.0, qj, a, primal, dual, conj = 0.0, pen = 0.0, ry = 0.0, rr = 0.0, resid
+    cdef double t = 1.0, primal, dual, conj = 0.0, pen = 0.0, ry = 0.0, rr = 0.0, resid
     cdef Py_ssize_t count = pb.p if feats == NULL else m
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
-        pen += penalty(pb, j, it.w[j])
-        if pb.free_[j] or pb.l2[j] > 0.0:
-            continue
-        qj = it.q[j]
-        a = pb.l1[j]
-        if qj > a and pb.upper[j] == INFINITY:
-            t = min(t, a / qj)
-        elif qj < -a and pb.lower[j] == -INFINITY:
-            t = min(t, -a / qj)
+        pen += penalty_value(pb.l1[j], pb.l2[j], it.w[j])
+        if not pb.free_[j]:
+            t = constraint_scale(t, pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j], it.q[j])
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
         if not pb.free_[j]:
-            conj += conjugate(pb, j, t * it.q[j])
+            conj += penalty_conjugate(pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j], t * it.q[j])
     for i in range(pb.n):
         resid = it.r[i] + it.o
         if pb.sw == NULL:
@@ -210,89 +173,6 @@ cdef inline uint64_t next_random(uint64_t* state) noexcept nogil:
     x ^= x >> 27
     state[0] = x
     return x * <uint64_t>2685821657736338717ULL
-
-
-cdef struct Ranked:
-    double key
-    Py_ssize_t idx
-
-
-cdef void select_smallest(Ranked* a, Py_ssize_t n, Py_ssize_t m) noexcept nogil:
-    """Partition a so that its m smallest keys come first (quickselect, expected O(n))."""
-    cdef Py_ssize_t lo = 0, hi = n - 1, i, j, mid
-    cdef Ranked pivot, tmp
-    if m <= 0 or m >= n:
-        return
-    while lo < hi:
-        mid = lo + (hi - lo) // 2
-        pivot = a[mid]
-        i = lo
-        j = hi
-        while i <= j:
-            while a[i].key < pivot.key or (a[i].key == pivot.key and a[i].idx < pivot.idx):
-                i += 1
-            while a[j].key > pivot.key or (a[j].key == pivot.key and a[j].idx > pivot.idx):
-                j -= 1
-            if i <= j:
-                tmp = a[i]
-                a[i] = a[j]
-                a[j] = tmp
-                i += 1
-                j -= 1
-        if m - 1 <= j:
-            hi = j
-        elif m - 1 >= i:
-            lo = i
-        else:
-            return
-
-
-cdef int compare_index(const void* x, const void* y) noexcept nogil:
-    cdef Py_ssize_t u = (<const Py_ssize_t*>x)[0], v = (<const Py_ssize_t*>y)[0]
-    return (u > v) - (u < v)
-
-
-cdef extern from "stdlib.h":
-    void qsort(void* base, size_t nmemb, size_t size,
-               int (*compar)(const void*, const void*) noexcept nogil) nogil
-
-
-cdef int gather_csr_columns(const floating* data, const index_t* indices, const index_t* indptr,
-                            Py_ssize_t n, const Py_ssize_t* ws_pos, Py_ssize_t m,
-                            floating** g_data, index_t** g_rows, index_t* g_ptr,
-                            Py_ssize_t* capacity) noexcept nogil:
-    """Copy the working set's columns of a CSR matrix into a CSC store (one pass over X)."""
-    cdef Py_ssize_t i, k, pos, total
-    cdef void* grown
-    memset(g_ptr, 0, (m + 1) * sizeof(index_t))
-    for k in range(indptr[n]):
-        pos = ws_pos[indices[k]]
-        if pos >= 0:
-            g_ptr[pos + 1] += 1
-    for pos in range(m):
-        g_ptr[pos + 1] += g_ptr[pos]
-    total = g_ptr[m]
-    if total > capacity[0]:
-        grown = realloc(g_data[0], total * sizeof(floating))
-        if grown == NULL:
-            return -1
-        g_data[0] = <floating*>grown
-        grown = realloc(g_rows[0], total * sizeof(index_t))
-        if grown == NULL:
-            return -1
-        g_rows[0] = <index_t*>grown
-        capacity[0] = total
-    for i in range(n):
-        for k in range(indptr[i], indptr[i + 1]):
-            pos = ws_pos[indices[k]]
-            if pos >= 0:
-                g_data[0][g_ptr[pos]] = data[k]
-                g_rows[0][g_ptr[pos]] = i
-                g_ptr[pos] += 1
-    for pos in range(m, 0, -1):
-        g_ptr[pos] = g_ptr[pos - 1]
-    g_ptr[0] = 0
-    return 0
 
 
 cdef double full_gap(Layout layout, const floating* data, const index_t* indices,
@@ -335,7 +215,7 @@ cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* 
     [lower_j, upper_j], g_j = x~_j . (sw * r~): soft-thresholding, scaling, clipping.
     """
     cdef Py_ssize_t jj, k, j, col
-    cdef double g, wj, z, new, delta
+    cdef double g, wj, new, delta
     for jj in range(m):
         k = order[jj]
         j = ws[k]
@@ -345,14 +225,7 @@ cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* 
             g *= pb.unit_w
         g += it.o * pb.xbar[j]
         wj = it.w[j]
-        z = pb.H[j] * wj + g
-        if z > pb.l1[j]:
-            new = (z - pb.l1[j]) / (pb.H[j] + pb.l2[j])
-        elif z < -pb.l1[j]:
-            new = (z + pb.l1[j]) / (pb.H[j] + pb.l2[j])
-        else:
-            new = 0.0
-        new = clip(new, pb.lower[j], pb.upper[j])
+        new = prox_step(pb.H[j] * wj + g, pb.H[j], pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j])
         if new != wj:
             delta = new - wj
             col_axpy(s_data, s_idx, s_ptr, pb.n, col, -delta, it.r)
@@ -421,7 +294,7 @@ cdef double working_set_primal(const Problem* pb, const Iterate* it, const Py_ss
         s *= pb.unit_w
     s *= 0.5
     for jj in range(m):
-        s += penalty(pb, ws[jj], it.w[ws[jj]])
+        s += penalty_value(pb.l1[ws[jj]], pb.l2[ws[jj]], it.w[ws[jj]])
     return s
 
 
@@ -547,13 +420,13 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 continue
             break      # every feature is fixed or screened: the gap above is final
         first = False
-        qsort(ws, m, sizeof(Py_ssize_t), compare_index)
+        sort_indices(ws, m)
         for jj in range(m):
             ws_pos[ws[jj]] = jj
             order[jj] = jj
         if local:
-            if gather_csr_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
-                                  &capacity) != 0:
+            if gather_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
+                              &capacity) != 0:
                 status = -1
                 break
             s_data = g_data
