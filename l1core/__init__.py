@@ -4,6 +4,7 @@ Lasso and Elastic Net fitted by compiled coordinate descent (dense, CSC and CSR 
 and float64), stopped by the duality gap, behind scikit-learn's estimator API.
 """
 
+from ._cv import ElasticNetCV, LassoCV
 from ._enet_solver import EnetSolution, enet_solve
 from ._estimator_base import ConvergenceWarning, NotFittedError
 from ._linear_model import ElasticNet, Lasso
@@ -15,4 +16,4 @@ __version__ = "0.1.0"
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet_solve", "EnetSolution", "ConvergenceWarning",
            "NotFittedError", "__version__", "SparseLogisticRegression", "logistic_path",
-           "logistic_solve", "LogisticSolution"]
+           "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV"]

@@ -1,0 +1,444 @@
+"""Cross-validated Elastic Net and Lasso: :class:`ElasticNetCV`, :class:`LassoCV`.
+
+How ``fit`` runs:
+
+1. X is validated once (``check_design``: Fortran-ordered dense, CSC and CSR are read in
+   place, never densified), then every internal call passes ``check_input=False``.
+2. The alpha grid is computed once per ``l1_ratio`` on the full data (``alpha_max`` with the
+   intercept, sample weights and penalty factors, as scikit-learn computes it on the full
+   data) and shared by all folds, in decreasing order.
+3. Each (l1_ratio, fold) task runs :func:`l1core.enet_path` on the FULL X with sample weights
+   ``s_i * (number of times i is in the training set)``: zero on the held-out rows, which
+   the solver treats exactly as dropped rows. No fold copies X.
+4. Test errors: the (weighted) mean squared error of each fold at each alpha, as
+   scikit-learn computes ``mse_path_`` (weights ``sample_weight[test]``; the unweighted
+   mean over folds selects alpha).
+5. ``alpha_min_`` minimizes the mean error (ties: the largest alpha); ``alpha_1se_`` is
+   glmnet's one-standard-error choice; the final model is refit on all data at the alpha
+   chosen by ``refit_alpha`` with :class:`l1core.ElasticNet`.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _validation as v
+from ._enet_solver import EnetProblem
+from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
+from ._linear_model import ElasticNet
+from ._parallel import check_executor, effective_n_jobs, map_shared
+from ._path import _check_n_alphas, alpha_grid, enet_path
+
+__all__ = ["ElasticNetCV", "LassoCV"]
+
+
+class ElasticNetCV(RegressorMixin, BaseEstimator):
+    """Elastic Net with alpha (and l1_ratio) chosen by cross-validation.
+
+    Minimizes, for each candidate ``(alpha, l1_ratio)`` and each training fold, the objective
+    of :class:`l1core.ElasticNet` (weights ``s``, penalty factors ``v``, bounds), scores it by
+    the mean squared error on the held-out fold, and refits on all data at the chosen values.
+    With unit weights and factors and the same folds, ``alpha_``, ``alphas_`` and
+    ``mse_path_`` are those of scikit-learn's ``ElasticNetCV`` (up to ``tol``).
+
+    Parameters
+    ----------
+    l1_ratio : float or list of float in [0, 1], default=0.5
+        Mix of the penalties (1 = Lasso). A list is searched over, together with alpha.
+    eps : float, default=1e-3
+        Length of the automatic grid: ``alpha_min / alpha_max = eps``.
+    n_alphas : int, default=100
+        Number of alphas on the automatic grid (per l1_ratio).
+    alphas : array-like, int or None, default=None
+        Explicit alphas (any order; used decreasing, shared by every l1_ratio). An int is
+        scikit-learn >= 1.7's spelling of ``n_alphas``.
+    fit_intercept, max_iter, tol, positive, selection, penalty_factor, lower_bounds,
+    upper_bounds
+        As for :class:`l1core.ElasticNet`; used by every fold and by the final refit.
+    cv : int, cross-validation splitter or iterable, default=None
+        None: 5-fold. An int K >= 2: K contiguous folds like scikit-learn's ``KFold`` (shuffled
+        first when ``shuffle=True``). An object with ``split(X, y)`` (any scikit-learn
+        splitter), or an iterable of ``(train, test)`` index arrays or boolean masks.
+        Indices repeated in a training set count as sample weights (as a copy would).
+    n_jobs : int or None, default=None
+        Threads running the (l1_ratio, fold) tasks; they share X (the kernel releases the
+        GIL). None: 1, -1: all CPUs. Results do not depend on n_jobs (bitwise).
+    random_state : int, Generator, RandomState or None, default=None
+        Seeds the fold shuffling (``shuffle=True``; an int shuffles exactly like
+        scikit-learn's ``KFold(shuffle=True, random_state=int)``) and
+        ``selection="random"``.
+    shuffle : bool, default=False
+        Shuffle the samples before cutting ``cv`` (an int) into folds.
+    refit_alpha : {"min", "1se"}, default="min"
+        The alpha of the final model: ``alpha_min_`` (smallest mean error) or ``alpha_1se_``
+        (glmnet's ``lambda.1se``: sparser, within one standard error of the best).
+    executor : object with ``submit(fn, *args)`` or None, default=None
+        Runs the tasks instead of threads: a ``concurrent.futures.Executor`` or a
+        ``dask.distributed.Client`` (X is scattered to the workers once with
+        ``scatter(X, broadcast=True)`` when the executor has ``scatter``). Takes precedence
+        over n_jobs. Not copied by ``sklearn.base.clone`` (the clone shares it).
+
+    Attributes
+    ----------
+    alpha_ : float
+        The alpha of the final model (``alpha_min_`` or ``alpha_1se_``, see ``refit_alpha``).
+    alpha_min_ : float
+        The alpha with the smallest mean test error (ties: the largest such alpha).
+    alpha_1se_ : float
+        The largest alpha whose mean test error is at most the smallest mean error plus its
+        standard error ``std(ddof=1) / sqrt(n_folds)`` across folds (glmnet's rule), at
+        ``l1_ratio_``; ``alpha_1se_ >= alpha_min_``.
+    l1_ratio_ : float
+        The l1_ratio with the smallest mean test error (ElasticNetCV only).
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        The grid; 2-D only for an automatic grid and a list of several l1_ratios
+        (scikit-learn's shapes).
+    mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
+        Test mean squared error of each fold (weighted by ``sample_weight[test]``).
+    cv_mean_, cv_std_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        Mean and standard deviation (ddof=1; 0 for one fold) of the test errors over folds.
+    coef_ : ndarray of shape (n_features,), in X's floating dtype
+    intercept_ : float
+    dual_gap_ : float, duality gap of the final model
+    n_iter_ : int, epochs of the final model
+    n_features_in_ : int
+
+    Notes
+    -----
+    Memory: folds never copy X. Test predictions read only the test rows of the columns that
+    are nonzero somewhere on the fold's path (the support S): dense X copies the block
+    ``X[test][:, S]`` (``n_test * |S|`` values, at most the test rows of X) and multiplies it
+    by the path's coefficients with BLAS; CSR copies the test rows and then their S columns;
+    CSC copies the S columns and then their test rows. That is cheaper than ``X @ C`` with C
+    the sparse path coefficients, which would read every row (n_folds times the work) and
+    could not use BLAS. Each task holds its fold's path coefficients, ``n_features x
+    n_alphas`` in X's dtype, until its errors are computed.
+    """
+
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+                 fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
+                 positive=False, random_state=None, selection="cyclic", penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
+                 executor=None):
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.n_alphas = n_alphas
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.shuffle = shuffle
+        self.refit_alpha = refit_alpha
+        self.executor = executor
+
+    def _l1_ratios(self):
+        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"l1_ratio must be a float or a non-empty list of floats, got "
+                             f"{self.l1_ratio!r}.")
+        return [v.check_l1_ratio(r) for r in values]
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the models of every fold and refit on all data at the chosen alpha.
+
+        X: array-like or scipy sparse (n_samples, n_features), validated once and read in
+        place (see the class notes for the test-row copies); y: (n_samples,);
+        sample_weight: (n_samples,) non-negative or None, used in training and to weight
+        each fold's test error.
+        """
+        if self.refit_alpha not in ("min", "1se"):
+            raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
+        l1_ratios = self._l1_ratios()
+        X, _ = v.check_design(X)
+        n, p = X.shape
+        y = v.check_target(y, n, np.float64)
+        unweighted = sample_weight is None
+        sw = v.check_sample_weight(sample_weight, n, np.float64)
+        penalty_factor = v.check_penalty_factor(self.penalty_factor, p)
+        lower, upper = v.check_bounds(self.lower_bounds, self.upper_bounds, self.positive, p)
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_max_iter(self.max_iter)
+        random = v.check_selection(self.selection) == "random"
+        check_executor(self.executor)
+        if self.executor is None:
+            effective_n_jobs(self.n_jobs)
+        grids, auto = self._alpha_grids(X, y, sw, penalty_factor, lower, upper, l1_ratios)
+
+        folds = _check_folds(self._splits(X, y), n, sw)
+        rng = v.check_random_state(self.random_state) if random else None
+        params = dict(fit_intercept=bool(self.fit_intercept), tol=tol, max_iter=max_iter,
+                      selection=self.selection,    # defaults as None: less to send per task
+                      penalty_factor=None if np.all(penalty_factor == 1.0) else penalty_factor,
+                      lower_bounds=None if np.all(lower == -np.inf) else lower,
+                      upper_bounds=None if np.all(upper == np.inf) else upper)
+        tasks = []
+        for i, l1_ratio in enumerate(l1_ratios):
+            for train, test in folds:
+                seed = int(rng.integers(2**63)) if random else None
+                tasks.append((y, sw, unweighted, params, train, test, grids[i], l1_ratio, seed))
+        errors = map_shared(_fold_errors, X, tasks,
+                            n_jobs=self.n_jobs, executor=self.executor)
+        mse = np.reshape(np.asarray(errors, dtype=np.float64),
+                         (len(l1_ratios), len(folds), -1))          # (n_l1, n_folds, n_alphas)
+        self._choose(mse, grids, l1_ratios)
+
+        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
+        if auto:
+            self.alphas_ = np.asarray(grids) if len(l1_ratios) > 1 else grids[0].copy()
+        else:
+            self.alphas_ = grids[0].copy()
+
+        model = ElasticNet(
+            alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
+            max_iter=max_iter, tol=tol, positive=False, selection=self.selection,
+            random_state=int(rng.integers(2**63)) if random else None,
+            penalty_factor=penalty_factor, lower_bounds=lower, upper_bounds=upper)
+        model.fit(X, y, sample_weight=None if unweighted else sw)
+        self.coef_ = model.coef_
+        self.intercept_ = model.intercept_
+        self.dual_gap_ = model.dual_gap_
+        self.n_iter_ = model.n_iter_
+        self.n_features_in_ = p
+        return self
+
+    def _alpha_grids(self, X, y, sw, penalty_factor, lower, upper, l1_ratios):
+        """One decreasing grid per l1_ratio, and whether it is the automatic grid."""
+        alphas, n_alphas = self.alphas, self.n_alphas
+        if alphas is not None and isinstance(alphas, numbers.Integral) \
+                and not isinstance(alphas, (bool, np.bool_)):
+            alphas, n_alphas = None, alphas                 # scikit-learn >= 1.7's spelling
+        if alphas is None:
+            n_alphas = _check_n_alphas(n_alphas)
+            eps = v.check_alpha(self.eps, "eps")
+            if eps == 0.0:
+                raise ValueError("eps must be > 0, got 0.0.")
+            grids = []
+            for l1_ratio in l1_ratios:
+                if l1_ratio == 0.0:
+                    raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas "
+                                     "explicitly.")
+                problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sw,
+                                      penalty_factor=penalty_factor, lower_bounds=lower,
+                                      upper_bounds=upper, fit_intercept=self.fit_intercept,
+                                      check_input=False)
+                grids.append(alpha_grid(problem.alpha_max(), n_alphas=n_alphas, eps=eps))
+            return grids, True
+        values = np.atleast_1d(np.asarray(alphas, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"alphas must be a non-empty 1-D list of floats, got {alphas!r}.")
+        grid = np.sort(np.array([v.check_alpha(a, "alphas") for a in values]))[::-1]
+        return [grid] * len(l1_ratios), False
+
+    def _splits(self, X, y):
+        cv = 5 if self.cv is None else self.cv
+        if not isinstance(self.shuffle, (bool, np.bool_)):
+            raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}.")
+        if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+            if cv < 2:
+                raise ValueError(f"cv must be at least 2 folds, got cv={cv}.")
+            return _kfold(X.shape[0], int(cv), self.shuffle, self.random_state)
+        if self.shuffle:
+            raise ValueError("shuffle=True applies to an integer cv only; configure the "
+                             "splitter passed as cv instead.")
+        if callable(getattr(cv, "split", None)) and not isinstance(cv, str):
+            return list(cv.split(X, y))
+        try:
+            if isinstance(cv, (str, bytes)):
+                raise TypeError
+            return list(cv)
+        except TypeError:
+            raise ValueError(f"cv must be None, an int, an object with split(X, y) or an "
+                             f"iterable of (train, test) pairs, got {cv!r}.") from None
+
+    def _choose(self, mse, grids, l1_ratios):
+        n_folds = mse.shape[1]
+        mean = mse.mean(axis=1)                                     # (n_l1, n_alphas)
+        std = mse.std(axis=1, ddof=1) if n_folds > 1 else np.zeros_like(mean)
+        best, i_best, k_best = np.inf, 0, 0
+        for i, row in enumerate(mean):
+            k = int(np.argmin(row))                                 # first = largest alpha
+            if row[k] < best:
+                best, i_best, k_best = row[k], i, k
+        grid, row = grids[i_best], mean[i_best]
+        threshold = row[k_best] + std[i_best, k_best] / np.sqrt(n_folds)
+        k_1se = int(np.flatnonzero(row <= threshold)[0])           # grid is decreasing
+        self.alpha_min_ = float(grid[k_best])
+        self.alpha_1se_ = float(grid[min(k_1se, k_best)])
+        self.alpha_ = self.alpha_1se_ if self.refit_alpha == "1se" else self.alpha_min_
+        self.l1_ratio_ = float(l1_ratios[i_best])
+        self.cv_mean_ = mean[0] if len(l1_ratios) == 1 else mean
+        self.cv_std_ = std[0] if len(l1_ratios) == 1 else std
+
+    def predict(self, X):
+        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
+        check_is_fitted(self)
+        X, _ = v.check_design(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                             f"expecting {self.n_features_in_} features as input.")
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+    def __sklearn_clone__(self):
+        """A clone sharing ``executor`` (a resource, which scikit-learn would deep-copy)."""
+        from sklearn.base import clone
+
+        params = self.get_params(deep=False)
+        executor = params.pop("executor")
+        params = {name: clone(value, safe=False) for name, value in params.items()}
+        return type(self)(executor=executor, **params)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class LassoCV(ElasticNetCV):
+    """Lasso with alpha chosen by cross-validation: :class:`ElasticNetCV` with
+    ``l1_ratio=1``. Parameters and attributes are those of :class:`ElasticNetCV` without
+    ``l1_ratio``/``l1_ratio_``; ``alphas_`` has shape (n_alphas,) and ``mse_path_``
+    (n_alphas, n_folds)."""
+
+    def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
+                 max_iter=1000, tol=1e-4, cv=None, n_jobs=None, positive=False,
+                 random_state=None, selection="cyclic", penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
+                 executor=None):
+        super().__init__(l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+                         fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, cv=cv,
+                         n_jobs=n_jobs, positive=positive, random_state=random_state,
+                         selection=selection, penalty_factor=penalty_factor,
+                         lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                         shuffle=shuffle, refit_alpha=refit_alpha, executor=executor)
+        del self.l1_ratio
+
+    def _l1_ratios(self):
+        return [1.0]
+
+    def fit(self, X, y, sample_weight=None):
+        super().fit(X, y, sample_weight=sample_weight)
+        del self.l1_ratio_
+        return self
+
+    fit.__doc__ = ElasticNetCV.fit.__doc__
+
+
+# --------------------------------------------------------------------------- folds
+
+
+def _kfold(n, k, shuffle, random_state):
+    """scikit-learn's ``KFold(k, shuffle, random_state).split``: contiguous test blocks, the
+    first ``n % k`` one sample larger; shuffled first (an int seed shuffles like
+    scikit-learn's ``check_random_state(seed).shuffle``)."""
+    if k > n:
+        raise ValueError(f"Cannot have number of splits cv={k} greater than the number of "
+                         f"samples: n_samples={n}.")
+    indices = np.arange(n)
+    if shuffle:
+        if random_state is None:
+            np.random.shuffle(indices)
+        elif isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+            random_state.shuffle(indices)
+        elif isinstance(random_state, numbers.Integral) and \
+                not isinstance(random_state, (bool, np.bool_)):
+            np.random.RandomState(int(random_state)).shuffle(indices)
+        else:
+            v.check_random_state(random_state)                     # raises the usual error
+    sizes = np.full(k, n // k)
+    sizes[: n % k] += 1
+    folds, start = [], 0
+    for size in sizes:
+        test = indices[start:start + size]
+        mask = np.ones(n, dtype=bool)
+        mask[test] = False
+        folds.append((np.flatnonzero(mask), test))
+        start += size
+    return folds
+
+
+def _as_indices(index, n, what):
+    arr = np.asarray(index)
+    if arr.dtype == bool:
+        if arr.shape != (n,):
+            raise ValueError(f"A boolean {what} mask must have shape ({n},), got {arr.shape}.")
+        return np.flatnonzero(arr)
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+        raise ValueError(f"{what} indices must be a 1-D array of integers or a boolean mask.")
+    arr = arr.astype(np.intp)
+    if arr.size and (arr.min() < -n or arr.max() >= n):
+        raise ValueError(f"{what} indices must lie in [0, {n}), got values in "
+                         f"[{arr.min()}, {arr.max()}].")
+    return np.where(arr < 0, arr + n, arr)
+
+
+def _check_folds(splits, n, sw):
+    folds = []
+    for k, split in enumerate(splits):
+        try:
+            train, test = split
+        except (TypeError, ValueError):
+            raise ValueError("cv must yield (train, test) pairs.") from None
+        train, test = _as_indices(train, n, "train"), _as_indices(test, n, "test")
+        if test.size == 0 or train.size == 0:
+            raise ValueError(f"Fold {k} has an empty training or test set.")
+        if not sw[train].sum() > 0:
+            raise ValueError(f"Fold {k}: all training sample weights are zero.")
+        folds.append((train, test))
+    if not folds:
+        raise ValueError("cv produced no folds.")
+    return folds
+
+
+# --------------------------------------------------------------------------- one task
+
+
+def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, seed):
+    """Test mean squared errors (n_alphas,) of the path fitted on one fold.
+
+    X is the same object for all tasks (on Dask, one scattered copy per worker). The path is
+    fitted on the full X with zero weight outside ``train`` (multiplicities as weights);
+    nothing is written into X, y or sw. ``unweighted``: the user passed no sample_weight.
+    """
+    n = X.shape[0]
+    fold_sw = sw * np.bincount(train, minlength=n)
+    _, coefs, _, intercepts = enet_path(
+        X, y, l1_ratio=l1_ratio, alphas=alphas, sample_weight=fold_sw, random_state=seed,
+        return_intercept=True, check_input=False, **params)
+    if not params["fit_intercept"]:
+        intercepts = np.zeros_like(intercepts)
+    rows, count = np.unique(test, return_counts=True)
+    residual = _predict_rows(X, rows, coefs, intercepts)
+    residual -= y[rows, np.newaxis]
+    weight = count.astype(np.float64) if unweighted else count * sw[rows]
+    total = weight.sum()
+    if not total > 0:
+        raise ValueError("A test fold has only zero sample weights: its error is undefined.")
+    return (weight @ (residual * residual)) / total
+
+
+def _predict_rows(X, rows, coefs, intercepts):
+    """``X[rows] @ coefs + intercepts`` (float64, (len(rows), n_alphas)) reading only the
+    columns in the path's support; see the ElasticNetCV notes for what is copied."""
+    out = np.empty((rows.size, coefs.shape[1]))
+    out[:] = intercepts
+    support = np.flatnonzero(np.any(coefs != 0, axis=1))
+    if support.size == 0:
+        return out
+    W = coefs[support].astype(np.float64)
+    if not sp.issparse(X):
+        block = X[np.ix_(rows, support)]
+    elif X.format == "csr":
+        block = X[rows][:, support]
+    else:
+        block = X[:, support][rows]
+    out += block @ W
+    return out
