@@ -85,6 +85,16 @@ class EnetProblem:
     def n_features(self):
         return self.X.shape[1]
 
+    def cast(self, w):
+        """w in X's dtype, rounded toward the inside of the bounds: a float32 coefficient
+        never crosses a bound that float32 cannot represent."""
+        out = w.astype(self.X.dtype)
+        if out.dtype != w.dtype:
+            below, above = out < self.lower, out > self.upper
+            out[below] = np.nextafter(out[below], np.inf)
+            out[above] = np.nextafter(out[above], -np.inf)
+        return out
+
     def centered_target(self):
         """y - ybar (weighted mean when an intercept is fitted)."""
         return self.y - (self.weights @ self.y if self.fit_intercept else 0.0)
@@ -161,7 +171,7 @@ def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=
     converged = gap <= gap_tol
     if warn and not converged:
         warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel=3)
-    return EnetSolution(coef=w.astype(problem.X.dtype, copy=False), intercept=float(intercept),
+    return EnetSolution(coef=problem.cast(w), intercept=float(intercept),
                         dual_gap=float(gap), n_iter=int(n_iter), gap_tol=float(gap_tol),
                         converged=bool(converged))
 

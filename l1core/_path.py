@@ -100,7 +100,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         if gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
         ever_active |= w != 0
-        coefs[:, k] = w
+        coefs[:, k] = problem.cast(w)
         gaps[k] = gap
         n_iters[k] = epochs
         intercepts[k] = intercept

@@ -15,8 +15,9 @@ Policy
     input of another dtype, is copied once.
   - sparse ``X``: CSC and CSR with float32/float64 data and int32/int64 index arrays of one
     dtype are returned as is (same object). Other formats (COO, LIL, DOK, BSR, DIA) are
-    converted to CSC, integer/bool data to float64, and mismatched or non-int32/int64 index
-    arrays to int64: each of these is a copy.
+    converted to CSC, integer/bool data to float64, mismatched or non-int32/int64 index
+    arrays to int64, and a matrix with duplicate or unsorted indices to its canonical form
+    (duplicates summed): each of these is a copy.
   - ``y`` and ``sample_weight``: 1-D C-contiguous arrays of X's dtype, copied only when the
     input is not already one.
   - ``penalty_factor``, bounds and ``coef_init`` (length ``n_features``): always new arrays,
@@ -229,6 +230,11 @@ def _check_sparse(X, name):
         and X.indptr.flags.c_contiguous
     ):
         X = _rebuild_compressed(X)
+    if not X.has_canonical_format:
+        # duplicate entries must be summed before the kernels square column values; scipy
+        # only tells sorted-and-unique from the rest, so unsorted input is copied too
+        X = X.copy()
+        X.sum_duplicates()
     _check_finite(X.data[: X.indptr[-1]], name)
     return X
 
@@ -236,7 +242,7 @@ def _check_sparse(X, name):
 def _check_compressed_structure(X, name):
     """Check what a kernel looping over ``indptr[j]:indptr[j+1]`` relies on.
 
-    Unsorted or duplicate indices are fine (duplicates are summed by every kernel).
+    Unsorted or duplicate indices are handled by the caller (a canonical copy).
     """
     n_major, n_minor = X.shape if X.format == "csr" else X.shape[::-1]
     indptr, indices = X.indptr, X.indices

@@ -30,7 +30,8 @@ cimport numpy as cnp
 import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
-                         xt_dot, x_dot_into, column_moments, gather_columns)
+                         xt_dot, x_dot_into, column_moments, centered_moments, gather_columns,
+                         dense_centered_wdot, dense_centered_axpy)
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale, Ranked,
                          select_smallest, sort_indices)
 from anderson cimport anderson_coefficients
@@ -66,6 +67,7 @@ cdef struct Problem:
     const double* H            # (p) sum_i sw_i x~_ij^2, the coordinate curvature
     const double* norm         # (p) unweighted ||x~_j||_2, for screening
     bint fit_intercept         # the dual point must then sum to zero
+    bint dense                 # dense X: the residual is held centered (offset always 0)
 
 
 cdef struct Iterate:
@@ -107,7 +109,12 @@ cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
     cdef const double* zu
     if pb.fit_intercept:
         # sum_i sw_i r~_i = 0 holds in exact arithmetic; remove the drift rounding adds
-        it.o -= weighted_sum(pb, it.r, NULL) + it.o
+        if pb.dense:
+            s = weighted_sum(pb, it.r, NULL)
+            for i in range(n):
+                it.r[i] -= s
+        else:
+            it.o -= weighted_sum(pb, it.r, NULL) + it.o
     for i in range(n):
         it.rhat[i] = it.r[i] + it.o
     if pb.k > 0:
@@ -190,6 +197,34 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
     return dual_gap(pb, it, NULL, 0, scale)
 
 
+cdef inline double residual_corr(const floating* s_data, const index_t* s_idx,
+                                 const index_t* s_ptr, Py_ssize_t col, Py_ssize_t j,
+                                 const Problem* pb, const Iterate* it) noexcept nogil:
+    """g_j = x~_j . (sw * r~): the negative partial derivative of the loss."""
+    cdef double g
+    if s_ptr == NULL:
+        g = dense_centered_wdot(s_data, pb.n, col, pb.xbar[j], pb.sw, it.r)
+    else:
+        g = col_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.sw, it.r)
+    if pb.sw == NULL:
+        g *= pb.unit_w
+    if s_ptr == NULL:
+        return g
+    # sum_i sw_i x~_ij (r_i + o) = sum_i sw_i x_ij r_i + o xbar_j, as sum_i sw_i r~_i = 0
+    return g + it.o * pb.xbar[j]
+
+
+cdef inline void residual_move(const floating* s_data, const index_t* s_idx,
+                               const index_t* s_ptr, Py_ssize_t col, Py_ssize_t j,
+                               double delta, const Problem* pb, Iterate* it) noexcept nogil:
+    """r~ -= delta * x~_j after w_j += delta (O(nnz of the column) for sparse X)."""
+    if s_ptr == NULL:
+        dense_centered_axpy(s_data, pb.n, col, pb.xbar[j], -delta, it.r)
+    else:
+        col_axpy(s_data, s_idx, s_ptr, pb.n, col, -delta, it.r)
+        it.o += delta * pb.xbar[j]
+
+
 cdef double working_set_gap(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
                             bint local_columns, const Problem* pb, Iterate* it,
                             const Py_ssize_t* ws, Py_ssize_t m) noexcept nogil:
@@ -201,8 +236,11 @@ cdef double working_set_gap(const floating* s_data, const index_t* s_idx, const 
         theta_sum += it.theta[i]
     for jj in range(m):
         j = ws[jj]
-        it.q[j] = (col_wdot(s_data, s_idx, s_ptr, pb.n, jj if local_columns else j, NULL,
-                            it.theta) - pb.xbar[j] * theta_sum)
+        if s_ptr == NULL:
+            it.q[j] = dense_centered_wdot(s_data, pb.n, j, pb.xbar[j], NULL, it.theta)
+        else:
+            it.q[j] = (col_wdot(s_data, s_idx, s_ptr, pb.n, jj if local_columns else j, NULL,
+                                it.theta) - pb.xbar[j] * theta_sum)
     return dual_gap(pb, it, ws, m, &t)
 
 
@@ -215,21 +253,16 @@ cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* 
     [lower_j, upper_j], g_j = x~_j . (sw * r~): soft-thresholding, scaling, clipping.
     """
     cdef Py_ssize_t jj, k, j, col
-    cdef double g, wj, new, delta
+    cdef double g, wj, new
     for jj in range(m):
         k = order[jj]
         j = ws[k]
         col = k if local_columns else j
-        g = col_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.sw, it.r)
-        if pb.sw == NULL:
-            g *= pb.unit_w
-        g += it.o * pb.xbar[j]
+        g = residual_corr(s_data, s_idx, s_ptr, col, j, pb, it)
         wj = it.w[j]
         new = prox_step(pb.H[j] * wj + g, pb.H[j], pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j])
         if new != wj:
-            delta = new - wj
-            col_axpy(s_data, s_idx, s_ptr, pb.n, col, -delta, it.r)
-            it.o += delta * pb.xbar[j]
+            residual_move(s_data, s_idx, s_ptr, col, j, new - wj, pb, it)
             it.w[j] = new
 
 
@@ -328,9 +361,8 @@ cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const 
         for k in range(ANDERSON_K):
             wacc += c[k] * hist[(k + 1) * m + jj]
         if wacc != it.w[j]:
-            col_axpy(s_data, s_idx, s_ptr, pb.n, jj if local_columns else j, it.w[j] - wacc,
-                     it.r)
-            it.o += (wacc - it.w[j]) * pb.xbar[j]
+            residual_move(s_data, s_idx, s_ptr, jj if local_columns else j, j, wacc - it.w[j],
+                          pb, it)
             it.w[j] = wacc
     if working_set_primal(pb, it, ws, m) < before:
         return
@@ -498,11 +530,17 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
                       const index_t* indptr, Problem* pb, bint fit_intercept, double* xbar,
                       double* H, double* norm) noexcept nogil:
     """xbar_j = sum_i sw_i x_ij (0 without intercept), H_j = sum_i sw_i x~_ij^2 (0 for a
-    column without variance) and norm_j = ||x~_j||_2: one pass over X."""
+    column the loss ignores: all zero, or constant with an intercept) and norm_j = ||x~_j||_2.
+    Centered moments take a second pass, free of cancellation for columns with large means.
+    Returns 0, or -1 when out of memory."""
     cdef Py_ssize_t j, n = pb.n, p = pb.p
+    cdef int status = 0
     cdef double* m1 = <double*>malloc(2 * p * sizeof(double))
     cdef double* m2 = m1 + p
-    if m1 == NULL:
+    cdef unsigned char* varies = <unsigned char*>malloc(p * sizeof(unsigned char))
+    if m1 == NULL or varies == NULL:
+        free(m1)
+        free(varies)
         return -1
     # the weighted moments land in xbar and H, the unweighted ones in m1 and m2
     column_moments(layout, data, indices, indptr, n, p, pb.sw, xbar, H, m1, m2)
@@ -510,15 +548,22 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
         if pb.sw == NULL:
             xbar[j] *= pb.unit_w
             H[j] *= pb.unit_w
-        if not fit_intercept:
+    if fit_intercept:
+        status = centered_moments(layout, data, indices, indptr, n, p, pb.sw, xbar, H, m2,
+                                  varies)
+        for j in range(p):
+            if pb.sw == NULL:
+                H[j] *= pb.unit_w
+            if not varies[j]:
+                H[j] = 0.0
+            norm[j] = sqrt(m2[j])
+    else:
+        for j in range(p):
             xbar[j] = 0.0
-        if H[j] - xbar[j] * xbar[j] <= 1e-12 * H[j]:
-            H[j] = 0.0     # all-zero or, with an intercept, constant: the loss ignores w_j
-        else:
-            H[j] -= xbar[j] * xbar[j]
-        norm[j] = sqrt(max(m2[j] - 2.0 * xbar[j] * m1[j] + n * xbar[j] * xbar[j], 0.0))
+            norm[j] = sqrt(m2[j])
     free(m1)
-    return 0
+    free(varies)
+    return status
 
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
@@ -540,6 +585,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.p = p
     pb.sw = sw
     pb.fit_intercept = spec.fit_intercept
+    pb.dense = layout == DENSE
     pb.unit_w = 1.0 / n
     pb.max_w = pb.unit_w if sw == NULL else max(spec.sw)
     if not spec.stats_ready:
@@ -580,10 +626,15 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     with nogil:
         if not spec.residual_ready:
             memcpy(it.r, pb.y, n * sizeof(double))
-            x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
             it.o = 0.0
-            for j in range(p):
-                it.o += pb.xbar[j] * it.w[j]
+            if layout == DENSE:
+                for j in range(p):
+                    if it.w[j] != 0.0:
+                        dense_centered_axpy(data, n, j, pb.xbar[j], -it.w[j], it.r)
+            else:
+                x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
+                for j in range(p):
+                    it.o += pb.xbar[j] * it.w[j]
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,

@@ -13,7 +13,7 @@
 
 cimport numpy as cnp
 from libc.math cimport sqrt
-from libc.stdlib cimport realloc
+from libc.stdlib cimport malloc, free, realloc
 from libc.string cimport memset
 
 ctypedef fused floating:
@@ -221,4 +221,114 @@ cdef inline int gather_columns(const floating* data, const index_t* indices,
     for pos in range(m, 0, -1):
         g_ptr[pos] = g_ptr[pos - 1]
     g_ptr[0] = 0
+    return 0
+
+
+cdef inline double dense_centered_wdot(const floating* data, Py_ssize_t n, Py_ssize_t j,
+                                       double center, const double* sw,
+                                       const double* v) noexcept nogil:
+    """sum_i (x_ij - center) * sw_i * v_i for a dense column (sw NULL: unit weights).
+
+    Centering each value before the product keeps a column with a large mean from cancelling
+    (for sparse columns the callers keep the mean as a separate offset instead)."""
+    cdef Py_ssize_t i
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    cdef const floating* col = data + j * n
+    if sw == NULL:
+        i = 0
+        while i + 4 <= n:
+            s0 += (col[i] - center) * v[i]
+            s1 += (col[i + 1] - center) * v[i + 1]
+            s2 += (col[i + 2] - center) * v[i + 2]
+            s3 += (col[i + 3] - center) * v[i + 3]
+            i += 4
+        while i < n:
+            s0 += (col[i] - center) * v[i]
+            i += 1
+        return (s0 + s1) + (s2 + s3)
+    for i in range(n):
+        s0 += (col[i] - center) * sw[i] * v[i]
+    return s0
+
+
+cdef inline void dense_centered_axpy(const floating* data, Py_ssize_t n, Py_ssize_t j,
+                                     double center, double alpha, double* v) noexcept nogil:
+    """v += alpha * (x_j - center) for a dense column."""
+    cdef Py_ssize_t i
+    cdef const floating* col = data + j * n
+    for i in range(n):
+        v[i] += alpha * (col[i] - center)
+
+
+cdef inline int centered_moments(Layout layout, const floating* data, const index_t* indices,
+                                 const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
+                                 const double* sw, const double* xbar, double* H,
+                                 double* norm2, unsigned char* varies) noexcept nogil:
+    """Per column, without cancellation (a second pass, given the means xbar):
+    H_j = sum_i sw_i (x_ij - xbar_j)^2 and norm2_j = sum_i (x_ij - xbar_j)^2 over all n rows
+    (a sparse column's implicit zeros included), varies_j = whether the column holds two
+    different values. sw NULL: unit weights. Returns 0, or -1 when out of memory."""
+    cdef Py_ssize_t i, j, k, start, end
+    cdef double x, d, s, total_w = 0.0
+    cdef double* nz_w = <double*>malloc(p * sizeof(double))
+    cdef double* first = <double*>malloc(p * sizeof(double))
+    cdef Py_ssize_t* count = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    if nz_w == NULL or first == NULL or count == NULL:
+        free(nz_w)
+        free(first)
+        free(count)
+        return -1
+    for i in range(n):
+        total_w += 1.0 if sw == NULL else sw[i]
+    for j in range(p):
+        H[j] = 0.0
+        norm2[j] = 0.0
+        nz_w[j] = 0.0
+        count[j] = 0
+        varies[j] = 0
+    if layout == CSR:
+        for i in range(n):
+            s = 1.0 if sw == NULL else sw[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                x = data[k]
+                if count[j] == 0:
+                    first[j] = x
+                elif x != first[j]:
+                    varies[j] = 1
+                count[j] += 1
+                d = x - xbar[j]
+                H[j] += s * d * d
+                norm2[j] += d * d
+                nz_w[j] += s
+    else:
+        for j in range(p):
+            if layout == DENSE:
+                start = j * n
+                end = start + n
+            else:
+                start = indptr[j]
+                end = indptr[j + 1]
+            for k in range(start, end):
+                x = data[k]
+                s = 1.0 if sw == NULL else sw[k - start if layout == DENSE else indices[k]]
+                if count[j] == 0:
+                    first[j] = x
+                elif x != first[j]:
+                    varies[j] = 1
+                count[j] += 1
+                d = x - xbar[j]
+                H[j] += s * d * d
+                norm2[j] += d * d
+                nz_w[j] += s
+    for j in range(p):
+        if count[j] < n:
+            # rows without a stored value hold zeros: (0 - xbar)^2 each
+            H[j] += xbar[j] * xbar[j] * (total_w - nz_w[j])
+            norm2[j] += xbar[j] * xbar[j] * (n - count[j])
+            if count[j] > 0 and (varies[j] or first[j] != 0.0):
+                varies[j] = 1
+    free(nz_w)
+    free(first)
+    free(count)
     return 0

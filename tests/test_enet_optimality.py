@@ -349,12 +349,6 @@ def test_unsorted_sparse_indices_agree_with_dense(fmt):
     np.testing.assert_allclose(a.coef, b.coef, atol=1e-10)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: sparse X with duplicate entries (non-canonical CSR/CSC, accepted by "
-    "check_design, whose docstring says 'duplicates are summed by every kernel'): "
-    "column_moments sums x^2 per stored entry, so H_j = sum sw x~^2 and the screening norms "
-    "are underestimated (4 (x/4)^2 = x^2/4), the coordinate steps overshoot 4-fold and the "
-    "solver diverges (coef ~1e82, dual_gap_ ~1e164 or NaN)"))
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
 @pytest.mark.parametrize("k", [4, 10])
 def test_duplicate_sparse_entries_agree_with_dense(fmt, k):

@@ -291,15 +291,17 @@ def test_sparse_dtype_conversion_copies(rng, dtype, expected, fmt):
     np.testing.assert_array_equal(out.toarray(), X.toarray().astype(expected))
 
 
-def test_sparse_duplicates_and_unsorted_indices_are_left_alone():
+def test_sparse_duplicates_and_unsorted_indices_are_canonicalized_on_a_copy():
     # column 0 holds a duplicated entry in row 1, column 1 has unsorted row indices
     data = np.array([1.0, 2.0, 3.0, 4.0])
     indices = np.array([1, 1, 2, 0], dtype=np.int32)
     indptr = np.array([0, 2, 4], dtype=np.int32)
     X = sp.csc_matrix((data, indices, indptr), shape=(3, 2))
     out, storage = call_unchanged(check_design, X)
-    assert out is X and storage == "csc"
-    assert X.nnz == 4  # not summed in place
+    assert out is not X and storage == "csc"
+    assert out.has_canonical_format and out.nnz == 3
+    np.testing.assert_array_equal(out.toarray(), X.toarray())
+    assert X.nnz == 4  # the user's matrix is not summed in place
     np.testing.assert_array_equal(X.indices, indices)
 
 
