@@ -31,6 +31,8 @@ __all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
 # which needs them as a dense (n, k) block: beyond this many values the projection is skipped
 # and the gap can certify only a fit whose unpenalized directions are exact.
 _MAX_PROJECTED_VALUES = 20_000_000
+# Epochs per round when unpenalized coefficients have bounds (see EnetProblem.solve).
+_ROUND_EPOCHS = 50
 
 
 @dataclass
@@ -110,9 +112,13 @@ class EnetProblem:
             return 0.0
         return float(np.max(corr[penalized] / scale[penalized]))
 
-    def projection(self, alpha):
-        """(Z, Ginv, free) for the columns unpenalized at this alpha (see _project)."""
+    def projection(self, alpha, pinned=None):
+        """(Z, Ginv, free) for the columns unpenalized at this alpha (see _project), less the
+        ``pinned`` ones (unpenalized coefficients held at a bound: their dual constraint is
+        one-sided, x~_j.theta may not vanish there)."""
         free = (alpha * self.penalty_factor == 0.0)
+        if pinned is not None:
+            free &= ~pinned
         key = free.tobytes()
         if key not in self._projection:
             self._projection = {key: _project(self.X, free, self.weights, self.fit_intercept)}
@@ -131,18 +137,38 @@ class EnetProblem:
         warm = w is not None and w is self._residual_of and np.array_equal(w, self._w_last)
         w = np.zeros(p) if w is None else w
         np.clip(w, self.lower, self.upper, out=w)
-        Z, Ginv, free = self.projection(alpha)
-        intercept, gap, n_iter, gap_tol, self.last_full_passes = enet_coordinate_descent(
-            self.X, self.y, w, sample_weight=self.sw,
-            l1=alpha * self.l1_ratio * self.penalty_factor,
-            l2=alpha * (1.0 - self.l1_ratio) * self.penalty_factor,
-            lower=self.lower, upper=self.upper, free=free, Z=Z, Ginv=Ginv,
-            fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter, random=random,
-            seed=seed, stats=self.stats, stats_ready=self.stats_ready, q_out=self.q,
-            residual=self.residual, residual_ready=warm, screen=screening, init_ws=init_ws)
-        self.stats_ready = True
+        pinned = None
+        epochs = 0
+        # An unpenalized coefficient held at a bound keeps the projected dual point infeasible
+        # (its constraint is one-sided there): where such bounds exist, solve in rounds and
+        # release the coefficients found at a bound from the projection between rounds.
+        bounded_free = ((alpha * self.penalty_factor == 0.0)
+                        & (np.isfinite(self.lower) | np.isfinite(self.upper)))
+        round_epochs = _ROUND_EPOCHS if bounded_free.any() else max_iter
+        while True:
+            Z, Ginv, free = self.projection(alpha, pinned)
+            intercept, gap, n_iter, gap_tol, self.last_full_passes = enet_coordinate_descent(
+                self.X, self.y, w, sample_weight=self.sw,
+                l1=alpha * self.l1_ratio * self.penalty_factor,
+                l2=alpha * (1.0 - self.l1_ratio) * self.penalty_factor,
+                lower=self.lower, upper=self.upper, free=free, Z=Z, Ginv=Ginv,
+                fit_intercept=self.fit_intercept, tol=tol,
+                max_iter=min(round_epochs, max_iter - epochs), random=random, seed=seed,
+                stats=self.stats, stats_ready=self.stats_ready, q_out=self.q,
+                residual=self.residual, residual_ready=warm, screen=screening,
+                init_ws=init_ws)
+            self.stats_ready = warm = True
+            epochs += n_iter
+            if gap <= gap_tol or epochs >= max_iter:
+                break
+            at_bound = bounded_free & ((w <= self.lower) | (w >= self.upper))
+            if pinned is not None:
+                at_bound |= pinned
+            if pinned is None and not at_bound.any():
+                round_epochs = max_iter   # nothing pinned: no reason to stop again
+            pinned = at_bound
         self._residual_of, self._w_last = w, w.copy()
-        return w, intercept, gap, n_iter, gap_tol
+        return w, intercept, gap, epochs, gap_tol
 
 
 def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,

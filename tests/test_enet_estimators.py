@@ -154,16 +154,8 @@ def test_unpenalized_columns_have_zero_gradient(l1_ratio):
     assert abs(est2.coef_[k]) < abs(est.coef_[k])
 
 
-FREE_BOUND_BUG = (
-    "BUG: a coefficient with penalty factor 0 and a bound (positive=True or lower/upper) that "
-    "is active at the optimum: _enet_solver marks it 'free' and projects the dual point "
-    "orthogonal to its column, which is only valid when the coefficient is unconstrained; at "
-    "an active bound the optimal dual has x_j.theta != 0, so the gap never closes: the solver "
-    "runs to max_iter, warns ConvergenceWarning and reports a large dual_gap_ although the "
-    "coefficients are optimal (KKT holds)")
 
 
-@pytest.mark.xfail(strict=True, reason=FREE_BOUND_BUG)
 @pytest.mark.parametrize("kind", ["positive", "upper"])
 def test_unpenalized_column_at_bound(kind):
     X, y = data(6, n=30, p=6)
