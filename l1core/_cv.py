@@ -412,7 +412,7 @@ def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, se
     fold_sw = sw * np.bincount(train, minlength=n)
     _, coefs, _, intercepts = enet_path(
         X, y, l1_ratio=l1_ratio, alphas=alphas, sample_weight=fold_sw, random_state=seed,
-        return_intercept=True, check_input=False, **params)
+        return_intercept=True, sparse_coefs=True, check_input=False, **params)
     if not params["fit_intercept"]:
         intercepts = np.zeros_like(intercepts)
     rows, count = np.unique(test, return_counts=True)
@@ -430,10 +430,10 @@ def _predict_rows(X, rows, coefs, intercepts):
     columns in the path's support; see the ElasticNetCV notes for what is copied."""
     out = np.empty((rows.size, coefs.shape[1]))
     out[:] = intercepts
-    support = np.flatnonzero(np.any(coefs != 0, axis=1))
+    support = np.unique(coefs.indices)          # coefs: the path's sparse (p, n_alphas)
     if support.size == 0:
         return out
-    W = coefs[support].astype(np.float64)
+    W = coefs[support].toarray().astype(np.float64, copy=False)
     if not sp.issparse(X):
         block = X[np.ix_(rows, support)]
     elif X.format == "csr":

@@ -87,12 +87,13 @@ class EnetProblem:
     def n_features(self):
         return self.X.shape[1]
 
-    def cast(self, w):
-        """w in X's dtype, rounded toward the inside of the bounds: a float32 coefficient
-        never crosses a bound that float32 cannot represent."""
+    def cast(self, w, features=slice(None)):
+        """w (the coefficients of ``features``) in X's dtype, rounded toward the inside of
+        the bounds: a float32 coefficient never crosses a bound float32 cannot represent."""
         out = w.astype(self.X.dtype)
         if out.dtype != w.dtype:
-            below, above = out < self.lower, out > self.upper
+            lower, upper = self.lower[features], self.upper[features]
+            below, above = out < lower, out > upper
             out[below] = np.nextafter(out[below], np.inf)
             out[above] = np.nextafter(out[above], -np.inf)
         return out

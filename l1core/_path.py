@@ -13,6 +13,7 @@ solve.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem, warn_not_converged
@@ -34,7 +35,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
               fit_intercept=False, sample_weight=None, penalty_factor=None, lower_bounds=None,
               upper_bounds=None, positive=False, tol=1e-4, max_iter=1000, selection="cyclic",
               random_state=None, screening=True, strong_rule=True, return_n_iter=False,
-              return_intercept=False, check_input=True):
+              return_intercept=False, sparse_coefs=False, check_input=True):
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -51,11 +52,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         computed with the intercept, weights and penalty factors) down to eps * alpha_max.
     alphas : array-like, optional; any order, returned in decreasing order.
     coef_init : start point for the first alpha.
+    sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose
+        n_features x n_alphas values dominate the memory of a path on wide data.
 
     Returns
     -------
     alphas : (n_alphas,) decreasing
-    coefs : (n_features, n_alphas), in X's dtype
+    coefs : (n_features, n_alphas), in X's dtype (Fortran-ordered, or sparse)
     dual_gaps : (n_alphas,) duality gap of each solution (normalized objective)
     n_iters : (n_alphas,) epochs per alpha, if ``return_n_iter``
     intercepts : (n_alphas,), if ``return_intercept``
@@ -82,10 +85,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     w = np.zeros(p) if coef_init is None else v.check_coef_init(coef_init, p, np.float64)
 
     n = len(alphas)
-    coefs = np.empty((p, n), dtype=problem.X.dtype)
     gaps = np.empty(n)
     n_iters = np.empty(n, dtype=np.int64)
     intercepts = np.empty(n)
+    if sparse_coefs:
+        rows, values, counts = [], [], []
+    else:
+        coefs = np.empty((p, n), dtype=problem.X.dtype, order="F")
     ever_active = w != 0
     strong_scale = problem.l1_ratio * problem.penalty_factor
     for k, alpha in enumerate(alphas):
@@ -99,11 +105,21 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
             screening=screening, init_ws=init_ws)
         if gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
-        ever_active |= w != 0
-        coefs[:, k] = problem.cast(w)
+        support = np.flatnonzero(w)
+        ever_active[support] = True
+        if sparse_coefs:
+            rows.append(support)
+            values.append(problem.cast(w[support], support))
+            counts.append(support.size)
+        else:
+            coefs[:, k] = problem.cast(w)
         gaps[k] = gap
         n_iters[k] = epochs
         intercepts[k] = intercept
+    if sparse_coefs:
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        coefs = sp.csc_array((np.concatenate(values).astype(problem.X.dtype, copy=False),
+                              np.concatenate(rows), indptr), shape=(p, n))
     out = (alphas, coefs, gaps)
     if return_n_iter:
         out += (n_iters,)
