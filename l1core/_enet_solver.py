@@ -80,7 +80,9 @@ class EnetProblem:
         self.stats_ready = False
         self.q = np.zeros(p)
         self.residual = (np.zeros(n), np.zeros(1))   # r + offset = y - ybar - X~ w, kernel fills
-        self._residual_of = None                     # the array whose residual that is
+        self.ever_active = np.zeros(p, dtype=np.uint8)   # features ever nonzero, kernel marks
+        self._bounded_unpenalized = ((self.penalty_factor == 0.0)
+                                     & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
 
     @property
@@ -117,47 +119,49 @@ class EnetProblem:
         """(Z, Ginv, free) for the columns unpenalized at this alpha (see _project), less the
         ``pinned`` ones (unpenalized coefficients held at a bound: their dual constraint is
         one-sided, x~_j.theta may not vanish there)."""
-        free = (alpha * self.penalty_factor == 0.0)
-        if pinned is not None:
-            free &= ~pinned
-        key = free.tobytes()
+        key = (alpha == 0.0, None if pinned is None else pinned.tobytes())
         if key not in self._projection:
+            free = np.ones(self.n_features, bool) if alpha == 0.0 else self.penalty_factor == 0
+            if pinned is not None:
+                free &= ~pinned
             self._projection = {key: _project(self.X, free, self.weights, self.fit_intercept)}
         return self._projection[key]
 
     def solve(self, alpha, *, w=None, tol=1e-4, max_iter=1000, random=False, seed=0,
-              screening=True, init_ws=None):
+              screening=True, warm=False, strong_ratio=0.0):
         """Solve at ``alpha`` starting from ``w`` (float64, overwritten with the solution).
 
         Returns (w, intercept, gap, epochs, gap_tol); ``self.q`` then holds x~_j . theta at
-        the last full pass (minus the gradient of the loss, for a path's strong rule). When
-        ``w`` is the very array the previous solve returned, unchanged (a path's warm start),
-        its residual is reused instead of recomputed.
+        the last full pass (minus the gradient of the loss). A path passes ``warm=True`` when
+        ``w`` is the array the previous solve returned, untouched: its residual is reused
+        instead of recomputed; and ``strong_ratio = alpha_prev / alpha`` to begin with the
+        sequential strong set (computed in the kernel from ``self.q`` and
+        ``self.ever_active``).
         """
         p = self.n_features
-        warm = w is not None and w is self._residual_of and np.array_equal(w, self._w_last)
-        w = np.zeros(p) if w is None else w
-        np.clip(w, self.lower, self.upper, out=w)
+        if w is None:
+            w = np.zeros(p)
+            warm = False
+        if not warm:
+            np.clip(w, self.lower, self.upper, out=w)
         pinned = None
         epochs = 0
         # An unpenalized coefficient held at a bound keeps the projected dual point infeasible
         # (its constraint is one-sided there): where such bounds exist, solve in rounds and
         # release the coefficients found at a bound from the projection between rounds.
-        bounded_free = ((alpha * self.penalty_factor == 0.0)
-                        & (np.isfinite(self.lower) | np.isfinite(self.upper)))
+        bounded_free = self._bounded_unpenalized if alpha > 0 else (
+            np.isfinite(self.lower) | np.isfinite(self.upper))
         round_epochs = _ROUND_EPOCHS if bounded_free.any() else max_iter
         while True:
             Z, Ginv, free = self.projection(alpha, pinned)
             intercept, gap, n_iter, gap_tol, self.last_full_passes = enet_coordinate_descent(
-                self.X, self.y, w, sample_weight=self.sw,
-                l1=alpha * self.l1_ratio * self.penalty_factor,
-                l2=alpha * (1.0 - self.l1_ratio) * self.penalty_factor,
-                lower=self.lower, upper=self.upper, free=free, Z=Z, Ginv=Ginv,
-                fit_intercept=self.fit_intercept, tol=tol,
+                self.X, self.y, w, sample_weight=self.sw, alpha=alpha, l1_ratio=self.l1_ratio,
+                penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
+                free=free, Z=Z, Ginv=Ginv, fit_intercept=self.fit_intercept, tol=tol,
                 max_iter=min(round_epochs, max_iter - epochs), random=random, seed=seed,
                 stats=self.stats, stats_ready=self.stats_ready, q_out=self.q,
-                residual=self.residual, residual_ready=warm, screen=screening,
-                init_ws=init_ws)
+                residual=self.residual, residual_ready=warm, ever=self.ever_active,
+                strong_ratio=strong_ratio, screen=screening)
             self.stats_ready = warm = True
             epochs += n_iter
             if gap <= gap_tol or epochs >= max_iter:
@@ -168,7 +172,6 @@ class EnetProblem:
             if pinned is None and not at_bound.any():
                 round_epochs = max_iter   # nothing pinned: no reason to stop again
             pinned = at_bound
-        self._residual_of, self._w_last = w, w.copy()
         return w, intercept, gap, epochs, gap_tol
 
 

@@ -92,22 +92,17 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         rows, values, counts = [], [], []
     else:
         coefs = np.empty((p, n), dtype=problem.X.dtype, order="F")
-    ever_active = w != 0
-    strong_scale = problem.l1_ratio * problem.penalty_factor
+    problem.ever_active[:] = w != 0
     for k, alpha in enumerate(alphas):
-        init_ws = None
-        if strong_rule and k > 0:
-            strong = np.abs(problem.q) >= strong_scale * (2.0 * alpha - alphas[k - 1])
-            init_ws = np.flatnonzero(strong | ever_active).astype(np.intp)
+        strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
         seed = int(rng.integers(2**63)) if random else 0
         w, intercept, gap, epochs, gap_tol = problem.solve(
             alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
-            screening=screening, init_ws=init_ws)
+            screening=screening, warm=k > 0, strong_ratio=strong_ratio)
         if gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
-        support = np.flatnonzero(w)
-        ever_active[support] = True
         if sparse_coefs:
+            support = np.flatnonzero(w)
             rows.append(support)
             values.append(problem.cast(w[support], support))
             counts.append(support.size)

@@ -55,8 +55,9 @@ cdef struct Problem:
     const double* sw           # normalized sample weights (n), NULL when all equal
     double unit_w              # the common weight 1/n when sw is NULL
     double max_w               # max_i sw_i
-    const double* l1           # a_j (p)
-    const double* l2           # c_j (p)
+    const double* factor       # v_j (p): a_j = alpha_l1 v_j, c_j = alpha_l2 v_j
+    double alpha_l1            # alpha * l1_ratio
+    double alpha_l2            # alpha * (1 - l1_ratio)
     const double* lower        # (p), may hold -inf
     const double* upper        # (p), may hold +inf
     const unsigned char* free_ # (p) 1 = unpenalized column kept in the dual by projection
@@ -78,6 +79,14 @@ cdef struct Iterate:
     double* theta              # scratch (n): sw * rhat
     double* q                  # scratch (p): x~_j . theta
     double* proj               # scratch (k)
+
+
+cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.alpha_l1 * pb.factor[j]
+
+
+cdef inline double l2_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.alpha_l2 * pb.factor[j]
 
 
 cdef inline double weighted_sum(const Problem* pb, const double* u, const double* v) noexcept nogil:
@@ -148,13 +157,13 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
     cdef Py_ssize_t count = pb.p if feats == NULL else m
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
-        pen += penalty_value(pb.l1[j], pb.l2[j], it.w[j])
+        pen += penalty_value(l1_of(pb, j), l2_of(pb, j), it.w[j])
         if not pb.free_[j]:
-            t = constraint_scale(t, pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j], it.q[j])
+            t = constraint_scale(t, l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j], it.q[j])
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
         if not pb.free_[j]:
-            conj += penalty_conjugate(pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j], t * it.q[j])
+            conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j], t * it.q[j])
     for i in range(pb.n):
         resid = it.r[i] + it.o
         if pb.sw == NULL:
@@ -260,7 +269,7 @@ cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* 
         col = k if local_columns else j
         g = residual_corr(s_data, s_idx, s_ptr, col, j, pb, it)
         wj = it.w[j]
-        new = prox_step(pb.H[j] * wj + g, pb.H[j], pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j])
+        new = prox_step(pb.H[j] * wj + g, pb.H[j], l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j])
         if new != wj:
             residual_move(s_data, s_idx, s_ptr, col, j, new - wj, pb, it)
             it.w[j] = new
@@ -304,11 +313,11 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
             qj = -qj
         elif pb.lower[j] != 0.0:
             qj = fabs(qj)
-        if (screen and pb.l1[j] > 0.0 and qj + radius * pb.norm[j] < pb.l1[j]):
+        if (screen and l1_of(pb, j) > 0.0 and qj + radius * pb.norm[j] < l1_of(pb, j)):
             alive[j] = 0
             continue
         if pb.norm[j] > 0.0:
-            ranked[count].key = (pb.l1[j] - qj) / pb.norm[j]
+            ranked[count].key = (l1_of(pb, j) - qj) / pb.norm[j]
         else:
             ranked[count].key = INFINITY
         count += 1
@@ -327,7 +336,7 @@ cdef double working_set_primal(const Problem* pb, const Iterate* it, const Py_ss
         s *= pb.unit_w
     s *= 0.5
     for jj in range(m):
-        s += penalty_value(pb.l1[ws[jj]], pb.l2[ws[jj]], it.w[ws[jj]])
+        s += penalty_value(l1_of(pb, ws[jj]), l2_of(pb, ws[jj]), it.w[ws[jj]])
     return s
 
 
@@ -375,7 +384,7 @@ cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
-               const Py_ssize_t* init_ws, Py_ssize_t init_m,
+               double strong_ratio, unsigned char* ever,
                double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
     """The outer working-set loop around coordinate descent. Returns 0, or -1 (no memory).
 
@@ -418,11 +427,13 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             ws_pos[j] = -1
 
     while status == 0:
-        if first and init_m > 0:
-            for jj in range(init_m):
-                j = init_ws[jj]
-                if alive[j] and ws_pos[j] < 0:
-                    ws_pos[j] = m
+        if first and strong_ratio > 0.0:
+            # sequential strong rule: |q_j(alpha_prev)| >= v_j l1_ratio (2 alpha - alpha_prev),
+            # plus every feature ever nonzero on the path
+            for j in range(p):
+                if alive[j] and (ever[j] or it.w[j] != 0.0 or pb.free_[j]
+                                 or pb.lower[j] > 0.0 or pb.upper[j] < 0.0
+                                 or fabs(it.q[j]) >= l1_of(pb, j) * (2.0 - strong_ratio)):
                     ws[m] = j
                     m += 1
             ws_size = m
@@ -481,6 +492,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                     k = <Py_ssize_t>(next_random(&rng) % <uint64_t>(jj + 1))
                     order[jj], order[k] = order[k], order[jj]
             cd_epoch(s_data, s_idx, s_ptr, local, pb, it, ws, order, m)
+            for jj in range(m):
+                if it.w[ws[jj]] != 0.0:
+                    ever[ws[jj]] = 1
             epochs += 1
             inner_epochs += 1
             if epochs >= max_iter:
@@ -514,12 +528,13 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
 
 cdef class _Spec:
     """Everything but X, as validated double arrays (see enet_coordinate_descent)."""
-    cdef const double[::1] y, sw, l1, l2, lower, upper
+    cdef const double[::1] y, sw, factor, lower, upper
+    cdef double alpha_l1, alpha_l2, strong_ratio
+    cdef unsigned char[::1] ever
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
     cdef const double[::1, :] Ginv
     cdef double[::1] w, xbar, H, norm, q, r, offset
-    cdef const Py_ssize_t[::1] init_ws
     cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
     cdef Py_ssize_t max_iter
@@ -604,8 +619,9 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         ytil[i] = spec.y[i] - ybar
 
     pb.y = &ytil[0]
-    pb.l1 = &spec.l1[0]
-    pb.l2 = &spec.l2[0]
+    pb.factor = &spec.factor[0]
+    pb.alpha_l1 = spec.alpha_l1
+    pb.alpha_l2 = spec.alpha_l2
     pb.lower = &spec.lower[0]
     pb.upper = &spec.upper[0]
     pb.free_ = &spec.free_[0]
@@ -638,8 +654,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,
-                       &spec.init_ws[0] if spec.init_ws.shape[0] > 0 else NULL,
-                       spec.init_ws.shape[0], &gap, &epochs, &passes)
+                       spec.strong_ratio, &spec.ever[0], &gap, &epochs, &passes)
         if spec.fit_intercept:
             intercept = ybar
             for j in range(p):
@@ -662,34 +677,35 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
     return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, spec)
 
 
-_EMPTY_WS = np.zeros(0, dtype=np.intp)
-
-
-def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, free, Z, Ginv,
-                            fit_intercept, tol, max_iter, random, seed, stats, stats_ready,
-                            q_out, residual, residual_ready, screen=True, init_ws=None):
+def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_factor, lower,
+                            upper, free, Z, Ginv, fit_intercept, tol, max_iter, random, seed,
+                            stats, stats_ready, q_out, residual, residual_ready, ever,
+                            strong_ratio=0.0, screen=True):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
     in place (never copied, never written). All other arrays are float64: y (n,), w (p,) the
     start point, overwritten with the solution; sample_weight (n,) summing to 1 or None for
-    equal weights; l1, l2, lower, upper (p,); free (p,) uint8 marking unpenalized columns whose
+    equal weights; penalty_factor, lower, upper (p,) (a_j = alpha l1_ratio v_j, c_j = alpha
+    (1 - l1_ratio) v_j); free (p,) uint8 marking unpenalized columns whose
     weighted-centered values Z (n, k) and pseudo-inverse Gram Ginv (k, k) keep the dual point
     orthogonal to them. stats = (xbar, H, norm), three (p,) arrays filled by the first call
     (stats_ready=False) and reused by later ones on the same X, weights and fit_intercept.
     q_out (p,) receives x~_j . theta at the last full pass (minus the loss gradient: a path's
     strong rule reads it). residual = (r (n,), offset (1,)) receives the final residual
     y - ybar - X~ w = r + offset; with residual_ready=True it is taken as the residual of the
-    given w (a path's warm start) instead of being recomputed by a pass over X. init_ws:
-    feature indices to solve first (a path's strong set).
+    given w (a path's warm start) instead of being recomputed by a pass over X. ever (p,)
+    uint8 marks the features ever nonzero (updated). strong_ratio = alpha_prev / alpha > 0
+    starts with the sequential strong set computed from q_out of the previous alpha's solve.
     Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after max_iter epochs.
     Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
     spec.y = y
     spec.sw = sample_weight
-    spec.l1 = l1
-    spec.l2 = l2
+    spec.factor = penalty_factor
+    spec.alpha_l1 = alpha * l1_ratio
+    spec.alpha_l2 = alpha * (1.0 - l1_ratio)
     spec.lower = lower
     spec.upper = upper
     spec.free_ = free
@@ -701,7 +717,8 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, l1, l2, lower, upper, fre
     spec.q = q_out
     spec.r, spec.offset = residual
     spec.residual_ready = residual_ready
-    spec.init_ws = _EMPTY_WS if init_ws is None else init_ws
+    spec.ever = ever
+    spec.strong_ratio = strong_ratio
     spec.fit_intercept = fit_intercept
     spec.random_order = random
     spec.screen = screen
