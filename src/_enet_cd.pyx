@@ -79,6 +79,7 @@ cdef struct Iterate:
     double* theta              # scratch (n): sw * rhat
     double* q                  # scratch (p): x~_j . theta
     double* proj               # scratch (k)
+    Py_ssize_t* cand           # scratch (p): features with a possibly nonzero conjugate
 
 
 cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
@@ -152,18 +153,26 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
     holds (|t q_j| <= a_j for a Lasso feature, t q_j <= a_j for positive=True); those
     constraints then contribute zero, the others their finite conjugate.
     """
-    cdef Py_ssize_t i, jj, j
-    cdef double t = 1.0, primal, dual, conj = 0.0, pen = 0.0, ry = 0.0, rr = 0.0, resid
+    cdef Py_ssize_t i, jj, j, n_cand = 0
+    cdef double t = 1.0, primal, dual, conj = 0.0, pen = 0.0, ry = 0.0, rr = 0.0, resid, a, c
     cdef Py_ssize_t count = pb.p if feats == NULL else m
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
-        pen += penalty_value(l1_of(pb, j), l2_of(pb, j), it.w[j])
-        if not pb.free_[j]:
-            t = constraint_scale(t, l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j], it.q[j])
-    for jj in range(count):
-        j = jj if feats == NULL else feats[jj]
-        if not pb.free_[j]:
-            conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j], t * it.q[j])
+        a = l1_of(pb, j)
+        c = l2_of(pb, j)
+        if it.w[j] != 0.0:
+            pen += penalty_value(a, c, it.w[j])
+        if pb.free_[j]:
+            continue
+        # only these can have a nonzero conjugate at t q_j, |t q_j| <= |q_j| (the rest: 0)
+        if c > 0.0 or fabs(it.q[j]) > a or pb.lower[j] > 0.0 or pb.upper[j] < 0.0:
+            t = constraint_scale(t, a, c, pb.lower[j], pb.upper[j], it.q[j])
+            it.cand[n_cand] = j
+            n_cand += 1
+    for jj in range(n_cand):
+        j = it.cand[jj]
+        conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
+                                  t * it.q[j])
     for i in range(pb.n):
         resid = it.r[i] + it.o
         if pb.sw == NULL:
@@ -199,10 +208,11 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
     cdef double theta_sum = 0.0
     prepare_dual_point(pb, it)
     xt_dot(layout, data, indices, indptr, pb.n, pb.p, it.theta, it.q)
-    for i in range(pb.n):
-        theta_sum += it.theta[i]
-    for j in range(pb.p):
-        it.q[j] -= pb.xbar[j] * theta_sum
+    if pb.fit_intercept:
+        for i in range(pb.n):
+            theta_sum += it.theta[i]
+        for j in range(pb.p):
+            it.q[j] -= pb.xbar[j] * theta_sum
     return dual_gap(pb, it, NULL, 0, scale)
 
 
@@ -594,6 +604,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef double[::1] r = spec.r
     cdef Py_ssize_t k = spec.Z.shape[1]
     cdef double[::1] proj = np.empty(max(k, 1))
+    cdef Py_ssize_t[::1] cand = np.empty(p, dtype=np.intp)
     cdef double[::1] w = spec.w
 
     pb.n = n
@@ -637,6 +648,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.theta = &theta[0]
     it.q = &spec.q[0]
     it.proj = &proj[0]
+    it.cand = &cand[0]
     it.o = spec.offset[0]
 
     with nogil:
