@@ -112,8 +112,9 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
     by the path's coefficients with BLAS; CSR copies the test rows and then their S columns;
     CSC copies the S columns and then their test rows. That is cheaper than ``X @ C`` with C
     the sparse path coefficients, which would read every row (n_folds times the work) and
-    could not use BLAS. Each task holds its fold's path coefficients, ``n_features x
-    n_alphas`` in X's dtype, until its errors are computed.
+    could not use BLAS. Each task holds its fold's path coefficients as a sparse
+    ``n_features x n_alphas`` matrix (``enet_path(sparse_coefs=True)``) until its errors are
+    computed.
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
