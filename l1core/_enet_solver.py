@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_cd import enet_coordinate_descent
+from ._enet_gram import enet_gram_cd
 from ._estimator_base import ConvergenceWarning
 
 __all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
@@ -59,11 +60,16 @@ class EnetProblem:
     float32/float64 input, CSC and CSR are not copied (C-ordered dense input is copied once
     into Fortran order). The user's arrays are never modified. ``check_input=False`` trusts X
     to be the output of ``check_design`` already; the other arguments are always checked.
+
+    ``precompute``: True solves from the Gram matrix X~^T diag(sw) X~ (p x p, built once in
+    row blocks of X: glmnet's covariance mode, O(p) per coordinate step instead of O(n));
+    False works on X itself; "auto" (default) takes the Gram form for dense tall X when its
+    cost, one n p^2 product, is repaid over the ``n_solves`` alphas expected (a path: many).
     """
 
     def __init__(self, X, y, *, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, positive=False, fit_intercept=True,
-                 check_input=True):
+                 precompute="auto", n_solves=1, check_input=True):
         if check_input:
             X, _ = v.check_design(X)
         self.X = X
@@ -84,6 +90,8 @@ class EnetProblem:
         self._bounded_unpenalized = ((self.penalty_factor == 0.0)
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
+        self.use_gram = _choose_gram(precompute, X, n_solves)
+        self._gram = None
 
     @property
     def n_features(self):
@@ -153,15 +161,22 @@ class EnetProblem:
             np.isfinite(self.lower) | np.isfinite(self.upper))
         round_epochs = _ROUND_EPOCHS if bounded_free.any() else max_iter
         while True:
-            Z, Ginv, free = self.projection(alpha, pinned)
-            intercept, gap, n_iter, gap_tol, self.last_full_passes = enet_coordinate_descent(
-                self.X, self.y, w, sample_weight=self.sw, alpha=alpha, l1_ratio=self.l1_ratio,
-                penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
-                free=free, Z=Z, Ginv=Ginv, fit_intercept=self.fit_intercept, tol=tol,
-                max_iter=min(round_epochs, max_iter - epochs), random=random, seed=seed,
-                stats=self.stats, stats_ready=self.stats_ready, q_out=self.q,
-                residual=self.residual, residual_ready=warm, ever=self.ever_active,
-                strong_ratio=strong_ratio, screen=screening)
+            if self.use_gram:
+                intercept, gap, n_iter, gap_tol = self._solve_gram(
+                    alpha, w, pinned, tol, min(round_epochs, max_iter - epochs), random, seed)
+                self.last_full_passes = 0
+            else:
+                Z, Ginv, free = self.projection(alpha, pinned)
+                intercept, gap, n_iter, gap_tol, self.last_full_passes = (
+                    enet_coordinate_descent(
+                        self.X, self.y, w, sample_weight=self.sw, alpha=alpha,
+                        l1_ratio=self.l1_ratio, penalty_factor=self.penalty_factor,
+                        lower=self.lower, upper=self.upper, free=free, Z=Z, Ginv=Ginv,
+                        fit_intercept=self.fit_intercept, tol=tol,
+                        max_iter=min(round_epochs, max_iter - epochs), random=random,
+                        seed=seed, stats=self.stats, stats_ready=self.stats_ready,
+                        q_out=self.q, residual=self.residual, residual_ready=warm,
+                        ever=self.ever_active, strong_ratio=strong_ratio, screen=screening))
             self.stats_ready = warm = True
             epochs += n_iter
             if gap <= gap_tol or epochs >= max_iter:
@@ -174,17 +189,92 @@ class EnetProblem:
             pinned = at_bound
         return w, intercept, gap, epochs, gap_tol
 
+    def _solve_gram(self, alpha, w, pinned, tol, max_iter, random, seed):
+        """One call of the Gram kernel; returns (intercept, gap, epochs, gap_tol)."""
+        if self._gram is None:
+            self._gram = _gram_moments(self.X, self.y, self.weights, self.fit_intercept)
+        G, c, yy, xbar, ybar, constant = self._gram
+        w[constant] = np.clip(0.0, self.lower[constant], self.upper[constant])
+        free = np.ones(self.n_features, bool) if alpha == 0.0 else self.penalty_factor == 0
+        if pinned is not None:
+            free &= ~pinned
+        free &= ~constant
+        idx = np.flatnonzero(free)
+        if idx.size:
+            Ginv = np.asfortranarray(np.linalg.pinv(G[np.ix_(idx, idx)], hermitian=True))
+        else:
+            Ginv = np.zeros((0, 0), order="F")
+        gap_tol = tol * yy
+        gap, epochs = enet_gram_cd(
+            G, c, yy, w, alpha=alpha, l1_ratio=self.l1_ratio,
+            penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
+            free=free.astype(np.uint8), proj_idx=idx.astype(np.intp), Ginv=Ginv,
+            tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed)
+        intercept = ybar - xbar @ w if self.fit_intercept else 0.0
+        return intercept, gap, epochs, gap_tol
+
+
+# Rows per block when the Gram matrix is accumulated (bounds the temporary copies).
+_GRAM_BLOCK_VALUES = 1 << 22
+# Largest p for which the p x p Gram matrix is considered.
+_GRAM_MAX_FEATURES = 4000
+
+
+def _choose_gram(precompute, X, n_solves):
+    """Whether to solve from the Gram matrix (see EnetProblem)."""
+    if precompute is True or precompute is False:
+        if precompute and sp.issparse(X):
+            raise ValueError("precompute=True needs dense X (the Gram form is dense-only).")
+        return precompute
+    if precompute != "auto":
+        raise ValueError(f"precompute must be True, False or 'auto', got {precompute!r}.")
+    n, p = X.shape
+    if sp.issparse(X) or n < 2 * p or p > _GRAM_MAX_FEATURES:
+        return False
+    # one n p^2 BLAS product (~15x faster per flop than coordinate descent) against about
+    # five passes of n p per solve
+    return p < 75 * max(int(n_solves), 1)
+
+
+def _gram_moments(X, y, weights, fit_intercept):
+    """G = X~^T diag(sw) X~, c = X~^T diag(sw) y~, yy = y~^T diag(sw) y~, the means, and
+    the constant columns (zeroed in G). X~ is centered block by block (no cancellation for
+    columns with large means, no full copy of X)."""
+    n, p = X.shape
+    xbar = weights @ X if fit_intercept else np.zeros(p)
+    ybar = weights @ y if fit_intercept else 0.0
+    ytil = y - ybar
+    G = np.zeros((p, p), order="F")
+    c = np.zeros(p)
+    step = max(1, _GRAM_BLOCK_VALUES // p)
+    for start in range(0, n, step):
+        rows = slice(start, min(start + step, n))
+        block = np.asarray(X[rows], dtype=np.float64) - xbar
+        weighted = block * weights[rows, np.newaxis]
+        G += block.T @ weighted
+        c += weighted.T @ ytil[rows]
+    yy = float(weights @ (ytil * ytil))
+    if fit_intercept:
+        constant = np.ptp(X, axis=0) == 0
+    else:
+        constant = ~np.any(X != 0, axis=0)
+    G[constant, :] = 0.0
+    G[:, constant] = 0.0
+    c[constant] = 0.0
+    return G, c, yy, xbar, ybar, constant
+
 
 def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                lower_bounds=None, upper_bounds=None, positive=False, fit_intercept=True,
                tol=1e-4, max_iter=1000, selection="cyclic", random_state=None, coef_init=None,
-               screening=True, warn=True, check_input=True):
+               screening=True, precompute="auto", warn=True, check_input=True):
     """Fit one Elastic Net; see the module docstring for the objective and
     :class:`EnetProblem` for when X is copied. Returns an :class:`EnetSolution`."""
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,
-                          fit_intercept=fit_intercept, check_input=check_input)
+                          fit_intercept=fit_intercept, precompute=precompute,
+                          check_input=check_input)
     alpha = v.check_alpha(alpha)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)

@@ -48,6 +48,10 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         Per-feature multipliers ``v_j >= 0`` of the penalty (glmnet's ``penalty.factor``).
     lower_bounds, upper_bounds : float, array of shape (n_features,) or None
         Box constraints on the coefficients (glmnet's ``lower.limits``/``upper.limits``).
+    precompute : bool or "auto", default="auto"
+        Solve from the Gram matrix ``X^T X`` (dense X only; glmnet's covariance mode): pays
+        off on tall data. "auto" uses it for dense X with n_samples >= 2 n_features and few
+        features.
 
     Attributes
     ----------
@@ -62,7 +66,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
                  tol=1e-4, warm_start=False, positive=False, selection="cyclic",
-                 random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None):
+                 random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None,
+                 precompute="auto"):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -75,6 +80,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.penalty_factor = penalty_factor
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.precompute = precompute
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -94,7 +100,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
             positive=self.positive, fit_intercept=self.fit_intercept, tol=self.tol,
             max_iter=self.max_iter, selection=self.selection, random_state=self.random_state,
-            coef_init=coef_init, check_input=False)
+            coef_init=coef_init, precompute=self.precompute, check_input=False)
         self.coef_ = result.coef
         self.intercept_ = result.intercept if self.fit_intercept else 0.0
         self.n_iter_ = result.n_iter
@@ -135,12 +141,12 @@ class Lasso(ElasticNet):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
                  warm_start=False, positive=False, selection="cyclic", random_state=None,
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None):
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None, precompute="auto"):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,
                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-                         upper_bounds=upper_bounds)
+                         upper_bounds=upper_bounds, precompute=precompute)
         del self.l1_ratio
 
     def _effective_l1_ratio(self):

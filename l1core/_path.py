@@ -35,7 +35,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
               fit_intercept=False, sample_weight=None, penalty_factor=None, lower_bounds=None,
               upper_bounds=None, positive=False, tol=1e-4, max_iter=1000, selection="cyclic",
               random_state=None, screening=True, strong_rule=True, return_n_iter=False,
-              return_intercept=False, sparse_coefs=False, check_input=True):
+              return_intercept=False, sparse_coefs=False, precompute="auto", check_input=True):
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -52,6 +52,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         computed with the intercept, weights and penalty factors) down to eps * alpha_max.
     alphas : array-like, optional; any order, returned in decreasing order.
     coef_init : start point for the first alpha.
+    precompute : True, False or "auto": solve from the Gram matrix (dense tall X; "auto"
+        decides by size, like scikit-learn's paths).
     sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose
         n_features x n_alphas values dominate the memory of a path on wide data.
 
@@ -66,7 +68,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,
-                          fit_intercept=fit_intercept, check_input=check_input)
+                          fit_intercept=fit_intercept, precompute=precompute,
+                          n_solves=n_alphas if alphas is None else np.size(alphas),
+                          check_input=check_input)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
     random = v.check_selection(selection) == "random"

@@ -1,0 +1,238 @@
+"""Squared-loss Elastic Net by coordinate descent on the Gram matrix (glmnet's covariance mode).
+
+For tall data (n >> p) the whole problem lives in p x p numbers: with weights sw (sum 1),
+implicitly centered columns x~_j and target y~,
+
+    G = X~^T diag(sw) X~,   c = X~^T diag(sw) y~,   yy = y~^T diag(sw) y~,
+
+the gradient of the loss is -(c - G w) = -g, a coordinate step on w_j costs O(p) (g -= delta
+G[:, j]) instead of O(n), and the duality gap of design.md section 2 needs no pass over X:
+
+    sum_i sw_i r_i^2 = yy - w.c - w.g,   sum_i sw_i r_i y~_i = yy - w.c,   x~_j.(sw r) = g_j.
+
+Unpenalized columns U enter the dual point through the projection of r off them, which in
+Gram terms is g - G[:, U] G_UU^+ g_U (and the matching corrections of the two sums above).
+"""
+
+from libc.stdlib cimport malloc, free
+from libc.string cimport memcpy
+from libc.math cimport fabs, INFINITY
+from libc.stdint cimport uint64_t
+import numpy as np
+
+from kernel_ops cimport penalty_value, prox_step, penalty_conjugate, constraint_scale
+from anderson cimport anderson_coefficients
+
+DEF ANDERSON_K = 5
+
+
+cdef struct GramProblem:
+    Py_ssize_t p
+    const double* G            # (p, p), symmetric
+    const double* c            # (p,)
+    double yy
+    const double* factor       # v_j
+    double alpha_l1, alpha_l2
+    const double* lower
+    const double* upper
+    const unsigned char* free_
+    Py_ssize_t k               # projected (unpenalized) columns
+    const Py_ssize_t* proj_idx # (k,)
+    const double* Ginv         # (k, k) pseudo-inverse of G_UU
+
+
+cdef inline double l1_of(const GramProblem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.alpha_l1 * pb.factor[j]
+
+
+cdef inline double l2_of(const GramProblem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.alpha_l2 * pb.factor[j]
+
+
+cdef double primal(const GramProblem* pb, const double* w, const double* g) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double wc = 0.0, wg = 0.0, pen = 0.0
+    for j in range(pb.p):
+        if w[j] != 0.0:
+            wc += w[j] * pb.c[j]
+            wg += w[j] * g[j]
+            pen += penalty_value(l1_of(pb, j), l2_of(pb, j), w[j])
+    return 0.5 * (pb.yy - wc - wg) + pen
+
+
+cdef double gram_gap(const GramProblem* pb, const double* w, const double* g, double* q,
+                     double* z) noexcept nogil:
+    """P(w) - D(t theta), theta = sw * (projected residual), q = x~.theta filled (p,)."""
+    cdef Py_ssize_t j, u, v, p = pb.p
+    cdef double wc = 0.0, wg = 0.0, pen = 0.0, rr, rr_hat, ry, t = 1.0, conj = 0.0, s
+    for j in range(p):
+        q[j] = g[j]
+        if w[j] != 0.0:
+            wc += w[j] * pb.c[j]
+            wg += w[j] * g[j]
+            pen += penalty_value(l1_of(pb, j), l2_of(pb, j), w[j])
+    rr = pb.yy - wc - wg        # sum sw r^2: the primal's
+    rr_hat = rr                 # sum sw rhat^2 and sum sw rhat y~: the dual point's
+    ry = pb.yy - wc
+    if pb.k > 0:
+        # z = G_UU^+ g_U; q -= G[:, U] z; rr_hat -= g_U.z; ry -= c_U.z
+        for u in range(pb.k):
+            s = 0.0
+            for v in range(pb.k):
+                s += pb.Ginv[u + v * pb.k] * g[pb.proj_idx[v]]
+            z[u] = s
+        for u in range(pb.k):
+            rr_hat -= g[pb.proj_idx[u]] * z[u]
+            ry -= pb.c[pb.proj_idx[u]] * z[u]
+            for j in range(p):
+                q[j] -= pb.G[j + pb.proj_idx[u] * p] * z[u]
+    for j in range(p):
+        if not pb.free_[j]:
+            t = constraint_scale(t, l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j], q[j])
+    for j in range(p):
+        if not pb.free_[j]:
+            conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
+                                      t * q[j])
+    return (0.5 * rr + pen) - (t * ry - 0.5 * t * t * rr_hat - conj)
+
+
+cdef inline void move(const GramProblem* pb, double* w, double* g, Py_ssize_t j,
+                      double new) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef double delta = new - w[j]
+    cdef const double* col = pb.G + j * pb.p
+    for i in range(pb.p):
+        g[i] -= delta * col[i]
+    w[j] = new
+
+
+cdef inline uint64_t next_random(uint64_t* state) noexcept nogil:
+    cdef uint64_t x = state[0]
+    x ^= x >> 12
+    x ^= x << 25
+    x ^= x >> 27
+    state[0] = x
+    return x * <uint64_t>2685821657736338717ULL
+
+
+cdef int gram_solve(const GramProblem* pb, double* w, double* g, const unsigned char* alive,
+                    double tol_abs, Py_ssize_t max_iter, bint random_order, uint64_t seed,
+                    double* gap_out, Py_ssize_t* epochs_out) noexcept nogil:
+    cdef Py_ssize_t p = pb.p, j, jj, kk, m = 0, epochs = 0, n_hist = 0
+    cdef double gap = INFINITY, new, before, wacc, c[ANDERSON_K]
+    cdef uint64_t rng = seed * <uint64_t>0x9E3779B97F4A7C15ULL + <uint64_t>1
+    cdef bint inside
+    cdef Py_ssize_t* order = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef double* q = <double*>malloc(p * sizeof(double))
+    cdef double* z = <double*>malloc((pb.k + 1) * sizeof(double))
+    cdef double* hist = <double*>malloc((ANDERSON_K + 1) * p * sizeof(double))
+    cdef double* w_acc = <double*>malloc(2 * p * sizeof(double))
+    cdef double* g_acc = w_acc + p
+    if order == NULL or q == NULL or z == NULL or hist == NULL or w_acc == NULL:
+        free(order)
+        free(q)
+        free(z)
+        free(hist)
+        free(w_acc)
+        return -1
+    for j in range(p):
+        if alive[j]:
+            order[m] = j
+            m += 1
+    while True:
+        gap = gram_gap(pb, w, g, q, z)
+        if gap <= tol_abs or epochs >= max_iter:
+            break
+        if random_order:
+            for jj in range(m - 1, 0, -1):
+                kk = <Py_ssize_t>(next_random(&rng) % <uint64_t>(jj + 1))
+                order[jj], order[kk] = order[kk], order[jj]
+        for jj in range(m):
+            j = order[jj]
+            new = prox_step(pb.G[j + j * p] * w[j] + g[j], pb.G[j + j * p], l1_of(pb, j),
+                            l2_of(pb, j), pb.lower[j], pb.upper[j])
+            if new != w[j]:
+                move(pb, w, g, j, new)
+        epochs += 1
+        # Anderson extrapolation of the last iterates, kept only if it lowers the objective
+        memcpy(hist + n_hist * p, w, p * sizeof(double))
+        n_hist += 1
+        if n_hist == ANDERSON_K + 1:
+            n_hist = 0
+            if anderson_coefficients(hist, p, ANDERSON_K, c):
+                inside = True
+                for j in range(p):
+                    wacc = 0.0
+                    for kk in range(ANDERSON_K):
+                        wacc += c[kk] * hist[(kk + 1) * p + j]
+                    w_acc[j] = wacc
+                    if wacc < pb.lower[j] or wacc > pb.upper[j]:
+                        inside = False
+                        break
+                if inside:
+                    memcpy(g_acc, g, p * sizeof(double))
+                    for j in range(p):
+                        if w_acc[j] != w[j]:
+                            for kk in range(p):
+                                g_acc[kk] -= (w_acc[j] - w[j]) * pb.G[kk + j * p]
+                    if primal(pb, w_acc, g_acc) < primal(pb, w, g):
+                        memcpy(w, w_acc, p * sizeof(double))
+                        memcpy(g, g_acc, p * sizeof(double))
+    free(order)
+    free(q)
+    free(z)
+    free(hist)
+    free(w_acc)
+    gap_out[0] = gap
+    epochs_out[0] = epochs
+    return 0
+
+
+def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[::1] w, *,
+                 double alpha, double l1_ratio, const double[::1] penalty_factor,
+                 const double[::1] lower, const double[::1] upper,
+                 const unsigned char[::1] free, const Py_ssize_t[::1] proj_idx,
+                 const double[::1, :] Ginv, double tol_abs, Py_ssize_t max_iter, bint random,
+                 uint64_t seed):
+    """Solve the Elastic Net of the module docstring from its Gram form, in place of w.
+
+    G (p, p) Fortran, c (p,), yy: the weighted centered second moments; w (p,) the start point,
+    overwritten with the solution; penalty_factor, lower, upper (p,); free (p,) uint8 marks the
+    unpenalized columns projected out of the dual point, proj_idx (k,) their indices and Ginv
+    (k, k) the pseudo-inverse of G[U, U]. Columns with G_jj = 0 are left where they are (the
+    caller places them at their penalty's minimum). Stops when the gap <= tol_abs or after
+    max_iter epochs. Returns (gap, epochs). Releases the GIL.
+    """
+    cdef Py_ssize_t p = G.shape[0], j, jj
+    cdef GramProblem pb
+    cdef double gap = 0.0
+    cdef Py_ssize_t epochs = 0
+    cdef int status
+    cdef double[::1] g = np.empty(p)
+    cdef unsigned char[::1] alive = np.empty(p, dtype=np.uint8)
+    pb.p = p
+    pb.G = &G[0, 0]
+    pb.c = &c[0]
+    pb.yy = yy
+    pb.factor = &penalty_factor[0]
+    pb.alpha_l1 = alpha * l1_ratio
+    pb.alpha_l2 = alpha * (1.0 - l1_ratio)
+    pb.lower = &lower[0]
+    pb.upper = &upper[0]
+    pb.free_ = &free[0]
+    pb.k = proj_idx.shape[0]
+    pb.proj_idx = &proj_idx[0] if pb.k > 0 else NULL
+    pb.Ginv = &Ginv[0, 0] if pb.k > 0 else NULL
+    with nogil:
+        for j in range(p):
+            alive[j] = G[j, j] > 0.0
+            g[j] = c[j]
+        for j in range(p):
+            if w[j] != 0.0:
+                for jj in range(p):
+                    g[jj] -= w[j] * G[jj, j]
+        status = gram_solve(&pb, &w[0], &g[0], &alive[0], tol_abs, max_iter, random, seed,
+                            &gap, &epochs)
+    if status != 0:
+        raise MemoryError("l1core: out of memory in the Gram coordinate descent kernel")
+    return gap, epochs
