@@ -113,15 +113,22 @@ class EnetProblem:
         return self.y - (self.weights @ self.y if self.fit_intercept else 0.0)
 
     def alpha_max(self):
-        """Smallest alpha at which w = 0 is optimal (for bounds admitting 0):
-        max_j |x_j . (sw * (y - ybar))| / (v_j l1_ratio) over the penalized features (centering
-        x_j changes nothing: the weighted residual sums to zero). Needs l1_ratio > 0."""
-        corr = np.abs(np.asarray(self.X.T @ (self.weights * self.centered_target())).ravel())
+        """Smallest alpha at which w = 0 is optimal: max_j |x_j . (sw * (y - ybar))| /
+        (v_j l1_ratio) over the penalized features (centering x_j changes nothing: the
+        weighted residual sums to zero), one-sided for a bound at zero (positive=True counts
+        only positive correlations), ignoring features pinned at zero or kept off it by their
+        bounds. Needs l1_ratio > 0."""
+        corr = np.asarray(self.X.T @ (self.weights * self.centered_target())).ravel()
+        up_only = (self.lower == 0.0) & (self.upper > 0.0)
+        down_only = (self.upper == 0.0) & (self.lower < 0.0)
+        corr = np.where(up_only, np.maximum(corr, 0.0),
+                        np.where(down_only, np.maximum(-corr, 0.0), np.abs(corr)))
         scale = self.penalty_factor * self.l1_ratio
-        penalized = scale > 0
-        if not np.any(penalized):
+        eligible = (scale > 0) & (self.lower <= 0.0) & (self.upper >= 0.0) & (
+            self.lower < self.upper)
+        if not np.any(eligible):
             return 0.0
-        return float(np.max(corr[penalized] / scale[penalized]))
+        return float(np.max(corr[eligible] / scale[eligible]))
 
     def projection(self, alpha, pinned=None):
         """(Z, Ginv, free) for the columns unpenalized at this alpha (see _project), less the

@@ -122,9 +122,6 @@ def test_sklearn_options(name):
     assert_refit_certified(ours, ref, X, y, sw)
 
 
-@pytest.mark.xfail(strict=True, reason="EnetProblem.alpha_max ignores bounds: with "
-                   "positive=True the grid starts at max|x_j.r| instead of scikit-learn's "
-                   "max(0, max x_j.r) (one-sided alpha_max proposed for _enet_solver.py)")
 def test_positive_grid_matches_sklearn():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60, 30))
