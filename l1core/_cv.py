@@ -19,13 +19,14 @@ How ``fit`` runs:
 """
 
 import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem
-from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
+from ._estimator_base import BaseEstimator, ConvergenceWarning, RegressorMixin, check_is_fitted
 from ._linear_model import ElasticNet
 from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._path import _check_n_alphas, alpha_grid, enet_path
@@ -186,8 +187,15 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
             for train, test in folds:
                 seed = int(rng.integers(2**63)) if random else None
                 tasks.append((y, sw, unweighted, params, train, test, grids[i], l1_ratio, seed))
-        errors = map_shared(_fold_errors, X, tasks,
-                            n_jobs=self.n_jobs, executor=self.executor)
+        results = map_shared(_fold_errors, X, tasks,
+                             n_jobs=self.n_jobs, executor=self.executor)
+        errors = [err for err, _ in results]
+        not_converged = sum(count for _, count in results)
+        if not_converged:
+            warnings.warn(f"{not_converged} of {len(results) * len(grids[0])} (fold, alpha) "
+                          f"fits stopped at max_iter={self.max_iter} before reaching "
+                          f"tol={self.tol}; increase max_iter or loosen tol.",
+                          ConvergenceWarning, stacklevel=2)
         mse = np.reshape(np.asarray(errors, dtype=np.float64),
                          (len(l1_ratios), len(folds), -1))          # (n_l1, n_folds, n_alphas)
         self._choose(mse, grids, l1_ratios)
@@ -403,7 +411,8 @@ def _check_folds(splits, n, sw):
 
 
 def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, seed):
-    """Test mean squared errors (n_alphas,) of the path fitted on one fold.
+    """Test mean squared errors (n_alphas,) of the path fitted on one fold, and how many of
+    its alphas stopped at max_iter short of tol (warned about once, by the caller).
 
     X is the same object for all tasks (on Dask, one scattered copy per worker). The path is
     fitted on the full X with zero weight outside ``train`` (multiplicities as weights);
@@ -411,9 +420,11 @@ def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, se
     """
     n = X.shape[0]
     fold_sw = sw * np.bincount(train, minlength=n)
-    _, coefs, _, intercepts = enet_path(
+    _, coefs, gaps, intercepts = enet_path(
         X, y, l1_ratio=l1_ratio, alphas=alphas, sample_weight=fold_sw, random_state=seed,
-        return_intercept=True, sparse_coefs=True, check_input=False, **params)
+        return_intercept=True, sparse_coefs=True, check_input=False, warn=False, **params)
+    fold_y = y - (fold_sw @ y / fold_sw.sum() if params["fit_intercept"] else 0.0)
+    not_converged = int(np.sum(gaps > params["tol"] * (fold_sw @ fold_y**2) / fold_sw.sum()))
     if not params["fit_intercept"]:
         intercepts = np.zeros_like(intercepts)
     rows, count = np.unique(test, return_counts=True)
@@ -423,7 +434,7 @@ def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, se
     total = weight.sum()
     if not total > 0:
         raise ValueError("A test fold has only zero sample weights: its error is undefined.")
-    return (weight @ (residual * residual)) / total
+    return (weight @ (residual * residual)) / total, not_converged
 
 
 def _predict_rows(X, rows, coefs, intercepts):

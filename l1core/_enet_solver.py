@@ -117,8 +117,13 @@ class EnetProblem:
         (v_j l1_ratio) over the penalized features (centering x_j changes nothing: the
         weighted residual sums to zero), one-sided for a bound at zero (positive=True counts
         only positive correlations), ignoring features pinned at zero or kept off it by their
-        bounds. Needs l1_ratio > 0."""
-        corr = np.asarray(self.X.T @ (self.weights * self.centered_target())).ravel()
+        bounds. The residual is that of the unpenalized columns' weighted least squares fit
+        (glmnet): they are in the model at every alpha. Needs l1_ratio > 0."""
+        r = self.centered_target()
+        Z, Ginv, _ = self.projection(1.0)       # weighted-centered unpenalized columns
+        if Z.shape[1]:
+            r = r - Z @ (Ginv @ (Z.T @ (self.weights * r)))
+        corr = np.asarray(self.X.T @ (self.weights * r)).ravel()
         up_only = (self.lower == 0.0) & (self.upper > 0.0)
         down_only = (self.upper == 0.0) & (self.lower < 0.0)
         corr = np.where(up_only, np.maximum(corr, 0.0),

@@ -35,7 +35,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
               fit_intercept=False, sample_weight=None, penalty_factor=None, lower_bounds=None,
               upper_bounds=None, positive=False, tol=1e-4, max_iter=1000, selection="cyclic",
               random_state=None, screening=True, strong_rule=True, return_n_iter=False,
-              return_intercept=False, sparse_coefs=False, precompute="auto", check_input=True):
+              return_intercept=False, sparse_coefs=False, precompute="auto", warn=True,
+              check_input=True):
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -54,6 +55,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     coef_init : start point for the first alpha.
     precompute : True, False or "auto": solve from the Gram matrix (dense tall X; "auto"
         decides by size, like scikit-learn's paths).
+    warn : False raises no ConvergenceWarning (the caller compares dual_gaps with its
+        tolerance: cross-validation tasks on threads or remote workers report once).
     sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose
         n_features x n_alphas values dominate the memory of a path on wide data.
 
@@ -103,7 +106,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         w, intercept, gap, epochs, gap_tol = problem.solve(
             alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
             screening=screening, warm=k > 0, strong_ratio=strong_ratio)
-        if gap > gap_tol:
+        if warn and gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
         if sparse_coefs:
             support = np.flatnonzero(w)

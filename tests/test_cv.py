@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from l1core import ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path
+from l1core import ConvergenceWarning, ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path
 from l1core._cv import _fold_errors
 from l1core.datasets import load_diabetes
 
@@ -186,7 +186,8 @@ def test_zero_weight_fold_equals_dropped_rows(fmt):
     alphas = np.geomspace(0.5, 5e-3, 12)
     params = dict(fit_intercept=True, tol=1e-12, max_iter=100_000, selection="cyclic",
                   penalty_factor=None, lower_bounds=None, upper_bounds=None)
-    got = _fold_errors(X, y, sw, False, params, train, test, alphas, 0.8, None)
+    got, not_converged = _fold_errors(X, y, sw, False, params, train, test, alphas, 0.8, None)
+    assert not_converged == 0
     _, coefs, _, b = enet_path(X[train], y[train], l1_ratio=0.8, alphas=alphas,
                                sample_weight=sw[train], fit_intercept=True, tol=1e-12,
                                max_iter=100_000, return_intercept=True)
@@ -465,3 +466,26 @@ def test_sklearn_check_estimator(Est):
               if r["status"] == "failed" and r["check_name"] not in ILL_CONDITIONED.get(Est, ())]
     assert not failed
     assert len(results) > 30
+
+
+def test_one_convergence_warning_per_fit_not_per_fold():
+    X, y = make_data(9, n=60, p=40)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LassoCV(cv=3, n_alphas=10, eps=1e-4, tol=1e-14, max_iter=2, n_jobs=2).fit(X, y)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    fold_warnings = [m for m in messages if "(fold, alpha) fits" in m]
+    assert len(fold_warnings) == 1 and "max_iter=2" in fold_warnings[0]
+    assert not any("at alpha=" in m for m in messages)     # no per-alpha warnings from folds
+
+
+def test_alpha_max_ignores_what_unpenalized_columns_explain():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((80, 10))
+    y = 4.0 * X[:, 0] + 0.5 * X[:, 1] + 0.1 * rng.standard_normal(80)
+    pf = np.r_[0.0, np.ones(9)]
+    cv = LassoCV(cv=3, n_alphas=20, penalty_factor=pf, tol=1e-10).fit(X, y)
+    _, coefs, _ = enet_path(X, y, l1_ratio=1.0, alphas=cv.alphas_, penalty_factor=pf,
+                            fit_intercept=True, tol=1e-10)
+    assert np.all(coefs[1:, 0] == 0)                        # nothing penalized at alpha_max
+    assert np.any(coefs[1:, 1] != 0)                        # ... but just below it
