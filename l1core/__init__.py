@@ -9,6 +9,7 @@ from ._enet_solver import EnetSolution, enet_solve
 from ._estimator_base import ConvergenceWarning, NotFittedError
 from ._linear_model import ElasticNet, Lasso
 from ._logistic import SparseLogisticRegression, logistic_path
+from ._logistic_cv import SparseLogisticRegressionCV
 from ._logistic_solver import LogisticSolution, logistic_solve
 from ._path import alpha_grid, enet_path, lasso_path
 
@@ -16,4 +17,5 @@ __version__ = "0.1.0"
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet_solve", "EnetSolution", "ConvergenceWarning",
            "NotFittedError", "__version__", "SparseLogisticRegression", "logistic_path",
-           "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV"]
+           "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
+           "SparseLogisticRegressionCV"]

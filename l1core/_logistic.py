@@ -243,17 +243,25 @@ def _sigmoid(t):
 
 
 def logistic_alpha_max(X, codes, *, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
-                       fit_intercept=True):
-    """The smallest alpha whose solution is w = 0 (binary, no bounds): with the best
-    intercept-only model p = pbar, ``max_j |x_j . (sw (y01 - pbar))| / (v_j l1_ratio)`` over
-    the penalized columns (sw the normalized weights; x_j need not be centered as the
-    vector sums to zero)."""
+                       fit_intercept=True, n_classes=2):
+    """The smallest alpha whose solution is w = 0 (no bounds): with the best intercept-only
+    model p = pbar, ``max_j |x_j . (sw (y01 - pbar))| / (v_j l1_ratio)`` over the penalized
+    columns (sw the normalized weights; x_j need not be centered as the vector sums to zero).
+
+    ``n_classes >= 3`` (codes in ``[0, n_classes)``): the multinomial model's, the same maximum
+    over every class k of ``|x_j . (sw (1[y = k] - pbar_k))|``, ``pbar_k`` the weighted class
+    frequency with an intercept and ``1 / n_classes`` without."""
     s = v.check_sample_weight(sample_weight, X.shape[0], np.float64)
     sw = s / s.sum()
     factor = v.check_penalty_factor(penalty_factor, X.shape[1])
-    y01 = (codes == 1).astype(np.float64)
-    pbar = float(sw @ y01) if fit_intercept else 0.5
-    grad = np.abs(np.asarray(X.T @ (sw * (y01 - pbar))).ravel())
+    if n_classes > 2:
+        Y = np.equal.outer(codes, np.arange(n_classes)).astype(np.float64)
+        pbar = sw @ Y if fit_intercept else np.full(n_classes, 1.0 / n_classes)
+        grad = np.abs(np.asarray(X.T @ (sw[:, np.newaxis] * (Y - pbar)))).max(axis=1)
+    else:
+        y01 = (codes == 1).astype(np.float64)
+        pbar = float(sw @ y01) if fit_intercept else 0.5
+        grad = np.abs(np.asarray(X.T @ (sw * (y01 - pbar))).ravel())
     pen = factor > 0
     if not np.any(pen) or l1_ratio <= 0:
         raise ValueError("alpha_max is infinite without an L1-penalized column "
@@ -264,42 +272,71 @@ def logistic_alpha_max(X, codes, *, l1_ratio=1.0, sample_weight=None, penalty_fa
 def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                   sample_weight=None, penalty_factor=None, lower_bounds=None,
                   upper_bounds=None, fit_intercept=True, tol=1e-4, max_iter=1000,
-                  check_input=True):
-    """Solutions of the binary penalized logistic regression along a grid of alphas.
+                  multinomial=False, sparse_coefs=False, warn=True, check_input=True):
+    """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
     alpha with all penalized coefficients zero, see :func:`logistic_alpha_max`) down to
-    ``eps * alpha_max``; each solve is warm-started from the previous one. ``y`` must have
-    exactly two classes (the positive class is ``np.unique(y)[1]``).
+    ``eps * alpha_max``; each solve is warm-started from the previous one. Without
+    ``multinomial``, ``y`` must have exactly two classes (the positive class is
+    ``np.unique(y)[1]``); ``multinomial=True`` fits the multinomial (softmax) model of
+    :class:`SparseLogisticRegression` to three or more classes (``np.unique(y)`` order).
 
     Returns ``(alphas, coefs, dual_gaps, n_iters, intercepts)``: alphas (n_alphas,)
-    decreasing, coefs (n_features, n_alphas), the others (n_alphas,).
+    decreasing; binary: coefs (n_features, n_alphas) and intercepts (n_alphas,); multinomial:
+    coefs (n_classes, n_features, n_alphas) and intercepts (n_classes, n_alphas); dual_gaps
+    and n_iters (n_alphas,). ``sparse_coefs=True`` returns coefs as a scipy.sparse CSC matrix
+    (it holds only the nonzeros, which dominate the memory of a path on wide data): binary
+    (n_features, n_alphas); multinomial (n_features, n_alphas * n_classes) whose column
+    ``a * n_classes + k`` is class k at ``alphas[a]``. ``warn=False`` raises no
+    ConvergenceWarning (the caller compares dual_gaps with its tolerance).
     """
     if check_input:
         X, _ = check_design(X)
     classes, codes = _encode_labels(y, X.shape[0])
-    if classes.shape[0] != 2:
-        raise ValueError(f"logistic_path is binary only; y has {classes.shape[0]} classes.")
+    K = classes.shape[0]
+    if not multinomial and K != 2:
+        raise ValueError(f"logistic_path is binary only unless multinomial=True; y has {K} "
+                         "classes.")
+    if multinomial and K < 3:
+        raise ValueError(f"multinomial=True needs at least 3 classes, y has {K}; two classes "
+                         "fit the binary model.")
     if alphas is None:
         amax = logistic_alpha_max(X, codes, l1_ratio=v.check_l1_ratio(l1_ratio),
                                   sample_weight=sample_weight, penalty_factor=penalty_factor,
-                                  fit_intercept=fit_intercept)
+                                  fit_intercept=fit_intercept, n_classes=K)
         alphas = np.geomspace(amax, amax * eps, int(n_alphas))
     else:
         alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-    p = X.shape[1]
-    coefs = np.zeros((p, alphas.shape[0]), dtype=X.dtype)
-    gaps = np.zeros(alphas.shape[0])
-    n_iters = np.zeros(alphas.shape[0], dtype=np.intp)
-    intercepts = np.zeros(alphas.shape[0])
+    p, n_a = X.shape[1], alphas.shape[0]
+    R = K if multinomial else 1
+    coefs = None if sparse_coefs else np.zeros((R, p, n_a), dtype=X.dtype)
+    nz_rows, nz_values, counts = [], [], [0]
+    gaps = np.zeros(n_a)
+    n_iters = np.zeros(n_a, dtype=np.intp)
+    intercepts = np.zeros((R, n_a))
     coef = intercept = None
     for k, alpha in enumerate(alphas):
         res = logistic_solve(X, codes, alpha=alpha, l1_ratio=l1_ratio,
                              sample_weight=sample_weight, penalty_factor=penalty_factor,
                              lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                              fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
-                             coef_init=coef, intercept_init=intercept, check_input=False)
+                             coef_init=coef, intercept_init=intercept, n_classes=R if
+                             multinomial else 2, warn=warn, check_input=False)
         coef, intercept = res.coef, res.intercept
-        coefs[:, k] = coef
-        gaps[k], n_iters[k], intercepts[k] = res.dual_gap, res.n_iter, intercept
-    return alphas, coefs, gaps, n_iters, intercepts
+        if sparse_coefs:
+            for row in coef.reshape(R, p):
+                nz = np.flatnonzero(row)
+                nz_rows.append(nz)
+                nz_values.append(row[nz])
+                counts.append(nz.size)
+        else:
+            coefs[:, :, k] = coef.reshape(R, p)
+        gaps[k], n_iters[k], intercepts[:, k] = res.dual_gap, res.n_iter, intercept
+    if sparse_coefs:
+        coefs = sp.csc_matrix((np.concatenate(nz_values).astype(X.dtype, copy=False),
+                               np.concatenate(nz_rows), np.cumsum(counts)),
+                              shape=(p, n_a * R))
+    elif not multinomial:
+        coefs = coefs[0]
+    return alphas, coefs, gaps, n_iters, intercepts if multinomial else intercepts[0]

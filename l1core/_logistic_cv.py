@@ -1,0 +1,409 @@
+"""Cross-validated sparse logistic regression: :class:`SparseLogisticRegressionCV`.
+
+``fit`` runs the steps of :class:`l1core.ElasticNetCV` (``l1core/_cv.py``), whose fold,
+parallel and selection helpers it reuses:
+
+1. X is validated once and read in place afterwards; labels are encoded in ``np.unique``
+   order; the training weights are ``sample_weight * class_weight[y]``, the class weights
+   computed once on the full data (scikit-learn's ``LogisticRegressionCV`` does the same).
+2. The alpha grid is computed once per ``l1_ratio`` on the full data: from the exact
+   ``alpha_max`` of the model being fitted (binary, multinomial, or the largest of the
+   one-vs-rest problems'), with the intercept, the weights and the penalty factors, down to
+   ``eps * alpha_max``.
+3. Folds: stratified K-fold for an integer ``cv`` (scikit-learn's ``StratifiedKFold``,
+   sample for sample). Each (l1_ratio, fold) task runs :func:`l1core.logistic_path` on the
+   FULL X with weights ``s_i * (times i is in the training set)``: zero on the held-out rows,
+   which the solver treats exactly as dropped rows, so no fold copies X. The path is
+   warm-started along the grid and kept as sparse coefficients.
+4. Test scores: decision values of the test rows computed from the columns in the path's
+   support only (``_cv._predict_rows``), scored by ``scoring`` with the weights
+   ``sample_weight[test]`` (class weights act on training only, as in scikit-learn's scorers).
+5. The mean over folds picks ``alpha_min_``; ``alpha_1se_`` is glmnet's one-standard-error
+   choice (``_cv``'s rule); the final model is refit on all data by
+   :class:`l1core.SparseLogisticRegression`.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import logsumexp
+
+from . import _validation as v
+from ._cv import ElasticNetCV, _check_folds, _predict_rows
+from ._estimator_base import ConvergenceWarning
+from ._logistic import (SparseLogisticRegression, _class_weight_factors, _encode_labels,
+                        logistic_alpha_max, logistic_path)
+from ._logistic_solver import null_objective
+from ._parallel import check_executor, effective_n_jobs, map_shared
+from ._path import _check_n_alphas, alpha_grid
+
+__all__ = ["SparseLogisticRegressionCV"]
+
+_SCORINGS = ("log_loss", "accuracy", "roc_auc")
+# Per-sample log loss cap: probabilities clipped at machine epsilon, as scikit-learn's log_loss.
+_MAX_LOG_LOSS = -np.log(np.finfo(np.float64).eps)
+
+
+class SparseLogisticRegressionCV(SparseLogisticRegression):
+    """Sparse logistic regression with alpha (and l1_ratio) chosen by cross-validation.
+
+    For each candidate ``(alpha, l1_ratio)`` and each training fold, minimizes the objective of
+    :class:`l1core.SparseLogisticRegression` (binary, multinomial or one-vs-rest; sample and
+    class weights, penalty factors, bounds), scores the held-out fold, and refits on all data
+    at the chosen values. The grid and the choice follow glmnet's ``cv.glmnet``
+    (``type.measure="deviance"`` is ``scoring="log_loss"``).
+
+    Parameters
+    ----------
+    alphas : array-like, int or None, default=None
+        Explicit alphas (any order; used decreasing, shared by every l1_ratio). An int is the
+        number of alphas of the automatic grid (as ``n_alphas``).
+    n_alphas : int, default=100
+        Number of alphas on the automatic grid (per l1_ratio).
+    eps : float or "auto", default="auto"
+        Length of the automatic grid: ``alpha_min / alpha_max = eps``. "auto" is glmnet's
+        ``lambda.min.ratio``: 1e-2 when n_samples < n_features (the unpenalized fit would
+        separate the classes, and small alphas only cost time), else 1e-4.
+    l1_ratio : float or list of float in (0, 1], default=1.0
+        Mix of the penalties (1 = L1). A list is searched over, together with alpha.
+    fit_intercept, tol, max_iter, penalty_factor, lower_bounds, upper_bounds, class_weight,
+    multi_class
+        As for :class:`l1core.SparseLogisticRegression`; used by every fold and by the refit.
+        With ``multi_class="ovr"`` one alpha is chosen for all the one-vs-rest problems (their
+        normalized probabilities are scored together), unlike scikit-learn's per-class ``C_``.
+    cv : int, cross-validation splitter or iterable, default=None
+        None: 5 folds. An int K >= 2: stratified K-fold exactly like scikit-learn's
+        ``StratifiedKFold(K, shuffle=shuffle, random_state=random_state)``. An object with
+        ``split(X, y)`` or an iterable of ``(train, test)`` index arrays or boolean masks (as
+        for :class:`l1core.ElasticNetCV`). Every training fold must contain every class.
+    scoring : {"log_loss", "accuracy", "roc_auc"}, default="log_loss"
+        The test score: the mean log loss (cross-entropy; lower is better; each sample's loss
+        capped at ``-log(machine eps)`` like scikit-learn's ``log_loss``), the fraction of
+        correct predictions (higher is better), or the area under the ROC curve (higher is
+        better; with more than two classes the unweighted mean of the one-vs-rest AUCs of the
+        predicted probabilities over the classes present in both forms in the test fold,
+        scikit-learn's ``roc_auc_score(multi_class="ovr", average="macro")``). Each is weighted
+        by ``sample_weight[test]``.
+    refit_alpha : {"min", "1se"}, default="min"
+        The alpha of the final model: ``alpha_min_`` (best mean score) or ``alpha_1se_``.
+    n_jobs, executor
+        Run the (l1_ratio, fold) tasks on threads sharing X, or on an executor (see
+        :class:`l1core.ElasticNetCV`). Results do not depend on them (bitwise).
+    random_state : int, RandomState, Generator or None, default=None
+        Seeds the fold shuffling (``shuffle=True``).
+    shuffle : bool, default=False
+        Shuffle each class's fold assignment (an integer ``cv`` only).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    alpha_ : float
+        The alpha of the final model (``alpha_min_`` or ``alpha_1se_``).
+    alpha_min_ : float
+        The alpha with the best mean score (ties: the largest such alpha).
+    alpha_1se_ : float
+        The largest alpha whose mean score is within one standard error
+        (``std(ddof=1) / sqrt(n_folds)``) of the best, at ``l1_ratio_`` (glmnet's
+        ``lambda.1se``): ``alpha_1se_ >= alpha_min_``, and sparser.
+    l1_ratio_ : float
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        The decreasing grid; 2-D only for the automatic grid and several l1_ratios.
+    scores_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
+        The test score of each fold, in ``scoring``'s own orientation (see ``scoring``).
+    cv_mean_, cv_std_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        Mean and standard deviation (ddof=1) of the fold scores.
+    coef_, intercept_, n_iter_, dual_gap_, n_features_in_
+        Of the final model, as for :class:`l1core.SparseLogisticRegression`.
+    """
+
+    def __init__(self, *, alphas=None, n_alphas=100, eps="auto", l1_ratio=1.0,
+                 fit_intercept=True, cv=None, scoring="log_loss", tol=1e-4, max_iter=1000,
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None, class_weight=None,
+                 multi_class="auto", refit_alpha="min", n_jobs=None, executor=None,
+                 random_state=None, shuffle=False):
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.cv = cv
+        self.scoring = scoring
+        self.tol = tol
+        self.max_iter = max_iter
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.class_weight = class_weight
+        self.multi_class = multi_class
+        self.refit_alpha = refit_alpha
+        self.n_jobs = n_jobs
+        self.executor = executor
+        self.random_state = random_state
+        self.shuffle = shuffle
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
+
+        X: array-like or scipy sparse (n_samples, n_features), validated once and read in
+        place; y: labels of any type (n_samples,); sample_weight: (n_samples,) non-negative or
+        None, used in training (times the class weights) and to weight each test score.
+        """
+        if self.refit_alpha not in ("min", "1se"):
+            raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
+        if self.multi_class not in ("auto", "multinomial", "ovr"):
+            raise ValueError(f"multi_class must be 'auto', 'multinomial' or 'ovr', got "
+                             f"{self.multi_class!r}.")
+        if not isinstance(self.scoring, str) or self.scoring not in _SCORINGS:
+            raise ValueError(f"scoring must be one of {', '.join(map(repr, _SCORINGS))}, got "
+                             f"{self.scoring!r}.")
+        l1_ratios = ElasticNetCV._l1_ratios(self)
+        X, _ = v.check_design(X)
+        n, p = X.shape
+        classes, codes = _encode_labels(y, n)
+        K = classes.shape[0]
+        test_weight = v.check_sample_weight(sample_weight, n, np.float64)
+        sw = test_weight * _class_weight_factors(self.class_weight, classes, codes)[codes]
+        if not sw.sum() > 0:
+            raise ValueError("The sample weights times the class weights are all zero.")
+        mode = "binary" if K == 2 else ("ovr" if self.multi_class == "ovr" else "multinomial")
+        factor = v.check_penalty_factor(self.penalty_factor, p)
+        lower, upper = v.check_bounds(self.lower_bounds, self.upper_bounds, False, p)
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_max_iter(self.max_iter)
+        check_executor(self.executor)
+        if self.executor is None:
+            effective_n_jobs(self.n_jobs)
+        grids, auto = self._alpha_grids(X, codes, sw, factor, l1_ratios, mode, K)
+        folds = _check_folds(self._splits(X, classes[codes], codes), n, sw)
+        for k, (train, _) in enumerate(folds):
+            present = np.bincount(codes[train], weights=sw[train], minlength=K) > 0
+            if not np.all(present):
+                raise ValueError(f"Fold {k}: the training set has no sample (of nonzero "
+                                 f"weight) of class {classes[np.argmin(present)]!r}; use "
+                                 "stratified folds (an int cv) or fewer folds.")
+
+        params = dict(fit_intercept=bool(self.fit_intercept), tol=tol, max_iter=max_iter,
+                      penalty_factor=None if np.all(factor == 1.0) else factor,
+                      lower_bounds=None if np.all(lower == -np.inf) else lower,
+                      upper_bounds=None if np.all(upper == np.inf) else upper)
+        tasks = [(codes, sw, test_weight, params, train, test, grids[i], l1_ratio, mode, K,
+                  self.scoring)
+                 for i, l1_ratio in enumerate(l1_ratios) for train, test in folds]
+        results = map_shared(_fold_scores, X, tasks, n_jobs=self.n_jobs, executor=self.executor)
+        not_converged = sum(count for _, count in results)
+        if not_converged:
+            warnings.warn(f"{not_converged} of {len(results) * len(grids[0])} (fold, alpha) "
+                          f"fits stopped at max_iter={self.max_iter} before reaching "
+                          f"tol={self.tol}; increase max_iter or loosen tol.",
+                          ConvergenceWarning, stacklevel=2)
+        scores = np.reshape(np.asarray([s for s, _ in results], dtype=np.float64),
+                            (len(l1_ratios), len(folds), -1))        # (n_l1, n_folds, n_alphas)
+        sign = 1.0 if self.scoring == "log_loss" else -1.0           # as a loss: lower is better
+        ElasticNetCV._choose(self, sign * scores, grids, l1_ratios)
+        self.cv_mean_ = sign * self.cv_mean_
+        paths = np.moveaxis(scores, 2, 1)                            # (n_l1, n_alphas, n_folds)
+        self.scores_path_ = paths[0] if len(l1_ratios) == 1 else paths
+        self.alphas_ = np.asarray(grids) if auto and len(l1_ratios) > 1 else grids[0].copy()
+
+        model = SparseLogisticRegression(
+            alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
+            tol=tol, max_iter=max_iter, penalty_factor=self.penalty_factor,
+            lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
+            class_weight=self.class_weight, multi_class=self.multi_class)
+        model.fit(X, classes[codes], sample_weight=sample_weight)
+        for name in ("classes_", "coef_", "intercept_", "n_iter_", "dual_gap_", "_mode",
+                     "n_features_in_"):
+            setattr(self, name, getattr(model, name))
+        return self
+
+    def _alpha_grids(self, X, codes, sw, factor, l1_ratios, mode, n_classes):
+        """One decreasing grid per l1_ratio, and whether it is the automatic grid."""
+        alphas, n_alphas = self.alphas, self.n_alphas
+        if alphas is not None and not _is_int(alphas):          # explicit grid: _cv's checks
+            return ElasticNetCV._alpha_grids(self, X, None, sw, factor, None, None, l1_ratios)
+        if alphas is not None:
+            n_alphas = alphas
+        n_alphas = _check_n_alphas(n_alphas)
+        if isinstance(self.eps, str) and self.eps == "auto":
+            eps = 1e-2 if X.shape[0] < X.shape[1] else 1e-4
+        else:
+            eps = v.check_alpha(self.eps, "eps")
+            if eps == 0.0:
+                raise ValueError("eps must be > 0 or 'auto', got 0.0.")
+        kw = dict(l1_ratio=1.0, sample_weight=sw, penalty_factor=factor,
+                  fit_intercept=self.fit_intercept)
+        if mode == "ovr":
+            amax = max(logistic_alpha_max(X, (codes == k).astype(np.intp), **kw)
+                       for k in range(n_classes))
+        else:
+            amax = logistic_alpha_max(X, codes, n_classes=n_classes, **kw)
+        grids = []
+        for l1_ratio in l1_ratios:
+            if l1_ratio == 0.0:
+                raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly.")
+            grids.append(alpha_grid(amax / l1_ratio, n_alphas=n_alphas, eps=eps))
+        return grids, True
+
+    def _splits(self, X, labels, codes):
+        """Stratified K-fold for an int cv; anything else (and every error) as in _cv."""
+        cv = 5 if self.cv is None else self.cv
+        if _is_int(cv) and cv >= 2 and isinstance(self.shuffle, (bool, np.bool_)):
+            return _stratified_kfold(codes, int(cv), bool(self.shuffle), self.random_state)
+        return ElasticNetCV._splits(self, X, labels)
+
+    __sklearn_clone__ = ElasticNetCV.__sklearn_clone__
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+# --------------------------------------------------------------------------- folds
+
+
+def _stratified_kfold(codes, k, shuffle, random_state):
+    """scikit-learn's ``StratifiedKFold(k, shuffle=shuffle, random_state=random_state)
+    .split``, sample for sample: classes in order of first appearance, each class's samples
+    dealt to the folds in contiguous blocks whose sizes come from a round robin over the
+    sorted labels, the block labels shuffled per class when ``shuffle``."""
+    n = codes.shape[0]
+    _, first = np.unique(codes, return_index=True)
+    order = np.argsort(first, kind="stable")                 # classes by first appearance
+    encoded = np.argsort(order)[codes]
+    counts = np.bincount(encoded)
+    if np.all(k > counts):
+        raise ValueError(f"cv={k} folds cannot be more than the number of members in each "
+                         "class.")
+    if k > counts.min():
+        warnings.warn(f"The least populated class in y has only {counts.min()} members, "
+                      f"which is less than cv={k}.", UserWarning, stacklevel=4)
+    rng = _legacy_rng(random_state) if shuffle else None
+    y_order = np.sort(encoded)
+    allocation = np.array([np.bincount(y_order[i::k], minlength=counts.size)
+                           for i in range(k)])
+    test_folds = np.empty(n, dtype=np.intp)
+    for c in range(counts.size):
+        folds_for_class = np.repeat(np.arange(k), allocation[:, c])
+        if shuffle:
+            rng.shuffle(folds_for_class)
+        test_folds[encoded == c] = folds_for_class
+    return [(np.flatnonzero(test_folds != i), np.flatnonzero(test_folds == i))
+            for i in range(k)]
+
+
+def _legacy_rng(random_state):
+    """What scikit-learn's ``check_random_state`` gives a splitter: the global RandomState
+    for None, a RandomState for an int, a RandomState or Generator as is."""
+    if random_state is None:
+        return np.random.mtrand._rand
+    if isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+        return random_state
+    if _is_int(random_state):
+        return np.random.RandomState(int(random_state))
+    v.check_random_state(random_state)                        # raises the usual error
+    raise TypeError(f"random_state cannot seed the fold shuffling: {random_state!r}.")
+
+
+# --------------------------------------------------------------------------- one task
+
+
+def _fold_scores(X, codes, sw, test_weight, params, train, test, alphas, l1_ratio, mode,
+                 n_classes, scoring):
+    """Test scores (n_alphas,) of the path fitted on one fold, and how many (alpha, problem)
+    fits stopped at max_iter short of tol (warned about once, by the caller).
+
+    The path runs on the full X with zero weight outside ``train`` (multiplicities as
+    weights); nothing is written into X, codes or the weights. The path's coefficients stay
+    sparse: ``_predict_rows`` reads only the test rows of their support.
+    """
+    n = X.shape[0]
+    fold_sw = sw * np.bincount(train, minlength=n)
+    fold_w = fold_sw / fold_sw.sum()
+    kw = dict(alphas=alphas, l1_ratio=l1_ratio, sample_weight=fold_sw, sparse_coefs=True,
+              warn=False, check_input=False, **params)
+    tol, fit_intercept = params["tol"], params["fit_intercept"]
+    if mode == "ovr":
+        coefs, intercepts, not_converged = [], [], 0
+        for k in range(n_classes):
+            target = (codes == k).astype(np.intp)
+            _, coef, gaps, _, intercept = logistic_path(X, target, **kw)
+            p_null = null_objective(target, fold_w, 2, fit_intercept)[0]
+            not_converged += int(np.sum(gaps > tol * p_null))
+            coefs.append(coef)
+            intercepts.append(intercept)
+        coefs = sp.hstack(coefs, format="csc")                      # column k * n_alphas + a
+        intercepts = np.concatenate(intercepts)
+    else:
+        multinomial = mode == "multinomial"
+        _, coefs, gaps, _, intercepts = logistic_path(X, codes, multinomial=multinomial, **kw)
+        p_null = null_objective(codes, fold_w, n_classes, fit_intercept)[0]
+        not_converged = int(np.sum(gaps > tol * p_null))
+        if multinomial:
+            intercepts = intercepts.T.ravel()                       # column a * K + k
+    rows, count = np.unique(test, return_counts=True)
+    Z = _predict_rows(X, rows, coefs, intercepts)
+    m, A = rows.size, alphas.shape[0]
+    if mode == "multinomial":
+        Z = Z.reshape(m, A, n_classes)
+    elif mode == "ovr":
+        Z = Z.reshape(m, n_classes, A).transpose(0, 2, 1)
+    return _score(scoring, Z, codes[rows], count * test_weight[rows], mode), not_converged
+
+
+def _score(scoring, Z, y, weight, mode):
+    """Weighted test score (n_alphas,) of decision values Z: (m, n_alphas) binary (positive
+    means class 1), (m, n_alphas, K) multinomial scores or one-vs-rest margins."""
+    total = weight.sum()
+    if not total > 0:
+        raise ValueError("A test fold has only zero sample weights: its score is undefined.")
+    if mode == "binary":
+        pos = (y == 1)[:, np.newaxis]
+        if scoring == "log_loss":
+            losses = np.logaddexp(0.0, np.where(pos, -Z, Z))
+        elif scoring == "accuracy":
+            return weight @ ((Z > 0) == pos) / total
+        else:
+            return np.array([_weighted_auc(z, pos[:, 0], weight) for z in Z.T])
+    else:
+        if mode == "multinomial":
+            logp = Z - logsumexp(Z, axis=2, keepdims=True)
+        else:                                      # normalized sigmoids, as predict_proba
+            logsig = -np.logaddexp(0.0, -Z)
+            logp = logsig - logsumexp(logsig, axis=2, keepdims=True)
+        if scoring == "log_loss":
+            losses = -logp[np.arange(y.size), :, y]
+        elif scoring == "accuracy":
+            return weight @ (np.argmax(Z, axis=2) == y[:, np.newaxis]) / total
+        else:
+            return _macro_auc(np.exp(logp), y, weight)
+    return weight @ np.minimum(losses, _MAX_LOG_LOSS) / total
+
+
+def _weighted_auc(score, positive, weight):
+    """Area under the ROC curve with sample weights (ties count one half): the weighted
+    Mann-Whitney statistic, what scikit-learn's ``roc_auc_score`` computes."""
+    wp, wn = weight * positive, weight * ~positive
+    total = wp.sum() * wn.sum()
+    if not total > 0:
+        raise ValueError("roc_auc is undefined on a test fold holding one class only; use "
+                         "stratified folds or another scoring.")
+    values, inverse = np.unique(score, return_inverse=True)
+    pos = np.bincount(inverse, weights=wp, minlength=values.size)
+    neg = np.bincount(inverse, weights=wn, minlength=values.size)
+    below = np.cumsum(neg) - neg
+    return float(pos @ (below + 0.5 * neg) / total)
+
+
+def _macro_auc(prob, y, weight):
+    """Unweighted mean over classes of the one-vs-rest AUCs of prob (m, n_alphas, K), over
+    the classes with positive and negative test samples (of nonzero weight)."""
+    K = prob.shape[2]
+    present = np.bincount(y, weights=weight, minlength=K) > 0
+    usable = [k for k in range(K) if present[k] and np.any(present[np.arange(K) != k])]
+    if not usable:
+        raise ValueError("roc_auc is undefined on a test fold holding one class only.")
+    aucs = [[_weighted_auc(prob[:, a, k], y == k, weight) for a in range(prob.shape[1])]
+            for k in usable]
+    return np.mean(aucs, axis=0)
