@@ -87,6 +87,8 @@ class EnetProblem:
         self.q = np.zeros(p)
         self.residual = (np.zeros(n), np.zeros(1))   # r + offset = y - ybar - X~ w, kernel fills
         self.ever_active = np.zeros(p, dtype=np.uint8)   # features ever nonzero, kernel marks
+        # the last exact full pass's dual point and correlations (kernel fills, then reuses)
+        self.center = (np.zeros(n), np.zeros(p), np.zeros(1, dtype=np.uint8))
         self._bounded_unpenalized = ((self.penalty_factor == 0.0)
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
@@ -188,7 +190,8 @@ class EnetProblem:
                         max_iter=min(round_epochs, max_iter - epochs), random=random,
                         seed=seed, stats=self.stats, stats_ready=self.stats_ready,
                         q_out=self.q, residual=self.residual, residual_ready=warm,
-                        ever=self.ever_active, strong_ratio=strong_ratio, screen=screening))
+                        ever=self.ever_active, center=self.center, strong_ratio=strong_ratio,
+                        screen=screening))
             self.stats_ready = warm = True
             epochs += n_iter
             if gap <= gap_tol or epochs >= max_iter:

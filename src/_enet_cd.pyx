@@ -80,6 +80,10 @@ cdef struct Iterate:
     double* q                  # scratch (p): x~_j . theta
     double* proj               # scratch (k)
     Py_ssize_t* cand           # scratch (p): features with a possibly nonzero conjugate
+    double* theta_c            # (n) the dual point of the last exact full pass (column stores)
+    double* q_c                # (p) x~_j . theta_c, exact
+    unsigned char* center_ok   # [1] theta_c and q_c are valid for this problem
+    unsigned char* stale       # (p) q_j was bounded from q_c at the last full pass, not computed
 
 
 cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
@@ -203,16 +207,50 @@ cdef inline uint64_t next_random(uint64_t* state) noexcept nogil:
 cdef double full_gap(Layout layout, const floating* data, const index_t* indices,
                      const index_t* indptr, const Problem* pb, Iterate* it,
                      double* scale) noexcept nogil:
-    """One full pass: q = X~^T theta for every feature, and the gap of the full problem."""
-    cdef Py_ssize_t i, j
-    cdef double theta_sum = 0.0
+    """One full pass: q = X~^T theta for every feature, and the gap of the full problem.
+
+    With a column store, a feature need not be read when the last exact pass already proves
+    its constraint: |x~_j.theta - q_c_j| <= ||x~_j|| ||theta - theta_c|| (Cauchy-Schwarz), so
+    |q_c_j| + ||x~_j|| ||theta - theta_c|| < a_j keeps |x~_j.theta| < a_j. Such a feature (at
+    w_j = 0, bounds admitting 0) contributes nothing to the gap; its q_j keeps the stale
+    value q_c_j (|q_c_j| < a_j, so the gap formula ignores it too) and is marked stale. Once
+    more than a third of the features need reading, the next pass is exact and recenters.
+    """
+    cdef Py_ssize_t i, j, n = pb.n, read = 0
+    cdef double theta_sum = 0.0, delta = 0.0, d, margin = 0.0
+    cdef bint lazy = layout != CSR and it.center_ok[0]
     prepare_dual_point(pb, it)
-    xt_dot(layout, data, indices, indptr, pb.n, pb.p, it.theta, it.q)
     if pb.fit_intercept:
-        for i in range(pb.n):
+        for i in range(n):
             theta_sum += it.theta[i]
+    if not lazy:
+        xt_dot(layout, data, indices, indptr, n, pb.p, it.theta, it.q)
         for j in range(pb.p):
             it.q[j] -= pb.xbar[j] * theta_sum
+            it.stale[j] = 0
+        if layout != CSR:
+            memcpy(it.theta_c, it.theta, n * sizeof(double))
+            memcpy(it.q_c, it.q, pb.p * sizeof(double))
+            it.center_ok[0] = 1
+        return dual_gap(pb, it, NULL, 0, scale)
+    for i in range(n):
+        d = it.theta[i] - it.theta_c[i]
+        delta += d * d
+        margin += it.theta[i] * it.theta[i]
+    # rounding in the exact dot products, as in the screening radius
+    delta = sqrt(delta) + (n + 1) * 1e-15 * sqrt(margin)
+    for j in range(pb.p):
+        if (it.w[j] == 0.0 and not pb.free_[j] and pb.lower[j] <= 0.0 and pb.upper[j] >= 0.0
+                and fabs(it.q_c[j]) + pb.norm[j] * delta < l1_of(pb, j)):
+            it.q[j] = it.q_c[j]
+            it.stale[j] = 1
+        else:
+            it.q[j] = (col_wdot(data, indices, indptr, n, j, NULL, it.theta)
+                       - pb.xbar[j] * theta_sum)
+            it.stale[j] = 0
+            read += 1
+    if 3 * read > pb.p:
+        it.center_ok[0] = 0
     return dual_gap(pb, it, NULL, 0, scale)
 
 
@@ -323,7 +361,8 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
             qj = -qj
         elif pb.lower[j] != 0.0:
             qj = fabs(qj)
-        if (screen and l1_of(pb, j) > 0.0 and qj + radius * pb.norm[j] < l1_of(pb, j)):
+        if (screen and not it.stale[j] and l1_of(pb, j) > 0.0
+                and qj + radius * pb.norm[j] < l1_of(pb, j)):
             alive[j] = 0
             continue
         if pb.norm[j] > 0.0:
@@ -544,7 +583,8 @@ cdef class _Spec:
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
     cdef const double[::1, :] Ginv
-    cdef double[::1] w, xbar, H, norm, q, r, offset
+    cdef double[::1] w, xbar, H, norm, q, r, offset, theta_c, q_c
+    cdef unsigned char[::1] center_ok
     cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
     cdef Py_ssize_t max_iter
@@ -605,6 +645,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef Py_ssize_t k = spec.Z.shape[1]
     cdef double[::1] proj = np.empty(max(k, 1))
     cdef Py_ssize_t[::1] cand = np.empty(p, dtype=np.intp)
+    cdef unsigned char[::1] stale = np.zeros(p, dtype=np.uint8)
     cdef double[::1] w = spec.w
 
     pb.n = n
@@ -649,6 +690,10 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.q = &spec.q[0]
     it.proj = &proj[0]
     it.cand = &cand[0]
+    it.theta_c = &spec.theta_c[0]
+    it.q_c = &spec.q_c[0]
+    it.center_ok = &spec.center_ok[0]
+    it.stale = &stale[0]
     it.o = spec.offset[0]
 
     with nogil:
@@ -692,7 +737,7 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_factor, lower,
                             upper, free, Z, Ginv, fit_intercept, tol, max_iter, random, seed,
                             stats, stats_ready, q_out, residual, residual_ready, ever,
-                            strong_ratio=0.0, screen=True):
+                            center, strong_ratio=0.0, screen=True):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -709,6 +754,9 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     given w (a path's warm start) instead of being recomputed by a pass over X. ever (p,)
     uint8 marks the features ever nonzero (updated). strong_ratio = alpha_prev / alpha > 0
     starts with the sequential strong set computed from q_out of the previous alpha's solve.
+    center = (theta_c (n,), q_c (p,), valid (1,) uint8): the dual point of the last exact full
+    pass and its correlations, kept between solves on the same problem (valid=0 at first):
+    later passes over a column store skip the features they prove far from their constraint.
     Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after max_iter epochs.
     Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
@@ -730,6 +778,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.r, spec.offset = residual
     spec.residual_ready = residual_ready
     spec.ever = ever
+    spec.theta_c, spec.q_c, spec.center_ok = center
     spec.strong_ratio = strong_ratio
     spec.fit_intercept = fit_intercept
     spec.random_order = random
