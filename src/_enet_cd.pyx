@@ -596,7 +596,7 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
                       double* H, double* norm) noexcept nogil:
     """xbar_j = sum_i sw_i x_ij (0 without intercept), H_j = sum_i sw_i x~_ij^2 (0 for a
     column the loss ignores: all zero, or constant with an intercept) and norm_j = ||x~_j||_2.
-    Centered moments take a second pass, free of cancellation for columns with large means.
+    One pass over X (shifted sums: no cancellation for columns with large means).
     Returns 0, or -1 when out of memory."""
     cdef Py_ssize_t j, n = pb.n, p = pb.p
     cdef int status = 0
@@ -607,23 +607,19 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
         free(m1)
         free(varies)
         return -1
-    # the weighted moments land in xbar and H, the unweighted ones in m1 and m2
-    column_moments(layout, data, indices, indptr, n, p, pb.sw, xbar, H, m1, m2)
-    for j in range(p):
-        if pb.sw == NULL:
-            xbar[j] *= pb.unit_w
-            H[j] *= pb.unit_w
     if fit_intercept:
         status = centered_moments(layout, data, indices, indptr, n, p, pb.sw, xbar, H, m2,
                                   varies)
         for j in range(p):
-            if pb.sw == NULL:
-                H[j] *= pb.unit_w
             if not varies[j]:
                 H[j] = 0.0
             norm[j] = sqrt(m2[j])
     else:
+        # the weighted moments land in xbar and H, the unweighted ones in m1 and m2
+        column_moments(layout, data, indices, indptr, n, p, pb.sw, xbar, H, m1, m2)
         for j in range(p):
+            if pb.sw == NULL:
+                H[j] *= pb.unit_w
             xbar[j] = 0.0
             norm[j] = sqrt(m2[j])
     free(m1)

@@ -262,28 +262,32 @@ cdef inline void dense_centered_axpy(const floating* data, Py_ssize_t n, Py_ssiz
 
 cdef inline int centered_moments(Layout layout, const floating* data, const index_t* indices,
                                  const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
-                                 const double* sw, const double* xbar, double* H,
+                                 const double* sw, double* xbar, double* H,
                                  double* norm2, unsigned char* varies) noexcept nogil:
-    """Per column, without cancellation (a second pass, given the means xbar):
-    H_j = sum_i sw_i (x_ij - xbar_j)^2 and norm2_j = sum_i (x_ij - xbar_j)^2 over all n rows
-    (a sparse column's implicit zeros included), varies_j = whether the column holds two
-    different values. sw NULL: unit weights. Returns 0, or -1 when out of memory."""
+    """Per column, in one pass: the weighted mean xbar_j = sum_i s_i x_ij / sum_i s_i,
+    H_j = sum_i s_i (x_ij - xbar_j)^2 / sum_i s_i and norm2_j = sum_i (x_ij - xbar_j)^2 over
+    all n rows (a sparse column's implicit zeros included), and varies_j = whether the column
+    holds two different values. sw NULL: unit weights. Sums run on x - shift_j, the column's
+    first value for dense X (0 for sparse X, whose columns are mostly zeros), so a column
+    with a large mean does not cancel. Returns 0, or -1 when out of memory."""
     cdef Py_ssize_t i, j, k, start, end
-    cdef double x, d, s, total_w = 0.0
-    cdef double* nz_w = <double*>malloc(p * sizeof(double))
-    cdef double* first = <double*>malloc(p * sizeof(double))
+    cdef double x, s, d, shift, total_w = 0.0
+    cdef double* s1w = <double*>malloc(4 * p * sizeof(double))
+    cdef double* s1 = s1w + p
+    cdef double* first = s1w + 2 * p
+    cdef double* shifts = s1w + 3 * p
     cdef Py_ssize_t* count = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
-    if nz_w == NULL or first == NULL or count == NULL:
-        free(nz_w)
-        free(first)
+    if s1w == NULL or count == NULL:
+        free(s1w)
         free(count)
         return -1
     for i in range(n):
         total_w += 1.0 if sw == NULL else sw[i]
     for j in range(p):
-        H[j] = 0.0
-        norm2[j] = 0.0
-        nz_w[j] = 0.0
+        s1w[j] = 0.0
+        s1[j] = 0.0
+        H[j] = 0.0        # holds sum s (x - shift)^2 until the end
+        norm2[j] = 0.0    # holds sum (x - shift)^2 until the end
         count[j] = 0
         varies[j] = 0
     if layout == CSR:
@@ -297,10 +301,10 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
                 elif x != first[j]:
                     varies[j] = 1
                 count[j] += 1
-                d = x - xbar[j]
-                H[j] += s * d * d
-                norm2[j] += d * d
-                nz_w[j] += s
+                s1w[j] += s * x
+                s1[j] += x
+                H[j] += s * x * x
+                norm2[j] += x * x
     else:
         for j in range(p):
             if layout == DENSE:
@@ -309,26 +313,28 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
             else:
                 start = indptr[j]
                 end = indptr[j + 1]
+            shift = data[start] if layout == DENSE and n > 0 else 0.0
+            first[j] = data[start] if end > start else 0.0
             for k in range(start, end):
                 x = data[k]
-                s = 1.0 if sw == NULL else sw[k - start if layout == DENSE else indices[k]]
-                if count[j] == 0:
-                    first[j] = x
-                elif x != first[j]:
+                if x != first[j]:
                     varies[j] = 1
-                count[j] += 1
-                d = x - xbar[j]
-                H[j] += s * d * d
-                norm2[j] += d * d
-                nz_w[j] += s
+                x -= shift
+                s = 1.0 if sw == NULL else sw[k - start if layout == DENSE else indices[k]]
+                s1w[j] += s * x
+                s1[j] += x
+                H[j] += s * x * x
+                norm2[j] += x * x
+            count[j] = end - start
+            shifts[j] = shift
     for j in range(p):
-        if count[j] < n:
-            # rows without a stored value hold zeros: (0 - xbar)^2 each
-            H[j] += xbar[j] * xbar[j] * (total_w - nz_w[j])
-            norm2[j] += xbar[j] * xbar[j] * (n - count[j])
-            if count[j] > 0 and (varies[j] or first[j] != 0.0):
-                varies[j] = 1
-    free(nz_w)
-    free(first)
+        shift = shifts[j] if layout != CSR else 0.0
+        d = s1w[j] / total_w              # mean of x - shift
+        xbar[j] = shift + d
+        H[j] = max(H[j] - d * s1w[j], 0.0) / total_w
+        norm2[j] = max(norm2[j] - 2.0 * d * s1[j] + n * d * d, 0.0)
+        if count[j] < n and count[j] > 0 and first[j] != 0.0:
+            varies[j] = 1                 # stored values besides implicit zeros
+    free(s1w)
     free(count)
     return 0
