@@ -243,24 +243,36 @@ def _sigmoid(t):
 
 
 def logistic_alpha_max(X, codes, *, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
-                       fit_intercept=True, n_classes=2):
+                       fit_intercept=True, n_classes=2, offset=None):
     """The smallest alpha whose solution is w = 0 (no bounds): with the best intercept-only
     model p = pbar, ``max_j |x_j . (sw (y01 - pbar))| / (v_j l1_ratio)`` over the penalized
     columns (sw the normalized weights; x_j need not be centered as the vector sums to zero).
 
     ``n_classes >= 3`` (codes in ``[0, n_classes)``): the multinomial model's, the same maximum
     over every class k of ``|x_j . (sw (1[y = k] - pbar_k))|``, ``pbar_k`` the weighted class
-    frequency with an intercept and ``1 / n_classes`` without."""
+    frequency with an intercept and ``1 / n_classes`` without.
+
+    ``offset``: the decision values, (n,) or (n, n_classes), of the fitted unpenalized part
+    (intercept and unpenalized columns); the probabilities they give replace pbar (glmnet's
+    alpha_max with unpenalized columns). None: the intercept-only model above."""
     s = v.check_sample_weight(sample_weight, X.shape[0], np.float64)
     sw = s / s.sum()
     factor = v.check_penalty_factor(penalty_factor, X.shape[1])
     if n_classes > 2:
         Y = np.equal.outer(codes, np.arange(n_classes)).astype(np.float64)
-        pbar = sw @ Y if fit_intercept else np.full(n_classes, 1.0 / n_classes)
+        if offset is not None:
+            Z = np.asarray(offset, dtype=np.float64)
+            pbar = np.exp(Z - Z.max(axis=1, keepdims=True))
+            pbar /= pbar.sum(axis=1, keepdims=True)
+        else:
+            pbar = sw @ Y if fit_intercept else np.full(n_classes, 1.0 / n_classes)
         grad = np.abs(np.asarray(X.T @ (sw[:, np.newaxis] * (Y - pbar)))).max(axis=1)
     else:
         y01 = (codes == 1).astype(np.float64)
-        pbar = float(sw @ y01) if fit_intercept else 0.5
+        if offset is not None:
+            pbar = _sigmoid(np.asarray(offset, dtype=np.float64))
+        else:
+            pbar = float(sw @ y01) if fit_intercept else 0.5
         grad = np.abs(np.asarray(X.T @ (sw * (y01 - pbar))).ravel())
     pen = factor > 0
     if not np.any(pen) or l1_ratio <= 0:

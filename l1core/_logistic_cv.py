@@ -35,7 +35,7 @@ from ._cv import ElasticNetCV, _check_folds, _predict_rows
 from ._estimator_base import ConvergenceWarning
 from ._logistic import (SparseLogisticRegression, _class_weight_factors, _encode_labels,
                         logistic_alpha_max, logistic_path)
-from ._logistic_solver import null_objective
+from ._logistic_solver import logistic_solve, null_objective
 from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._path import _check_n_alphas, alpha_grid
 
@@ -175,7 +175,7 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
         check_executor(self.executor)
         if self.executor is None:
             effective_n_jobs(self.n_jobs)
-        grids, auto = self._alpha_grids(X, codes, sw, factor, l1_ratios, mode, K)
+        grids, auto = self._alpha_grids(X, codes, sw, factor, lower, upper, l1_ratios, mode, K)
         folds = _check_folds(self._splits(X, classes[codes], codes), n, sw)
         for k, (train, _) in enumerate(folds):
             present = np.bincount(codes[train], weights=sw[train], minlength=K) > 0
@@ -194,8 +194,9 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
         results = map_shared(_fold_scores, X, tasks, n_jobs=self.n_jobs, executor=self.executor)
         not_converged = sum(count for _, count in results)
         if not_converged:
-            warnings.warn(f"{not_converged} of {len(results) * len(grids[0])} (fold, alpha) "
-                          f"fits stopped at max_iter={self.max_iter} before reaching "
+            fits = len(results) * len(grids[0]) * (K if mode == "ovr" else 1)
+            what = "(fold, alpha, class)" if mode == "ovr" else "(fold, alpha)"
+            warnings.warn(f"{not_converged} of {fits} {what} fits stopped at max_iter={self.max_iter} before reaching "
                           f"tol={self.tol}; increase max_iter or loosen tol.",
                           ConvergenceWarning, stacklevel=2)
         scores = np.reshape(np.asarray([s for s, _ in results], dtype=np.float64),
@@ -218,8 +219,9 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
             setattr(self, name, getattr(model, name))
         return self
 
-    def _alpha_grids(self, X, codes, sw, factor, l1_ratios, mode, n_classes):
-        """One decreasing grid per l1_ratio, and whether it is the automatic grid."""
+    def _alpha_grids(self, X, codes, sw, factor, lower, upper, l1_ratios, mode, n_classes):
+        """One decreasing grid per l1_ratio, and whether it is the automatic grid. alpha_max
+        is exact: the unpenalized columns (penalty_factor 0) are fitted first, as glmnet does."""
         alphas, n_alphas = self.alphas, self.n_alphas
         if alphas is not None and not _is_int(alphas):          # explicit grid: _cv's checks
             return ElasticNetCV._alpha_grids(self, X, None, sw, factor, None, None, l1_ratios)
@@ -232,13 +234,21 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
             eps = v.check_alpha(self.eps, "eps")
             if eps == 0.0:
                 raise ValueError("eps must be > 0 or 'auto', got 0.0.")
-        kw = dict(l1_ratio=1.0, sample_weight=sw, penalty_factor=factor,
-                  fit_intercept=self.fit_intercept)
+        free = np.flatnonzero(factor == 0.0)
+
+        def alpha_max(target, K):
+            offset = None
+            if free.size:
+                offset = _unpenalized_decision(X, target, sw, free, lower, upper, K,
+                                               self.fit_intercept)
+            return logistic_alpha_max(X, target, l1_ratio=1.0, sample_weight=sw,
+                                      penalty_factor=factor, fit_intercept=self.fit_intercept,
+                                      n_classes=K, offset=offset)
+
         if mode == "ovr":
-            amax = max(logistic_alpha_max(X, (codes == k).astype(np.intp), **kw)
-                       for k in range(n_classes))
+            amax = max(alpha_max((codes == k).astype(np.intp), 2) for k in range(n_classes))
         else:
-            amax = logistic_alpha_max(X, codes, n_classes=n_classes, **kw)
+            amax = alpha_max(codes, n_classes)
         grids = []
         for l1_ratio in l1_ratios:
             if l1_ratio == 0.0:
@@ -258,6 +268,16 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _unpenalized_decision(X, target, sw, free, lower, upper, n_classes, fit_intercept):
+    """Decision values, (n,) or (n, n_classes), of the model with the intercept and the
+    unpenalized columns ``free`` only (a copy of those few columns), solved tightly."""
+    cols = X[:, free]
+    res = logistic_solve(cols, target, alpha=0.0, sample_weight=sw, lower_bounds=lower[free],
+                         upper_bounds=upper[free], fit_intercept=fit_intercept,
+                         n_classes=n_classes, tol=1e-10, max_iter=10_000)
+    return np.asarray(cols @ res.coef.T, dtype=np.float64) + res.intercept
 
 
 # --------------------------------------------------------------------------- folds
