@@ -140,39 +140,32 @@ def test_multiclass_scores_match_copied_folds(multi_class, scoring):
 
 
 @pytest.mark.filterwarnings("ignore::l1core.ConvergenceWarning")  # the 1e-4 end of the grid
-def test_alpha_max_is_exact():
-    """The grid starts at the smallest alpha giving all-zero coefficients on the full data
-    (with weights and penalty factors), for the binary, multinomial and one-vs-rest models."""
+@pytest.mark.parametrize("unpenalized", [False, True])
+@pytest.mark.parametrize("multi_class", ["multinomial", "ovr"])
+def test_alpha_max_is_exact(multi_class, unpenalized):
+    """The grid starts at the smallest alpha giving all-zero (penalized) coefficients on the
+    full data, with weights and penalty factors; unpenalized columns are fitted first, as
+    glmnet does."""
     X, codes = make_multiclass(3)
     s = np.random.default_rng(3).uniform(0.5, 2, len(codes))
     factor = np.linspace(0.5, 2, X.shape[1])
+    if unpenalized:
+        factor[[1, 4]] = 0.0
+    est = SparseLogisticRegressionCV(n_alphas=3, eps=0.1, cv=2, multi_class=multi_class,
+                                     penalty_factor=factor).fit(X, codes, sample_weight=s)
     kw = dict(sample_weight=s, penalty_factor=factor, tol=1e-12)
-    for mc in ("multinomial", "ovr"):
-        est = SparseLogisticRegressionCV(n_alphas=3, cv=2, multi_class=mc,
-                                         penalty_factor=factor).fit(X, codes, sample_weight=s)
-        amax = est.alphas_[0]
-        if mc == "multinomial":
-            solve = [lambda a: logistic_solve(X, codes, alpha=a, n_classes=3, **kw).coef]
-        else:
-            solve = [lambda a, k=k: logistic_solve(X, (codes == k).astype(np.intp), alpha=a,
-                                                   **kw).coef for k in range(3)]
-        assert all(np.all(f(amax * (1 + 1e-9)) == 0) for f in solve)
-        assert any(np.any(f(amax * 0.99) != 0) for f in solve)
-    # unpenalized columns are fitted first, as glmnet does
-    factor[[1, 4]] = 0.0
-    kw.update(penalty_factor=factor)
-    for mc in ("multinomial", "ovr"):
-        est = SparseLogisticRegressionCV(n_alphas=3, cv=2, multi_class=mc,
-                                         penalty_factor=factor).fit(X, codes, sample_weight=s)
-        amax = est.alphas_[0]
-        if mc == "multinomial":
-            solve = [lambda a: logistic_solve(X, codes, alpha=a, n_classes=3, **kw).coef]
-        else:
-            solve = [lambda a, k=k: logistic_solve(X, (codes == k).astype(np.intp), alpha=a,
-                                                   **kw).coef for k in range(3)]
-        penalized = factor > 0
-        assert all(np.all(f(amax * (1 + 1e-7))[..., penalized] == 0) for f in solve)
-        assert any(np.any(f(amax * 0.99)[..., penalized] != 0) for f in solve)
+    if multi_class == "multinomial":
+        solve = [lambda a: logistic_solve(X, codes, alpha=a, n_classes=3, **kw).coef]
+    else:
+        solve = [lambda a, k=k: logistic_solve(X, (codes == k).astype(np.intp), alpha=a,
+                                               **kw).coef for k in range(3)]
+    amax, penalized = est.alphas_[0], factor > 0
+    assert all(np.all(f(amax * (1 + 1e-7))[..., penalized] == 0) for f in solve)
+    assert any(np.any(f(amax * 0.99)[..., penalized] != 0) for f in solve)
+
+
+@pytest.mark.filterwarnings("ignore::l1core.ConvergenceWarning")  # the 1e-4 end of the grid
+def test_binary_grid_and_default_eps():
     X2, y2 = make_binary(3)
     est = SparseLogisticRegressionCV(n_alphas=3, cv=2).fit(X2, y2)
     assert est.alphas_[0] == pytest.approx(logistic_alpha_max(X2, y2), rel=1e-14)
