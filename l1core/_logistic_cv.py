@@ -196,9 +196,9 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
         if not_converged:
             fits = len(results) * len(grids[0]) * (K if mode == "ovr" else 1)
             what = "(fold, alpha, class)" if mode == "ovr" else "(fold, alpha)"
-            warnings.warn(f"{not_converged} of {fits} {what} fits stopped at max_iter={self.max_iter} before reaching "
-                          f"tol={self.tol}; increase max_iter or loosen tol.",
-                          ConvergenceWarning, stacklevel=2)
+            warnings.warn(f"{not_converged} of {fits} {what} fits stopped at "
+                          f"max_iter={self.max_iter} before reaching tol={self.tol}; increase "
+                          "max_iter or loosen tol.", ConvergenceWarning, stacklevel=2)
         scores = np.reshape(np.asarray([s for s, _ in results], dtype=np.float64),
                             (len(l1_ratios), len(folds), -1))        # (n_l1, n_folds, n_alphas)
         sign = 1.0 if self.scoring == "log_loss" else -1.0           # as a loss: lower is better

@@ -87,6 +87,11 @@ def test_same_alpha_as_sklearn_fits_on_the_same_folds():
     """Each fold refitted by scikit-learn's LogisticRegression(l1, saga, C = 1/(alpha n_train))
     on the copied training rows, scored by log_loss: the same scores and alpha_."""
     sk_lm = pytest.importorskip("sklearn.linear_model")
+    import sklearn
+
+    # scikit-learn 1.8 deprecated penalty= for l1_ratio=; before it, l1_ratio needs penalty
+    new = tuple(int(x) for x in sklearn.__version__.split(".")[:2]) >= (1, 8)
+    l1_penalty = dict(l1_ratio=1.0) if new else dict(penalty="l1")
     X, y = make_binary(0, n=60, p=5)
     est = SparseLogisticRegressionCV(n_alphas=6, eps=0.02, cv=3, **TIGHT).fit(X, y)
     folds = stratified(y, 3)
@@ -94,8 +99,8 @@ def test_same_alpha_as_sklearn_fits_on_the_same_folds():
     zero = np.zeros(ref.shape, dtype=bool)
     for f, (train, test) in enumerate(folds):
         for a, alpha in enumerate(est.alphas_):
-            model = sk_lm.LogisticRegression(l1_ratio=1.0, solver="saga", tol=1e-12,
-                                             max_iter=100_000, C=1 / (alpha * len(train)))
+            model = sk_lm.LogisticRegression(solver="saga", tol=1e-12, max_iter=100_000,
+                                             C=1 / (alpha * len(train)), **l1_penalty)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model.fit(X[train], y[train])
