@@ -280,6 +280,21 @@ def test_threads_executor_and_serial_agree_bitwise():
         assert serial.alpha_ == other.alpha_
 
 
+def test_dask_executor_agrees_with_serial():
+    distributed = pytest.importorskip("distributed")
+    X, codes = make_multiclass(9, n=150, p=20)
+    kw = dict(n_alphas=8, eps=0.01, cv=3, multi_class="ovr", scoring="roc_auc")
+    serial = SparseLogisticRegressionCV(**kw).fit(sp.csr_matrix(X), codes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Dask's start-up warnings (ports, dashboard)
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                           dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        remote = SparseLogisticRegressionCV(executor=client, **kw).fit(sp.csr_matrix(X), codes)
+    np.testing.assert_array_equal(remote.scores_path_, serial.scores_path_)
+    np.testing.assert_array_equal(remote.coef_, serial.coef_)
+
+
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
 def test_sparse_input_matches_dense(fmt):
     X, y = make_binary(10, n=120, p=40, density=0.2)
