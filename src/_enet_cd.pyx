@@ -209,29 +209,32 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
                      double* scale) noexcept nogil:
     """One full pass: q = X~^T theta for every feature, and the gap of the full problem.
 
-    With a column store, a feature need not be read when the last exact pass already proves
-    its constraint: |x~_j.theta - q_c_j| <= ||x~_j|| ||theta - theta_c|| (Cauchy-Schwarz), so
+    A feature need not be read when the last exact pass already proves its constraint: |x~_j.theta - q_c_j| <= ||x~_j|| ||theta - theta_c|| (Cauchy-Schwarz), so
     |q_c_j| + ||x~_j|| ||theta - theta_c|| < a_j keeps |x~_j.theta| < a_j. Such a feature (at
     w_j = 0, bounds admitting 0) contributes nothing to the gap; its q_j keeps the stale
     value q_c_j (|q_c_j| < a_j, so the gap formula ignores it too) and is marked stale. Once
     more than a third of the features need reading, the next pass is exact and recenters.
+    CSR, read by rows, computes every q_j anyway but applies the same rule, so that the
+    iterates do not depend on the storage.
     """
     cdef Py_ssize_t i, j, n = pb.n, read = 0
     cdef double theta_sum = 0.0, delta = 0.0, d, margin = 0.0
-    cdef bint lazy = layout != CSR and it.center_ok[0]
+    cdef bint lazy = it.center_ok[0]
     prepare_dual_point(pb, it)
     if pb.fit_intercept:
         for i in range(n):
             theta_sum += it.theta[i]
-    if not lazy:
+    if not lazy or layout == CSR:
+        # CSR is read row by row: every q_j comes at once (the rule below still decides
+        # which values are used, so that all storages take the same steps)
         xt_dot(layout, data, indices, indptr, n, pb.p, it.theta, it.q)
         for j in range(pb.p):
             it.q[j] -= pb.xbar[j] * theta_sum
             it.stale[j] = 0
-        if layout != CSR:
-            memcpy(it.theta_c, it.theta, n * sizeof(double))
-            memcpy(it.q_c, it.q, pb.p * sizeof(double))
-            it.center_ok[0] = 1
+    if not lazy:
+        memcpy(it.theta_c, it.theta, n * sizeof(double))
+        memcpy(it.q_c, it.q, pb.p * sizeof(double))
+        it.center_ok[0] = 1
         return dual_gap(pb, it, NULL, 0, scale)
     for i in range(n):
         d = it.theta[i] - it.theta_c[i]
@@ -245,8 +248,9 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
             it.q[j] = it.q_c[j]
             it.stale[j] = 1
         else:
-            it.q[j] = (col_wdot(data, indices, indptr, n, j, NULL, it.theta)
-                       - pb.xbar[j] * theta_sum)
+            if layout != CSR:
+                it.q[j] = (col_wdot(data, indices, indptr, n, j, NULL, it.theta)
+                           - pb.xbar[j] * theta_sum)
             it.stale[j] = 0
             read += 1
     if 3 * read > pb.p:
@@ -325,7 +329,7 @@ cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* 
 
 cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned char* alive,
                               double t, double gap, bint screen, Ranked* ranked,
-                              Py_ssize_t* n_active) noexcept nogil:
+                              Py_ssize_t* n_active, Py_ssize_t* n_violating) noexcept nogil:
     """Gap-safe screening, then rank the surviving features; returns how many survive.
 
     theta* lies within radius of t*theta (the dual is 1/max_w-strongly concave), so a feature
@@ -341,6 +345,7 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
     theta_norm = t * sqrt(theta_norm)
     radius = sqrt(2.0 * gap * pb.max_w) + (pb.n + 1) * 1e-15 * theta_norm
     n_active[0] = 0
+    n_violating[0] = 0
     for j in range(pb.p):
         if not alive[j]:
             continue
@@ -365,6 +370,8 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
                 and qj + radius * pb.norm[j] < l1_of(pb, j)):
             alive[j] = 0
             continue
+        if qj > t * l1_of(pb, j) * (1.0 + 1e-6):
+            n_violating[0] += 1      # clearly outside its constraint at the unscaled point
         if pb.norm[j] > 0.0:
             ranked[count].key = (l1_of(pb, j) - qj) / pb.norm[j]
         else:
@@ -442,7 +449,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     the solution or brings in the violators (the KKT check of the strong rule).
     """
     cdef Py_ssize_t n = pb.n, p = pb.p
-    cdef Py_ssize_t j, jj, k, m = 0, ws_size = 0, n_alive, n_active, epochs = 0
+    cdef Py_ssize_t j, jj, k, m = 0, ws_size = 0, n_alive, n_active, n_violating, epochs = 0
     cdef Py_ssize_t inner_epochs, capacity = 0
     cdef double gap = INFINITY, prev_gap = INFINITY, inner_tol, t
     cdef uint64_t rng = seed * <uint64_t>0x9E3779B97F4A7C15ULL + <uint64_t>1
@@ -492,11 +499,15 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             passes_out[0] += 1
             if gap <= tol_abs or epochs >= max_iter:
                 break
-            n_alive = rank_features(pb, it, alive, t, gap, screen, ranked, &n_active)
+            n_alive = rank_features(pb, it, alive, t, gap, screen, ranked, &n_active,
+                                    &n_violating)
             if gap > 0.5 * prev_gap:
                 ws_size *= 2     # the last working set barely helped: look wider
             prev_gap = gap
-            ws_size = max(ws_size, 2 * n_active, WS_START)
+            # at least twice the support, and every violated constraint up to 2n of them
+            # (more features than samples cannot all be nonzero at a Lasso solution)
+            ws_size = max(ws_size, 2 * n_active, WS_START,
+                          n_active + min(n_violating, 2 * n))
             if ws_size > n_alive:
                 ws_size = n_alive
             select_smallest(ranked, n_alive, ws_size)

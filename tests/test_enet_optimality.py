@@ -256,9 +256,13 @@ def test_storages_agree(seed, weights, penalty, bounds, l1_ratio, fit_intercept)
                          ("csc_array", np.int64)]:
         kw["X"] = to_storage(Xd, storage, np.float64, idx)
         sol = _tight(kw)
-        np.testing.assert_allclose(sol.coef, ref_sol.coef, rtol=0, atol=1e-10,
+        # The storages take the same steps, but their dot products round differently, which
+        # can move the stopping epoch by one or two near a gap of 1e-14 var(y); there the
+        # coefficients are pinned to ~sqrt(gap / curvature) ~ 1e-7 (1e-10 when the runs stop
+        # together, as most do).
+        np.testing.assert_allclose(sol.coef, ref_sol.coef, rtol=0, atol=1e-7,
                                    err_msg=f"{storage} {np.dtype(idx).name}")
-        assert abs(sol.intercept - ref_sol.intercept) <= 1e-10
+        assert abs(sol.intercept - ref_sol.intercept) <= 1e-7
         assert sol.coef.dtype == np.float64
 
 
