@@ -77,8 +77,13 @@ class EnetProblem:
         self.y = v.check_target(y, n, np.float64)
         s = v.check_sample_weight(sample_weight, n, np.float64)
         self.l1_ratio = v.check_l1_ratio(l1_ratio)
-        self.penalty_factor = v.check_penalty_factor(penalty_factor, p)
-        self.lower, self.upper = v.check_bounds(lower_bounds, upper_bounds, positive, p)
+        # per-feature values that are all alike are kept as one value (the kernel broadcasts
+        # them): on a million columns each p-length array is 8 MB of working memory
+        self.penalty_factor = _compact(v.check_penalty_factor(penalty_factor, p))
+        lower, upper = v.check_bounds(lower_bounds, upper_bounds, positive, p)
+        if _compact(lower).size == 1 and _compact(upper).size == 1:
+            lower, upper = lower[:1].copy(), upper[:1].copy()
+        self.lower, self.upper = lower, upper
         self.fit_intercept = bool(fit_intercept)
         self.sw = None if np.all(s == s[0]) else s / s.sum()
         self.weights = np.full(n, 1.0 / n) if self.sw is None else self.sw
@@ -104,7 +109,7 @@ class EnetProblem:
         the bounds: a float32 coefficient never crosses a bound float32 cannot represent."""
         out = w.astype(self.X.dtype)
         if out.dtype != w.dtype:
-            lower, upper = self.lower[features], self.upper[features]
+            lower, upper = _per_feature(self.lower, features), _per_feature(self.upper, features)
             below, above = out < lower, out > upper
             out[below] = np.nextafter(out[below], np.inf)
             out[above] = np.nextafter(out[above], -np.inf)
@@ -131,8 +136,9 @@ class EnetProblem:
         corr = np.where(up_only, np.maximum(corr, 0.0),
                         np.where(down_only, np.maximum(-corr, 0.0), np.abs(corr)))
         scale = self.penalty_factor * self.l1_ratio
-        eligible = (scale > 0) & (self.lower <= 0.0) & (self.upper >= 0.0) & (
-            self.lower < self.upper)
+        eligible = np.broadcast_to((scale > 0) & (self.lower <= 0.0) & (self.upper >= 0.0)
+                                   & (self.lower < self.upper), corr.shape)
+        scale = np.broadcast_to(scale, corr.shape)
         if not np.any(eligible):
             return 0.0
         return float(np.max(corr[eligible] / scale[eligible]))
@@ -143,7 +149,8 @@ class EnetProblem:
         one-sided, x~_j.theta may not vanish there)."""
         key = (alpha == 0.0, None if pinned is None else pinned.tobytes())
         if key not in self._projection:
-            free = np.ones(self.n_features, bool) if alpha == 0.0 else self.penalty_factor == 0
+            free = np.ones(self.n_features, bool) if alpha == 0.0 else np.broadcast_to(
+                self.penalty_factor == 0, self.n_features).copy()
             if pinned is not None:
                 free &= ~pinned
             self._projection = {key: _project(self.X, free, self.weights, self.fit_intercept)}
@@ -209,8 +216,11 @@ class EnetProblem:
         if self._gram is None:
             self._gram = _gram_moments(self.X, self.y, self.weights, self.fit_intercept)
         G, c, yy, xbar, ybar, constant = self._gram
-        w[constant] = np.clip(0.0, self.lower[constant], self.upper[constant])
-        free = np.ones(self.n_features, bool) if alpha == 0.0 else self.penalty_factor == 0
+        p = self.n_features
+        lower, upper, factor = (np.broadcast_to(a, p).copy() for a in
+                                (self.lower, self.upper, self.penalty_factor))
+        w[constant] = np.clip(0.0, lower[constant], upper[constant])
+        free = np.ones(p, bool) if alpha == 0.0 else factor == 0
         if pinned is not None:
             free &= ~pinned
         free &= ~constant
@@ -222,11 +232,21 @@ class EnetProblem:
         gap_tol = tol * yy
         gap, epochs = enet_gram_cd(
             G, c, yy, w, alpha=alpha, l1_ratio=self.l1_ratio,
-            penalty_factor=self.penalty_factor, lower=self.lower, upper=self.upper,
+            penalty_factor=factor, lower=lower, upper=upper,
             free=free.astype(np.uint8), proj_idx=idx.astype(np.intp), Ginv=Ginv,
             tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed)
         intercept = ybar - xbar @ w if self.fit_intercept else 0.0
         return intercept, gap, epochs, gap_tol
+
+
+def _compact(values):
+    """``values`` as one element when all are equal (broadcast by every consumer)."""
+    return values[:1].copy() if np.all(values == values[0]) else values
+
+
+def _per_feature(values, features):
+    """``values[features]`` for a per-feature array that may be compacted to one value."""
+    return values if values.size == 1 else values[features]
 
 
 # Rows per block when the Gram matrix is accumulated (bounds the temporary copies).

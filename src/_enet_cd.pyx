@@ -55,11 +55,13 @@ cdef struct Problem:
     const double* sw           # normalized sample weights (n), NULL when all equal
     double unit_w              # the common weight 1/n when sw is NULL
     double max_w               # max_i sw_i
-    const double* factor       # v_j (p): a_j = alpha_l1 v_j, c_j = alpha_l2 v_j
+    const double* factor       # v_j: a_j = alpha_l1 v_j, c_j = alpha_l2 v_j
     double alpha_l1            # alpha * l1_ratio
     double alpha_l2            # alpha * (1 - l1_ratio)
-    const double* lower        # (p), may hold -inf
-    const double* upper        # (p), may hold +inf
+    const double* lower        # may hold -inf
+    const double* upper        # may hold +inf
+    Py_ssize_t factor_step     # 1, or 0 when one value serves every feature (no p array)
+    Py_ssize_t bound_step
     const unsigned char* free_ # (p) 1 = unpenalized column kept in the dual by projection
     Py_ssize_t k               # number of projected columns
     const double* Z            # those columns, weighted-centered, Fortran (n, k)
@@ -87,11 +89,19 @@ cdef struct Iterate:
 
 
 cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
-    return pb.alpha_l1 * pb.factor[j]
+    return pb.alpha_l1 * pb.factor[j * pb.factor_step]
 
 
 cdef inline double l2_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
-    return pb.alpha_l2 * pb.factor[j]
+    return pb.alpha_l2 * pb.factor[j * pb.factor_step]
+
+
+cdef inline double lower_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.lower[j * pb.bound_step]
+
+
+cdef inline double upper_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.upper[j * pb.bound_step]
 
 
 cdef inline double weighted_sum(const Problem* pb, const double* u, const double* v) noexcept nogil:
@@ -169,13 +179,13 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
         if pb.free_[j]:
             continue
         # only these can have a nonzero conjugate at t q_j, |t q_j| <= |q_j| (the rest: 0)
-        if c > 0.0 or fabs(it.q[j]) > a or pb.lower[j] > 0.0 or pb.upper[j] < 0.0:
-            t = constraint_scale(t, a, c, pb.lower[j], pb.upper[j], it.q[j])
+        if c > 0.0 or fabs(it.q[j]) > a or lower_of(pb, j) > 0.0 or upper_of(pb, j) < 0.0:
+            t = constraint_scale(t, a, c, lower_of(pb, j), upper_of(pb, j), it.q[j])
             it.cand[n_cand] = j
             n_cand += 1
     for jj in range(n_cand):
         j = it.cand[jj]
-        conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
+        conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), lower_of(pb, j), upper_of(pb, j),
                                   t * it.q[j])
     for i in range(pb.n):
         resid = it.r[i] + it.o
@@ -243,7 +253,7 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
     # rounding in the exact dot products, as in the screening radius
     delta = sqrt(delta) + (n + 1) * 1e-15 * sqrt(margin)
     for j in range(pb.p):
-        if (it.w[j] == 0.0 and not pb.free_[j] and pb.lower[j] <= 0.0 and pb.upper[j] >= 0.0
+        if (it.w[j] == 0.0 and not pb.free_[j] and lower_of(pb, j) <= 0.0 and upper_of(pb, j) >= 0.0
                 and fabs(it.q_c[j]) + pb.norm[j] * delta < l1_of(pb, j)):
             it.q[j] = it.q_c[j]
             it.stale[j] = 1
@@ -321,7 +331,7 @@ cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* 
         col = k if local_columns else j
         g = residual_corr(s_data, s_idx, s_ptr, col, j, pb, it)
         wj = it.w[j]
-        new = prox_step(pb.H[j] * wj + g, pb.H[j], l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j])
+        new = prox_step(pb.H[j] * wj + g, pb.H[j], l1_of(pb, j), l2_of(pb, j), lower_of(pb, j), upper_of(pb, j))
         if new != wj:
             residual_move(s_data, s_idx, s_ptr, col, j, new - wj, pb, it)
             it.w[j] = new
@@ -351,7 +361,7 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
             continue
         wj = it.w[j]
         ranked[count].idx = j
-        if wj != 0.0 or pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0:
+        if wj != 0.0 or pb.free_[j] or lower_of(pb, j) > 0.0 or upper_of(pb, j) < 0.0:
             ranked[count].key = -INFINITY
             n_active[0] += 1
             count += 1
@@ -359,12 +369,12 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
         # how far t q_j may move w_j off zero: only upwards when lower_j = 0, only downwards
         # when upper_j = 0 (a coefficient pinned at 0 by both bounds never moves)
         qj = t * it.q[j]
-        if pb.lower[j] == 0.0 and pb.upper[j] == 0.0:
+        if lower_of(pb, j) == 0.0 and upper_of(pb, j) == 0.0:
             alive[j] = 0
             continue
-        if pb.upper[j] == 0.0:
+        if upper_of(pb, j) == 0.0:
             qj = -qj
-        elif pb.lower[j] != 0.0:
+        elif lower_of(pb, j) != 0.0:
             qj = fabs(qj)
         if (screen and not it.stale[j] and l1_of(pb, j) > 0.0
                 and qj + radius * pb.norm[j] < l1_of(pb, j)):
@@ -418,7 +428,7 @@ cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const 
         wacc = 0.0
         for k in range(ANDERSON_K):
             wacc += c[k] * hist[(k + 1) * m + jj]
-        if wacc < pb.lower[j] or wacc > pb.upper[j]:
+        if wacc < lower_of(pb, j) or wacc > upper_of(pb, j):
             return          # outside the box: no valid extrapolated point (r not touched yet)
     for jj in range(m):
         j = ws[jj]
@@ -488,7 +498,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             # plus every feature ever nonzero on the path
             for j in range(p):
                 if alive[j] and (ever[j] or it.w[j] != 0.0 or pb.free_[j]
-                                 or pb.lower[j] > 0.0 or pb.upper[j] < 0.0
+                                 or lower_of(pb, j) > 0.0 or upper_of(pb, j) < 0.0
                                  or fabs(it.q[j]) >= l1_of(pb, j) * (2.0 - strong_ratio)):
                     ws[m] = j
                     m += 1
@@ -660,6 +670,13 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.sw = sw
     pb.fit_intercept = spec.fit_intercept
     pb.dense = layout == DENSE
+    pb.factor = &spec.factor[0]
+    pb.factor_step = 1 if spec.factor.shape[0] == p else 0
+    pb.bound_step = 1 if spec.lower.shape[0] == p else 0
+    pb.alpha_l1 = spec.alpha_l1
+    pb.alpha_l2 = spec.alpha_l2
+    pb.lower = &spec.lower[0]
+    pb.upper = &spec.upper[0]
     pb.unit_w = 1.0 / n
     pb.max_w = pb.unit_w if sw == NULL else max(spec.sw)
     if not spec.stats_ready:
@@ -673,16 +690,11 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
             ybar += (pb.unit_w if sw == NULL else sw[i]) * spec.y[i]
     for j in range(p):
         if spec.H[j] == 0.0:
-            w[j] = min(max(0.0, spec.lower[j]), spec.upper[j])
+            w[j] = min(max(0.0, lower_of(&pb, j)), upper_of(&pb, j))
     for i in range(n):
         ytil[i] = spec.y[i] - ybar
 
     pb.y = &ytil[0]
-    pb.factor = &spec.factor[0]
-    pb.alpha_l1 = spec.alpha_l1
-    pb.alpha_l2 = spec.alpha_l2
-    pb.lower = &spec.lower[0]
-    pb.upper = &spec.upper[0]
     pb.free_ = &spec.free_[0]
     pb.k = k
     pb.Z = &spec.Z[0, 0] if k > 0 else NULL
