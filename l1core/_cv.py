@@ -122,7 +122,7 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
                  fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
-                 executor=None):
+                 executor=None, precompute="auto", copy_X=True, verbose=False):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -141,6 +141,9 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         self.shuffle = shuffle
         self.refit_alpha = refit_alpha
         self.executor = executor
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.verbose = verbose
 
     def _l1_ratios(self):
         values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
@@ -178,7 +181,8 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         folds = _check_folds(self._splits(X, y), n, sw)
         rng = v.check_random_state(self.random_state) if random else None
         params = dict(fit_intercept=bool(self.fit_intercept), tol=tol, max_iter=max_iter,
-                      selection=self.selection,    # defaults as None: less to send per task
+                      selection=self.selection, precompute=self.precompute,
+                      # defaults as None: less to send per task
                       penalty_factor=None if np.all(penalty_factor == 1.0) else penalty_factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
                       upper_bounds=None if np.all(upper == np.inf) else upper)
@@ -210,7 +214,8 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
             alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
             max_iter=max_iter, tol=tol, positive=False, selection=self.selection,
             random_state=int(rng.integers(2**63)) if random else None,
-            penalty_factor=penalty_factor, lower_bounds=lower, upper_bounds=upper)
+            penalty_factor=penalty_factor, lower_bounds=lower, upper_bounds=upper,
+            precompute=self.precompute)
         model.fit(X, y, sample_weight=None if unweighted else sw)
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_
@@ -321,13 +326,14 @@ class LassoCV(ElasticNetCV):
                  max_iter=1000, tol=1e-4, cv=None, n_jobs=None, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
-                 executor=None):
+                 executor=None, precompute="auto", copy_X=True, verbose=False):
         super().__init__(l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                          fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, cv=cv,
                          n_jobs=n_jobs, positive=positive, random_state=random_state,
                          selection=selection, penalty_factor=penalty_factor,
                          lower_bounds=lower_bounds, upper_bounds=upper_bounds,
-                         shuffle=shuffle, refit_alpha=refit_alpha, executor=executor)
+                         shuffle=shuffle, refit_alpha=refit_alpha, executor=executor,
+                         precompute=precompute, copy_X=copy_X, verbose=verbose)
         del self.l1_ratio
 
     def _l1_ratios(self):

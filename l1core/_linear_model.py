@@ -52,6 +52,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         Solve from the Gram matrix ``X^T X`` (dense X only; glmnet's covariance mode): pays
         off on tall data. "auto" uses it for dense X with n_samples >= 2 n_features and few
         features.
+    copy_X : bool, default=True
+        Accepted for scikit-learn compatibility: l1core never modifies X (it is read in
+        place, or copied once when its layout requires it), so this has no effect.
 
     Attributes
     ----------
@@ -67,7 +70,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
                  tol=1e-4, warm_start=False, positive=False, selection="cyclic",
                  random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 precompute="auto"):
+                 precompute="auto", copy_X=True):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -81,6 +84,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
         self.precompute = precompute
+        self.copy_X = copy_X
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -141,12 +145,13 @@ class Lasso(ElasticNet):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
                  warm_start=False, positive=False, selection="cyclic", random_state=None,
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None, precompute="auto"):
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None, precompute="auto",
+                 copy_X=True):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,
                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-                         upper_bounds=upper_bounds, precompute=precompute)
+                         upper_bounds=upper_bounds, precompute=precompute, copy_X=copy_X)
         del self.l1_ratio
 
     def _effective_l1_ratio(self):

@@ -36,7 +36,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
               upper_bounds=None, positive=False, tol=1e-4, max_iter=1000, selection="cyclic",
               random_state=None, screening=True, strong_rule=True, return_n_iter=False,
               return_intercept=False, sparse_coefs=False, precompute="auto", warn=True,
-              check_input=True):
+              check_input=True, Xy=None, copy_X=True, verbose=False):
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -55,6 +55,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     coef_init : start point for the first alpha.
     precompute : True, False or "auto": solve from the Gram matrix (dense tall X; "auto"
         decides by size, like scikit-learn's paths).
+    Xy, copy_X, verbose : accepted for scikit-learn compatibility and ignored: alpha_max is
+        computed exactly from X and y (with the intercept, weights and penalty factors) and X
+        is never modified.
     warn : False raises no ConvergenceWarning (the caller compares dual_gaps with its
         tolerance: cross-validation tasks on threads or remote workers report once).
     sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose

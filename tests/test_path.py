@@ -126,3 +126,17 @@ def test_path_errors_and_convergence_warning():
         lasso_path(Xd, y, n_alphas=5, eps=1e-4, tol=1e-14, max_iter=2, precompute=False)
     assert any(issubclass(w.category, ConvergenceWarning) and "alpha=" in str(w.message)
                for w in caught)
+
+
+def test_sklearn_compatible_keywords_are_accepted():
+    """Drop-in calls written for scikit-learn's lasso_path / Lasso / LassoCV work."""
+    from l1core import Lasso, LassoCV
+    Xd, y = data(7, n=40, p=30)
+    Xc, yc = Xd - Xd.mean(axis=0), y - y.mean()
+    ours = lasso_path(Xc, yc, n_alphas=5, Xy=Xc.T @ yc, copy_X=False, verbose=False,
+                      precompute=False)
+    theirs = sk.lasso_path(Xc, yc, n_alphas=5, Xy=Xc.T @ yc, copy_X=False)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12)
+    Lasso(alpha=0.1, copy_X=False, precompute=False).fit(Xd, y)
+    cv = LassoCV(cv=3, n_alphas=5, copy_X=False, verbose=False, precompute=False).fit(Xd, y)
+    assert cv.alpha_ in cv.alphas_
