@@ -21,7 +21,10 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
-from ._logistic_solver import logistic_solve
+from ._logistic_solver import (LogisticProblem, alpha_max_of, solve_once,
+                               unpenalized_decision)
+from ._estimator_base import ConvergenceWarning
+from ._path import _check_n_alphas, alpha_grid
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
 
 __all__ = ["SparseLogisticRegression", "logistic_path"]
@@ -48,6 +51,10 @@ def _encode_labels(y, n_samples):
         raise ValueError("Input y contains NaN or infinity.")
     if y.dtype.kind == "c":
         raise ValueError("Complex labels are not supported.")
+    if y.dtype.kind == "f" and np.any(y != np.round(y)):
+        raise ValueError("Unknown label type: continuous. Maybe you are trying to fit a "
+                         "classifier, which expects discrete classes on a regression target "
+                         "with continuous values.")
     classes, codes = np.unique(y, return_inverse=True)
     if classes.shape[0] < 2:
         raise ValueError(f"This solver needs samples of at least 2 classes in the data, but "
@@ -160,24 +167,30 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         if (self.warm_start and getattr(self, "coef_", None) is not None
                 and self.coef_.shape == (rows, p)):
             coef_init, intercept_init = self.coef_, self.intercept_
-        kwargs = dict(alpha=self.alpha, l1_ratio=self.l1_ratio, sample_weight=s,
+        kwargs = dict(l1_ratio=self.l1_ratio, sample_weight=s,
                       penalty_factor=self.penalty_factor, lower_bounds=self.lower_bounds,
                       upper_bounds=self.upper_bounds, fit_intercept=self.fit_intercept,
-                      tol=self.tol, max_iter=self.max_iter, check_input=False)
+                      check_input=False)
+        solve = dict(tol=self.tol, max_iter=self.max_iter)
         if mode == "multinomial":
-            results = [logistic_solve(X, codes, n_classes=K, coef_init=coef_init,
-                                      intercept_init=intercept_init, **kwargs)]
+            problem = LogisticProblem(X, codes, n_classes=K, **kwargs)
+            results = [solve_once(problem, self.alpha, coef_init=coef_init,
+                                  intercept_init=intercept_init, **solve)]
             coef = results[0].coef
             intercept = np.asarray(results[0].intercept, dtype=np.float64)
         else:
             targets = [1] if mode == "binary" else range(K)
             results = []
+            norms = None        # column statistics: the same for every one-vs-rest problem
             for r, k in enumerate(targets):
-                results.append(logistic_solve(
-                    X, (codes == k).astype(np.intp), n_classes=2,
+                problem = LogisticProblem(X, (codes == k).astype(np.intp), n_classes=2,
+                                          column_norms=norms, **kwargs)
+                results.append(solve_once(
+                    problem, self.alpha,
                     coef_init=None if coef_init is None else coef_init[r],
                     intercept_init=None if intercept_init is None else intercept_init[r],
-                    **kwargs))
+                    **solve))
+                norms = problem.norm
             coef = np.stack([res.coef for res in results])
             intercept = np.array([res.intercept for res in results])
         self.classes_ = classes
@@ -243,65 +256,66 @@ def _sigmoid(t):
 
 
 def logistic_alpha_max(X, codes, *, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
-                       fit_intercept=True, n_classes=2, offset=None):
-    """The smallest alpha whose solution is w = 0 (no bounds): with the best intercept-only
-    model p = pbar, ``max_j |x_j . (sw (y01 - pbar))| / (v_j l1_ratio)`` over the penalized
-    columns (sw the normalized weights; x_j need not be centered as the vector sums to zero).
+                       lower_bounds=None, upper_bounds=None, fit_intercept=True, n_classes=2,
+                       offset=None):
+    """The smallest alpha whose solution has every penalized coefficient zero: with the best
+    intercept-only model p = pbar, ``max_j |x_j . (sw (y01 - pbar))| / (v_j l1_ratio)`` over
+    the penalized columns (sw the normalized weights; x_j need not be centered as the vector
+    sums to zero).
 
     ``n_classes >= 3`` (codes in ``[0, n_classes)``): the multinomial model's, the same maximum
     over every class k of ``|x_j . (sw (1[y = k] - pbar_k))|``, ``pbar_k`` the weighted class
     frequency with an intercept and ``1 / n_classes`` without.
 
+    Bounds (as for the estimator): a coefficient with a lower bound of 0 can only grow, so its
+    column counts only positive correlations (an upper bound of 0: only negative ones), as
+    the squared loss's ``EnetProblem.alpha_max`` (``positive=True``); features pinned at zero
+    or kept off it by their bounds are ignored (0 if no feature is left).
+
     ``offset``: the decision values, (n,) or (n, n_classes), of the fitted unpenalized part
     (intercept and unpenalized columns); the probabilities they give replace pbar (glmnet's
     alpha_max with unpenalized columns). None: the intercept-only model above."""
-    s = v.check_sample_weight(sample_weight, X.shape[0], np.float64)
-    sw = s / s.sum()
-    factor = v.check_penalty_factor(penalty_factor, X.shape[1])
-    if n_classes > 2:
-        Y = np.equal.outer(codes, np.arange(n_classes)).astype(np.float64)
-        if offset is not None:
-            Z = np.asarray(offset, dtype=np.float64)
-            pbar = np.exp(Z - Z.max(axis=1, keepdims=True))
-            pbar /= pbar.sum(axis=1, keepdims=True)
-        else:
-            pbar = sw @ Y if fit_intercept else np.full(n_classes, 1.0 / n_classes)
-        grad = np.abs(np.asarray(X.T @ (sw[:, np.newaxis] * (Y - pbar)))).max(axis=1)
-    else:
-        y01 = (codes == 1).astype(np.float64)
-        if offset is not None:
-            pbar = _sigmoid(np.asarray(offset, dtype=np.float64))
-        else:
-            pbar = float(sw @ y01) if fit_intercept else 0.5
-        grad = np.abs(np.asarray(X.T @ (sw * (y01 - pbar))).ravel())
-    pen = factor > 0
-    if not np.any(pen) or l1_ratio <= 0:
-        raise ValueError("alpha_max is infinite without an L1-penalized column "
-                         "(l1_ratio > 0 and some penalty_factor > 0); pass alphas.")
-    return float(np.max(grad[pen] / factor[pen]) / l1_ratio)
+    n, p = X.shape
+    s = v.check_sample_weight(sample_weight, n, np.float64)
+    factor = v.check_penalty_factor(penalty_factor, p)
+    lower, upper = v.check_bounds(lower_bounds, upper_bounds, False, p)
+    return alpha_max_of(X, np.asarray(codes), s / s.sum(), factor, l1_ratio, lower, upper,
+                        n_classes, fit_intercept, offset)
 
 
 def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                   sample_weight=None, penalty_factor=None, lower_bounds=None,
                   upper_bounds=None, fit_intercept=True, tol=1e-4, max_iter=1000,
-                  multinomial=False, sparse_coefs=False, warn=True, check_input=True):
+                  multinomial=False, sparse_coefs=False, strong_rule=True, screening=True,
+                  warn=True, check_input=True, column_norms=None):
     """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
-    alpha with all penalized coefficients zero, see :func:`logistic_alpha_max`) down to
-    ``eps * alpha_max``; each solve is warm-started from the previous one. Without
-    ``multinomial``, ``y`` must have exactly two classes (the positive class is
-    ``np.unique(y)[1]``); ``multinomial=True`` fits the multinomial (softmax) model of
-    :class:`SparseLogisticRegression` to three or more classes (``np.unique(y)`` order).
+    alpha with all penalized coefficients zero, see :func:`logistic_alpha_max`; with
+    unpenalized columns, those and the intercept are fitted first, as glmnet does) down to
+    ``eps * alpha_max``. Without ``multinomial``, ``y`` must have exactly two classes (the
+    positive class is ``np.unique(y)[1]``); ``multinomial=True`` fits the multinomial
+    (softmax) model of :class:`SparseLogisticRegression` to three or more classes
+    (``np.unique(y)`` order).
+
+    One :class:`l1core._logistic_solver.LogisticProblem` serves the whole path: X is
+    validated and its column statistics computed once; each alpha is warm-started from the
+    previous solution and its linear predictor (no pass over X) and, with ``strong_rule``,
+    begins from the sequential strong set (Tibshirani et al. 2012): feature j enters the
+    first working set only if ``max_k |x_j . theta_k(alpha_prev)| >= v_j l1_ratio
+    (2 alpha - alpha_prev)`` or it was ever nonzero on the path. The full pass that ends
+    each solve certifies the full problem (the KKT check of the rule), so every point meets
+    ``tol`` whatever the rule or the screening keep out.
 
     Returns ``(alphas, coefs, dual_gaps, n_iters, intercepts)``: alphas (n_alphas,)
-    decreasing; binary: coefs (n_features, n_alphas) and intercepts (n_alphas,); multinomial:
-    coefs (n_classes, n_features, n_alphas) and intercepts (n_classes, n_alphas); dual_gaps
-    and n_iters (n_alphas,). ``sparse_coefs=True`` returns coefs as a scipy.sparse CSC matrix
-    (it holds only the nonzeros, which dominate the memory of a path on wide data): binary
-    (n_features, n_alphas); multinomial (n_features, n_alphas * n_classes) whose column
-    ``a * n_classes + k`` is class k at ``alphas[a]``. ``warn=False`` raises no
-    ConvergenceWarning (the caller compares dual_gaps with its tolerance).
+    decreasing; binary: coefs (n_features, n_alphas) Fortran-ordered and intercepts
+    (n_alphas,); multinomial: coefs (n_classes, n_features, n_alphas) and intercepts
+    (n_classes, n_alphas); dual_gaps and n_iters (n_alphas,). ``sparse_coefs=True`` returns
+    coefs as a scipy.sparse CSC matrix (it holds only the nonzeros, which dominate the memory
+    of a path on wide data): binary (n_features, n_alphas); multinomial (n_features,
+    n_alphas * n_classes) whose column ``a * n_classes + k`` is class k at ``alphas[a]``.
+    ``warn=False`` raises no ConvergenceWarning (the caller compares dual_gaps with its
+    tolerance). ``column_norms``: see ``LogisticProblem`` (cross-validation folds share them).
     """
     if check_input:
         X, _ = check_design(X)
@@ -313,42 +327,62 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     if multinomial and K < 3:
         raise ValueError(f"multinomial=True needs at least 3 classes, y has {K}; two classes "
                          "fit the binary model.")
+    problem = LogisticProblem(X, codes, n_classes=K, l1_ratio=l1_ratio,
+                              sample_weight=sample_weight, penalty_factor=penalty_factor,
+                              lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                              fit_intercept=fit_intercept, column_norms=column_norms,
+                              check_input=False)
+    tol = v.check_tol(tol)
+    max_iter = v.check_max_iter(max_iter)
     if alphas is None:
-        amax = logistic_alpha_max(X, codes, l1_ratio=v.check_l1_ratio(l1_ratio),
-                                  sample_weight=sample_weight, penalty_factor=penalty_factor,
-                                  fit_intercept=fit_intercept, n_classes=K)
-        alphas = np.geomspace(amax, amax * eps, int(n_alphas))
+        if problem.l1_ratio == 0.0:
+            raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly.")
+        amax = problem.alpha_max(offset=problem.unpenalized_offset())
+        alphas = alpha_grid(amax, n_alphas=_check_n_alphas(n_alphas),
+                            eps=v.check_alpha(eps, "eps"))
     else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-    p, n_a = X.shape[1], alphas.shape[0]
-    R = K if multinomial else 1
-    coefs = None if sparse_coefs else np.zeros((R, p, n_a), dtype=X.dtype)
-    nz_rows, nz_values, counts = [], [], [0]
-    gaps = np.zeros(n_a)
-    n_iters = np.zeros(n_a, dtype=np.intp)
-    intercepts = np.zeros((R, n_a))
-    coef = intercept = None
+        alphas = np.sort(np.asarray([v.check_alpha(a, "alphas") for a in
+                                     np.atleast_1d(alphas)], dtype=np.float64))[::-1]
+        if alphas.size == 0:
+            raise ValueError("alphas is empty.")
+    p, n_a, R = X.shape[1], alphas.shape[0], problem.R
+    if sparse_coefs:
+        nz_rows, nz_values, counts = [], [], [0]
+    else:
+        # zeros from the allocator (pages mapped on first touch), and each alpha writes only
+        # the features ever active on the path, which hold its whole support
+        coefs = np.zeros((R, p, n_a), dtype=X.dtype, order="F")
+    gaps = np.empty(n_a)
+    n_iters = np.empty(n_a, dtype=np.intp)
+    intercepts = np.empty((R, n_a))
+    w, b = problem.start()
+    W = w.reshape(R, p)
+    problem.ever_active[:] = np.any(W != 0.0, axis=0)     # bounds may keep some off zero
     for k, alpha in enumerate(alphas):
-        res = logistic_solve(X, codes, alpha=alpha, l1_ratio=l1_ratio,
-                             sample_weight=sample_weight, penalty_factor=penalty_factor,
-                             lower_bounds=lower_bounds, upper_bounds=upper_bounds,
-                             fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
-                             coef_init=coef, intercept_init=intercept, n_classes=R if
-                             multinomial else 2, warn=warn, check_input=False)
-        coef, intercept = res.coef, res.intercept
+        ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
+        gaps[k], n_iters[k], gap_tol = problem.solve(
+            alpha, w, b, tol=tol, max_iter=max_iter, screening=screening, warm=k > 0,
+            strong_ratio=ratio)
+        if warn and gaps[k] > gap_tol:
+            warnings.warn(f"Logistic solver did not converge at alpha={alpha:.4g} after "
+                          f"{n_iters[k]} epochs (max_iter={max_iter}): duality gap "
+                          f"{gaps[k]:.3e} > tolerance {gap_tol:.3e}. Increase max_iter, "
+                          "loosen tol or raise alpha.", ConvergenceWarning, stacklevel=2)
+        # the support lies among the features ever active on the path (O(support) work)
+        ever = np.flatnonzero(problem.ever_active)
         if sparse_coefs:
-            for row in coef.reshape(R, p):
-                nz = np.flatnonzero(row)
+            for row in W:
+                nz = ever[row[ever] != 0.0]
                 nz_rows.append(nz)
                 nz_values.append(row[nz])
                 counts.append(nz.size)
         else:
-            coefs[:, :, k] = coef.reshape(R, p)
-        gaps[k], n_iters[k], intercepts[:, k] = res.dual_gap, res.n_iter, intercept
+            coefs[:, ever, k] = W[:, ever]
+        intercepts[:, k] = b - b.mean() if multinomial and problem.fit_intercept else b
     if sparse_coefs:
         coefs = sp.csc_matrix((np.concatenate(nz_values).astype(X.dtype, copy=False),
                                np.concatenate(nz_rows), np.cumsum(counts)),
                               shape=(p, n_a * R))
     elif not multinomial:
-        coefs = coefs[0]
+        coefs = coefs[0]                                 # (p, n_alphas), Fortran-ordered
     return alphas, coefs, gaps, n_iters, intercepts if multinomial else intercepts[0]

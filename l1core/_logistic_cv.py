@@ -35,7 +35,7 @@ from ._cv import ElasticNetCV, _check_folds, _predict_rows
 from ._estimator_base import ConvergenceWarning
 from ._logistic import (SparseLogisticRegression, _class_weight_factors, _encode_labels,
                         logistic_alpha_max, logistic_path)
-from ._logistic_solver import logistic_solve, null_objective
+from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
 from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._path import _check_n_alphas, alpha_grid
 
@@ -234,15 +234,15 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
             eps = v.check_alpha(self.eps, "eps")
             if eps == 0.0:
                 raise ValueError("eps must be > 0 or 'auto', got 0.0.")
-        free = np.flatnonzero(factor == 0.0)
+        free = factor == 0.0
+        s = sw / sw.sum()
 
         def alpha_max(target, K):
-            offset = None
-            if free.size:
-                offset = _unpenalized_decision(X, target, sw, free, lower, upper, K,
-                                               self.fit_intercept)
+            offset = _unpenalized_decision(X, target, s, free, lower, upper, K,
+                                           self.fit_intercept)
             return logistic_alpha_max(X, target, l1_ratio=1.0, sample_weight=sw,
-                                      penalty_factor=factor, fit_intercept=self.fit_intercept,
+                                      penalty_factor=factor, lower_bounds=lower,
+                                      upper_bounds=upper, fit_intercept=self.fit_intercept,
                                       n_classes=K, offset=offset)
 
         if mode == "ovr":
@@ -268,16 +268,6 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _unpenalized_decision(X, target, sw, free, lower, upper, n_classes, fit_intercept):
-    """Decision values, (n,) or (n, n_classes), of the model with the intercept and the
-    unpenalized columns ``free`` only (a copy of those few columns), solved tightly."""
-    cols = X[:, free]
-    res = logistic_solve(cols, target, alpha=0.0, sample_weight=sw, lower_bounds=lower[free],
-                         upper_bounds=upper[free], fit_intercept=fit_intercept,
-                         n_classes=n_classes, tol=1e-10, max_iter=10_000)
-    return np.asarray(cols @ res.coef.T, dtype=np.float64) + res.intercept
 
 
 # --------------------------------------------------------------------------- folds

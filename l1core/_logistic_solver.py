@@ -12,6 +12,12 @@ penalty factors ``v_j >= 0``,
 the penalty applied to every entry), by the compiled kernel ``l1core._logistic_cd`` (proximal
 Newton, working sets, gap-safe screening). Both stop when the duality gap
 ``<= tol * P_null``, ``P_null`` the objective of the best intercept-only model.
+
+:class:`LogisticProblem` holds everything that does not depend on ``alpha`` (validated arrays,
+labels and weights, column statistics, the linear predictor of the last solution, the
+correlations of the last full pass and the features ever active), so that a path or a
+cross-validation fold pays for it once and warm-starts without a pass over X;
+:func:`logistic_solve` is one problem, one alpha.
 """
 
 import warnings
@@ -24,7 +30,7 @@ from . import _validation as v
 from ._estimator_base import ConvergenceWarning
 from ._logistic_cd import logistic_coordinate_descent
 
-__all__ = ["LogisticSolution", "logistic_solve", "null_objective"]
+__all__ = ["LogisticProblem", "LogisticSolution", "logistic_solve", "null_objective"]
 
 # Unpenalized columns are kept out of the dual constraints through a dense (n, k) block.
 _MAX_PROJECTED_VALUES = 20_000_000
@@ -70,6 +76,149 @@ def null_objective(codes, sw, n_classes, fit_intercept):
     return p_null, b0 - b0.mean()
 
 
+class LogisticProblem:
+    """A validated penalized logistic (or multinomial) problem on fixed data, solvable at any
+    alpha.
+
+    ``codes`` holds class codes in ``[0, n_classes)`` (``n_classes=2``: code 1 is the positive
+    label +1; ``n_classes >= 3`` the multinomial model). X (dense, CSC or CSR) is validated
+    once and then read in place (``check_input=False`` trusts it to be the output of
+    ``check_design``). ``column_norms``: the (p,) column statistics of another problem on the
+    same X with the same ``fit_intercept`` (they depend on neither labels nor weights), shared
+    instead of recomputed.
+
+    State carried between solves (filled by the kernel): ``norm`` the column norms (screening),
+    ``z`` the linear predictor of the last solution, ``q`` X^T theta of the last full pass (the
+    sequential strong rule reads it) and ``ever_active``.
+    """
+
+    def __init__(self, X, codes, *, n_classes=2, l1_ratio=1.0, sample_weight=None,
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None, fit_intercept=True,
+                 column_norms=None, check_input=True):
+        if check_input:
+            X, _ = v.check_design(X)
+        self.X = X
+        n, p = X.shape
+        codes = np.asarray(codes)
+        if codes.shape != (n,) or codes.dtype.kind not in "iu":
+            raise ValueError(f"y must hold integer class codes of shape ({n},), got "
+                             f"{codes.dtype} of shape {codes.shape}.")
+        if (isinstance(n_classes, (bool, np.bool_))
+                or not isinstance(n_classes, (int, np.integer)) or n_classes < 2):
+            raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}.")
+        if codes.min() < 0 or codes.max() >= n_classes:
+            raise ValueError(f"y must hold class codes in [0, {n_classes}).")
+        self.codes = codes
+        self.n_classes = int(n_classes)
+        self.multinomial = n_classes > 2
+        self.R = R = self.n_classes if self.multinomial else 1
+        s = v.check_sample_weight(sample_weight, n, np.float64)
+        self.l1_ratio = v.check_l1_ratio(l1_ratio)
+        self.penalty_factor = v.check_penalty_factor(penalty_factor, p)
+        self.lower, self.upper = v.check_bounds(lower_bounds, upper_bounds, False, p)
+        self.fit_intercept = bool(fit_intercept)
+        self.sw = s / s.sum()
+        self.p_null, self.b_null = null_objective(codes, self.sw, self.n_classes,
+                                                  self.fit_intercept)
+        self.labels = (codes.astype(np.intp) if self.multinomial
+                       else np.where(codes == 1, 1.0, -1.0))
+        if column_norms is not None:
+            self.norm, self.stats_ready = column_norms, True
+        else:
+            self.norm, self.stats_ready = np.zeros(p), False
+        self.z = np.zeros(R * n)
+        self.q = np.zeros(R * p)
+        self.ever_active = np.zeros(p, dtype=np.uint8)
+        self._projection = {}
+        self.last_full_passes = 0
+
+    @property
+    def n_features(self):
+        return self.X.shape[1]
+
+    def projection(self, alpha):
+        """(free, Z): uint8 (p,) marks of the columns unpenalized at this alpha (all at
+        alpha = 0) and those columns as a dense float64 Fortran block (n, k)."""
+        key = alpha == 0.0
+        if key not in self._projection:
+            n, p = self.X.shape
+            free = np.ones(p, bool) if key else self.penalty_factor == 0.0
+            idx = np.flatnonzero(free)
+            if idx.size * n > _MAX_PROJECTED_VALUES:
+                raise ValueError(f"{idx.size} unpenalized columns are too many to certify (at "
+                                 f"most {_MAX_PROJECTED_VALUES // n}).")
+            if idx.size:
+                cols = self.X[:, idx]
+                Z = np.asfortranarray(cols.toarray() if sp.issparse(cols) else cols,
+                                      dtype=np.float64)
+            else:
+                Z = np.zeros((n, 0), order="F")
+            self._projection[key] = (free.astype(np.uint8), Z)
+        return self._projection[key]
+
+    def start(self, coef_init=None, intercept_init=None):
+        """The starting point (w (R * p,) float64, b (R,) float64): zeros and the best
+        intercept-only model, or the given values (copied, w clipped to the bounds)."""
+        R, p = self.R, self.n_features
+        if coef_init is None:
+            w = np.zeros(R * p)
+        else:
+            w = np.array(coef_init, dtype=np.float64, copy=True).reshape(R * p)
+            if not np.all(np.isfinite(w)):
+                raise ValueError("coef_init contains NaN or infinity.")
+        W = w.reshape(R, p)
+        np.clip(W, self.lower, self.upper, out=W)
+        if not self.fit_intercept:
+            b = np.zeros(R)
+        elif intercept_init is not None:
+            b = np.array(intercept_init, dtype=np.float64, copy=True).reshape(R)
+        else:
+            b = np.array(self.b_null, dtype=np.float64).reshape(R)
+        return w, b
+
+    def unpenalized_offset(self):
+        """Decision values, (n,) or (n, K), of the model with the intercept and the
+        unpenalized columns only (solved tightly on a copy of those few columns), or None
+        when every column is penalized."""
+        return unpenalized_decision(self.X, self.codes, self.sw, self.penalty_factor == 0.0,
+                                    self.lower, self.upper, self.n_classes,
+                                    self.fit_intercept)
+
+    def alpha_max(self, offset=None):
+        """The smallest alpha at which every penalized coefficient is zero (see
+        :func:`alpha_max_of`); ``offset`` as there (None: the intercept-only model)."""
+        return alpha_max_of(self.X, self.codes, self.sw, self.penalty_factor, self.l1_ratio,
+                            self.lower, self.upper, self.n_classes, self.fit_intercept, offset)
+
+    def solve(self, alpha, w, b, *, tol=1e-4, max_iter=1000, screening=True, warm=False,
+              strong_ratio=0.0):
+        """Solve at ``alpha`` from (w, b) (as :meth:`start` returns them; overwritten with the
+        solution). ``warm=True`` when they are what the previous solve left, untouched: its
+        linear predictor is reused instead of recomputed by a pass over X; ``strong_ratio =
+        alpha_prev / alpha`` then starts from the sequential strong set. Returns
+        (gap, epochs, gap_tol)."""
+        free, Z = self.projection(alpha)
+        gap_tol = tol * self.p_null
+        gap, n_iter, self.last_full_passes = logistic_coordinate_descent(
+            self.X, self.labels, w, b, n_classes=self.R, sample_weight=self.sw, alpha=alpha,
+            l1_ratio=self.l1_ratio, penalty_factor=self.penalty_factor, lower=self.lower,
+            upper=self.upper, free=free, Z=Z, fit_intercept=self.fit_intercept,
+            gap_tol=gap_tol, max_iter=max_iter, norm=self.norm, stats_ready=self.stats_ready,
+            z=self.z, z_ready=bool(warm), q=self.q, ever=self.ever_active,
+            strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening))
+        self.stats_ready = True
+        return float(gap), int(n_iter), float(gap_tol)
+
+    def result(self, w, b):
+        """(coef, intercept) of a solution: coef (p,) or (K, p) in X's dtype (a copy unless
+        float64 binary), intercept a float or (K,) array (multinomial: centered, the softmax
+        being invariant to a common shift)."""
+        if self.multinomial:
+            intercept = b - b.mean() if self.fit_intercept else b.copy()
+            return w.reshape(self.R, -1).astype(self.X.dtype, copy=True), intercept
+        return w.astype(self.X.dtype, copy=True), float(b[0])
+
+
 def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                    lower_bounds=None, upper_bounds=None, fit_intercept=True, tol=1e-4,
                    max_iter=1000, coef_init=None, intercept_init=None, n_classes=2,
@@ -82,70 +231,89 @@ def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_fac
     ``check_design``). ``coef_init`` ((p,) or (K, p)) and ``intercept_init`` warm-start the
     solver. Returns a :class:`LogisticSolution`.
     """
-    if check_input:
-        X, _ = v.check_design(X)
-    n, p = X.shape
-    codes = np.asarray(y)
-    if codes.shape != (n,) or codes.dtype.kind not in "iu":
-        raise ValueError(f"y must hold integer class codes of shape ({n},), got "
-                         f"{codes.dtype} of shape {codes.shape}.")
-    if not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}.")
-    if codes.min() < 0 or codes.max() >= n_classes:
-        raise ValueError(f"y must hold class codes in [0, {n_classes}).")
-    s = v.check_sample_weight(sample_weight, n, np.float64)
+    problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio,
+                              sample_weight=sample_weight, penalty_factor=penalty_factor,
+                              lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                              fit_intercept=fit_intercept, check_input=check_input)
+    return solve_once(problem, alpha, tol=tol, max_iter=max_iter, coef_init=coef_init,
+                      intercept_init=intercept_init, screening=screening, warn=warn,
+                      stacklevel=4)
+
+
+def solve_once(problem, alpha, *, tol=1e-4, max_iter=1000, coef_init=None,
+               intercept_init=None, screening=True, warn=True, stacklevel=3):
+    """One cold (or user-warm-started) solve of a :class:`LogisticProblem`, checked
+    arguments in, :class:`LogisticSolution` out."""
     alpha = v.check_alpha(alpha)
-    l1_ratio = v.check_l1_ratio(l1_ratio)
-    factor = v.check_penalty_factor(penalty_factor, p)
-    lower, upper = v.check_bounds(lower_bounds, upper_bounds, False, p)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
-    multinomial = n_classes > 2
-    R = n_classes if multinomial else 1
-
-    sw = s / s.sum()
-    p_null, b_null = null_objective(codes, sw, n_classes, fit_intercept)
-    if coef_init is None:
-        w = np.zeros((R, p))
-    else:
-        w = np.array(coef_init, dtype=np.float64, copy=True).reshape(R, p)
-        if not np.all(np.isfinite(w)):
-            raise ValueError("coef_init contains NaN or infinity.")
-    np.clip(w, lower, upper, out=w)
-    if not fit_intercept:
-        b = np.zeros(R)
-    elif intercept_init is not None:
-        b = np.array(intercept_init, dtype=np.float64, copy=True).reshape(R)
-    else:
-        b = np.array(b_null, dtype=np.float64).reshape(R)
-    l1 = alpha * l1_ratio * factor
-    l2 = alpha * (1.0 - l1_ratio) * factor
-    free = ((l1 == 0.0) & (l2 == 0.0)).astype(np.uint8)
-    idx = np.flatnonzero(free)
-    if idx.size * n > _MAX_PROJECTED_VALUES:
-        raise ValueError(f"{idx.size} unpenalized columns are too many to certify (at most "
-                         f"{_MAX_PROJECTED_VALUES // n}).")
-    cols = X[:, idx]
-    Z = np.asfortranarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
-    labels = codes.astype(np.intp) if multinomial else np.where(codes == 1, 1.0, -1.0)
-    gap_tol = tol * p_null
-    wflat = w.reshape(-1)
-    gap, n_iter = logistic_coordinate_descent(
-        X, labels, wflat, b, n_classes=R, sample_weight=sw, l1=l1, l2=l2, lower=lower,
-        upper=upper, free=free, Z=Z, fit_intercept=bool(fit_intercept), gap_tol=gap_tol,
-        max_iter=max_iter, screen=bool(screening))
+    w, b = problem.start(coef_init, intercept_init)
+    gap, n_iter, gap_tol = problem.solve(alpha, w, b, tol=tol, max_iter=max_iter,
+                                         screening=screening)
     converged = gap <= gap_tol
     if warn and not converged:
         warnings.warn(f"Logistic solver did not converge after {n_iter} epochs "
                       f"(max_iter={max_iter}): duality gap {gap:.3e} > tolerance "
                       f"{gap_tol:.3e}. Increase max_iter, loosen tol or raise alpha.",
-                      ConvergenceWarning, stacklevel=3)
-    if multinomial:
-        if fit_intercept:
-            b -= b.mean()  # the softmax is invariant to a common shift
-        coef, intercept = w.astype(X.dtype, copy=False), b
+                      ConvergenceWarning, stacklevel=stacklevel)
+    coef, intercept = problem.result(w, b)
+    return LogisticSolution(coef=coef, intercept=intercept, dual_gap=gap, n_iter=n_iter,
+                            gap_tol=gap_tol, converged=bool(converged))
+
+
+def _sigmoid(t):
+    return 0.5 * (1.0 + np.tanh(0.5 * t))
+
+
+def unpenalized_decision(X, codes, sw, free, lower, upper, n_classes, fit_intercept):
+    """Decision values, (n,) or (n, n_classes), of the model with the intercept and the
+    unpenalized columns ``free`` (boolean (p,)) only, solved tightly on a copy of those few
+    columns; None when there are none."""
+    idx = np.flatnonzero(free)
+    if idx.size == 0:
+        return None
+    cols = X[:, idx]
+    res = logistic_solve(cols, codes, alpha=0.0, sample_weight=sw, lower_bounds=lower[idx],
+                         upper_bounds=upper[idx], fit_intercept=fit_intercept,
+                         n_classes=n_classes, tol=1e-10, max_iter=10_000)
+    return np.asarray(cols @ res.coef.T, dtype=np.float64) + res.intercept
+
+
+def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_intercept,
+                 offset=None):
+    """The smallest alpha whose solution has every penalized coefficient zero: with the
+    probabilities P of the unpenalized model (``offset``: its decision values, (n,) or
+    (n, n_classes); None: the best intercept-only model, pbar), the largest over the penalized
+    columns of ``x_j . (sw (Y_k - P_k)) / (v_j l1_ratio)`` over the classes k (binary: the
+    positive class), in absolute value, or one-sided for a bound at zero (lower_j = 0 counts
+    only positive correlations, upper_j = 0 only negative ones), ignoring the features pinned
+    at zero or kept off it by their bounds (x_j need not be centered: the vector sums to zero
+    with an intercept). 0 when no feature qualifies; needs l1_ratio > 0."""
+    if n_classes > 2:
+        Y = np.equal.outer(codes, np.arange(n_classes)).astype(np.float64)
+        if offset is not None:
+            Zo = np.asarray(offset, dtype=np.float64)
+            P = np.exp(Zo - Zo.max(axis=1, keepdims=True))
+            P /= P.sum(axis=1, keepdims=True)
+        else:
+            P = sw @ Y if fit_intercept else np.full(n_classes, 1.0 / n_classes)
+        corr = np.asarray(X.T @ (sw[:, np.newaxis] * (Y - P)))          # (p, K)
     else:
-        coef, intercept = wflat.astype(X.dtype, copy=False), float(b[0])
-    return LogisticSolution(coef=coef, intercept=intercept, dual_gap=float(gap),
-                            n_iter=int(n_iter), gap_tol=float(gap_tol),
-                            converged=bool(converged))
+        y01 = (codes == 1).astype(np.float64)
+        if offset is not None:
+            P = _sigmoid(np.asarray(offset, dtype=np.float64))
+        else:
+            P = float(sw @ y01) if fit_intercept else 0.5
+        corr = np.asarray(X.T @ (sw * (y01 - P))).reshape(-1, 1)
+    up_only = ((lower == 0.0) & (upper > 0.0))[:, np.newaxis]
+    down_only = ((upper == 0.0) & (lower < 0.0))[:, np.newaxis]
+    corr = np.where(up_only, np.maximum(corr, 0.0),
+                    np.where(down_only, np.maximum(-corr, 0.0), np.abs(corr))).max(axis=1)
+    pen = factor > 0
+    if not np.any(pen) or l1_ratio <= 0:
+        raise ValueError("alpha_max is infinite without an L1-penalized column "
+                         "(l1_ratio > 0 and some penalty_factor > 0); pass alphas.")
+    eligible = pen & (lower <= 0.0) & (upper >= 0.0) & (lower < upper)
+    if not np.any(eligible):
+        return 0.0
+    return float(np.max(corr[eligible] / factor[eligible]) / l1_ratio)

@@ -73,8 +73,9 @@ cdef struct Problem:
     const Py_ssize_t* label    # multinomial: class of each sample in [0, K) (n)
     const double* sw           # normalized sample weights (n), sum 1
     double max_w
-    const double* l1
-    const double* l2
+    double alpha_l1            # alpha l1_ratio: a_j = alpha_l1 v_j
+    double alpha_l2            # alpha (1 - l1_ratio): c_j = alpha_l2 v_j
+    const double* factor       # (p) penalty factors v_j
     const double* lower
     const double* upper
     const unsigned char* free_ # (p) unpenalized columns (the dual point is made orthogonal)
@@ -82,6 +83,20 @@ cdef struct Problem:
     const double* Z            # those columns, Fortran (n, k)
     bint fit_intercept
     const double* norm         # (p) ||x_j - mean||_2 (unweighted), for screening
+
+
+cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.alpha_l1 * pb.factor[j]
+
+
+cdef inline double l2_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
+    return pb.alpha_l2 * pb.factor[j]
+
+
+cdef inline bint has_conjugate(const Problem* pb, Py_ssize_t j) noexcept nogil:
+    """Whether h_j* can be nonzero at a point scaled into the constraint: an L2 part or
+    bounds (without them, h_j* is the indicator of |q| <= a_j, zero there by construction)."""
+    return l2_of(pb, j) > 0.0 or pb.lower[j] > -INFINITY or pb.upper[j] < INFINITY
 
 
 cdef struct Iterate:
@@ -265,13 +280,14 @@ cdef double binary_dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* fe
         return INFINITY
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
-        pen += penalty_value(pb.l1[j], pb.l2[j], it.w[j])
+        if it.w[j] != 0.0:
+            pen += penalty_value(l1_of(pb, j), l2_of(pb, j), it.w[j])
         if not pb.free_[j]:
-            t = constraint_scale(t, pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j], it.q[j])
+            t = constraint_scale(t, l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j], it.q[j])
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
-        if not pb.free_[j]:
-            conj += penalty_conjugate(pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j],
+        if not pb.free_[j] and has_conjugate(pb, j):
+            conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
                                       t * it.q[j])
     for i in range(pb.n):
         if pb.sw[i] != 0.0:
@@ -316,19 +332,19 @@ cdef double newton_direction(const floating* s_data, const index_t* s_idx,
         big = 0.0
         for jj in range(m):
             j = ws[jj]
-            if H[jj] + pb.l2[j] <= 0.0:
+            if H[jj] + l2_of(pb, j) <= 0.0:
                 continue
             col = jj if gathered else j
             grad = col_wdot(s_data, s_idx, s_ptr, n, col, d, u) + off * M[jj] - G[jj]
             old = wnew[jj]
-            new = prox_step(H[jj] * old - grad, H[jj], pb.l1[j], pb.l2[j], pb.lower[j],
+            new = prox_step(H[jj] * old - grad, H[jj], l1_of(pb, j), l2_of(pb, j), pb.lower[j],
                             pb.upper[j])
             if new != old:
                 delta = new - old
                 col_axpy(s_data, s_idx, s_ptr, n, col, delta, u)
                 du += delta * M[jj]
                 wnew[jj] = new
-                big = max(big, (H[jj] + pb.l2[j]) * delta * delta)
+                big = max(big, (H[jj] + l2_of(pb, j)) * delta * delta)
         if pb.fit_intercept and dsum > 0.0:
             delta = (tsum - du - off * dsum) / dsum
             off += delta
@@ -346,8 +362,8 @@ cdef double newton_direction(const floating* s_data, const index_t* s_idx,
     for jj in range(m):
         j = ws[jj]
         delta = wnew[jj] - w[j]
-        predicted += (-G[jj] * delta + pb.l1[j] * (fabs(wnew[jj]) - fabs(w[j]))
-                      + 0.5 * pb.l2[j] * delta * (wnew[jj] + w[j]))
+        predicted += (-G[jj] * delta + l1_of(pb, j) * (fabs(wnew[jj]) - fabs(w[j]))
+                      + 0.5 * l2_of(pb, j) * delta * (wnew[jj] + w[j]))
     off_out[0] = off
     db_out[0] = db
     return predicted
@@ -360,7 +376,7 @@ cdef double step_penalty(const Problem* pb, const Py_ssize_t* ws, Py_ssize_t m, 
     cdef double pen = 0.0
     for jj in range(m):
         j = ws[jj]
-        pen += penalty_value(pb.l1[j], pb.l2[j], w[j] + step * (wnew[jj] - w[j]))
+        pen += penalty_value(l1_of(pb, j), l2_of(pb, j), w[j] + step * (wnew[jj] - w[j]))
     return pen
 
 
@@ -537,15 +553,16 @@ cdef double multinomial_dual_gap(const Problem* pb, Iterate* it, const Py_ssize_
     for k in range(K):
         for jj in range(count):
             j = jj if feats == NULL else feats[jj]
-            pen += penalty_value(pb.l1[j], pb.l2[j], it.w[k * p + j])
+            if it.w[k * p + j] != 0.0:
+                pen += penalty_value(l1_of(pb, j), l2_of(pb, j), it.w[k * p + j])
             if not pb.free_[j]:
-                t = constraint_scale(t, pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j],
+                t = constraint_scale(t, l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
                                      it.q[k * p + j])
     for k in range(K):
         for jj in range(count):
             j = jj if feats == NULL else feats[jj]
-            if not pb.free_[j]:
-                conj += penalty_conjugate(pb.l1[j], pb.l2[j], pb.lower[j], pb.upper[j],
+            if not pb.free_[j] and has_conjugate(pb, j):
+                conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
                                           t * it.q[k * p + j])
     for i in range(n):
         if pb.sw[i] == 0.0:
@@ -632,14 +649,23 @@ cdef int newton_round(const floating* s_data, const index_t* s_idx, const index_
 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
-               Py_ssize_t max_iter, bint screen, double* gap_out,
-               Py_ssize_t* epochs_out) noexcept nogil:
-    """The outer working-set loop around newton_round. Returns 0, or -1 (out of memory)."""
+               Py_ssize_t max_iter, bint screen, double strong_ratio, unsigned char* ever,
+               double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
+    """The outer working-set loop around newton_round. Returns 0, or -1 (out of memory).
+
+    strong_ratio = alpha_prev / alpha > 0 (a path) starts with the sequential strong set
+    instead of a full pass: the features with |q_j| >= a_j (2 - strong_ratio) for the q
+    of the previous alpha's last full pass (max over classes), those ever nonzero (ever, kept
+    up to date here) or nonzero now, and those that bounds or a zero factor keep in. That
+    set is solved to a fraction of tol first; the full pass that follows either certifies the
+    solution or brings in the violators (the KKT check of the strong rule).
+    """
     cdef Py_ssize_t n = pb.n, p = pb.p, R = n_classes(pb)
-    cdef Py_ssize_t i, j, jj, k, m = 0, ws_size = 0, n_alive = 0, n_active, epochs = 0
+    cdef Py_ssize_t i, j, jj, k, m = 0, ws_size = 0, n_alive = p, n_active, epochs = 0
     cdef Py_ssize_t capacity = 0
-    cdef double gap = INFINITY, inner_gap, t, radius, qj, theta_norm
-    cdef bint feasible, active, stalled = False, gathered = layout == CSR
+    cdef double gap = INFINITY, inner_gap, t, radius, qj, theta_norm, target, thr
+    cdef bint feasible, active, stalled = False, gathered = layout == CSR, first = True
+    cdef bint sel
     cdef int status = 0
     cdef const floating* s_data = data
     cdef const index_t* s_idx = indices
@@ -663,53 +689,76 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             ws_pos[j] = -1
 
     while status == 0:
-        feasible = project(pb, it)
-        for k in range(R):
-            xt_dot(layout, data, indices, indptr, n, p, it.thetap + k * n, it.q + k * p)
-        gap = gap_at(pb, it, NULL, 0, feasible, &t)
-        if gap <= tol_abs or epochs >= max_iter or (stalled and m >= n_alive):
-            break
-
-        # Gap-safe rule: the dual optimum lies within radius of t*thetap (the dual is
-        # mu-strongly concave, mu = 4/max_w binary, 1/max_w multinomial); the extra term
-        # covers rounding in the dot products.
-        theta_norm = 0.0
-        for i in range(R * n):
-            theta_norm += it.thetap[i] * it.thetap[i]
-        theta_norm = t * sqrt(theta_norm)
-        radius = sqrt(2.0 * gap * pb.max_w / (4.0 if pb.K == 1 else 1.0))
-        radius += (n + 1) * 1e-15 * theta_norm
-        n_alive = 0
-        n_active = 0
-        for j in range(p):
-            if not alive[j]:
+        if first and strong_ratio > 0.0:
+            first = False
+            m = 0
+            for j in range(p):
+                if not alive[j]:
+                    continue
+                sel = (ever[j] or pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0)
+                thr = l1_of(pb, j) * (2.0 - strong_ratio)
+                for k in range(R):
+                    if sel:
+                        break
+                    sel = it.w[k * p + j] != 0.0 or fabs(it.q[k * p + j]) >= thr
+                if sel:
+                    ws[m] = j
+                    m += 1
+            ws_size = m
+            target = INNER_FRACTION * tol_abs
+            if m == 0:
                 continue
-            qj = 0.0
-            active = pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0
+        else:
+            first = False
+            feasible = project(pb, it)
             for k in range(R):
-                qj = max(qj, fabs(t * it.q[k * p + j]))
-                active = active or it.w[k * p + j] != 0.0
-            if (screen and not active and pb.l1[j] > 0.0
-                    and qj + radius * pb.norm[j] < pb.l1[j]):
-                alive[j] = 0
-                continue
-            ranked[n_alive].idx = j
-            if active:
-                ranked[n_alive].key = -INFINITY
-                n_active += 1
-            else:
-                ranked[n_alive].key = (pb.l1[j] - qj) / pb.norm[j]
-            n_alive += 1
+                xt_dot(layout, data, indices, indptr, n, p, it.thetap + k * n, it.q + k * p)
+            passes_out[0] += 1
+            gap = gap_at(pb, it, NULL, 0, feasible, &t)
+            if gap <= tol_abs or epochs >= max_iter or (stalled and m >= n_alive):
+                break
 
-        ws_size = max(ws_size, 2 * n_active, WS_START)
-        if ws_size > n_alive:
-            ws_size = n_alive
-        select_smallest(ranked, n_alive, ws_size)
-        for jj in range(m):
-            ws_pos[ws[jj]] = -1
-        m = ws_size
-        for jj in range(m):
-            ws[jj] = ranked[jj].idx
+            # Gap-safe rule: the dual optimum lies within radius of t*thetap (the dual is
+            # mu-strongly concave, mu = 4/max_w binary, 1/max_w multinomial); the extra term
+            # covers rounding in the dot products.
+            theta_norm = 0.0
+            for i in range(R * n):
+                theta_norm += it.thetap[i] * it.thetap[i]
+            theta_norm = t * sqrt(theta_norm)
+            radius = sqrt(2.0 * gap * pb.max_w / (4.0 if pb.K == 1 else 1.0))
+            radius += (n + 1) * 1e-15 * theta_norm
+            n_alive = 0
+            n_active = 0
+            for j in range(p):
+                if not alive[j]:
+                    continue
+                qj = 0.0
+                active = pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0
+                for k in range(R):
+                    qj = max(qj, fabs(t * it.q[k * p + j]))
+                    active = active or it.w[k * p + j] != 0.0
+                if (screen and not active and l1_of(pb, j) > 0.0
+                        and qj + radius * pb.norm[j] < l1_of(pb, j)):
+                    alive[j] = 0
+                    continue
+                ranked[n_alive].idx = j
+                if active:
+                    ranked[n_alive].key = -INFINITY
+                    n_active += 1
+                else:
+                    ranked[n_alive].key = (l1_of(pb, j) - qj) / pb.norm[j]
+                n_alive += 1
+
+            ws_size = max(ws_size, 2 * n_active, WS_START)
+            if ws_size > n_alive:
+                ws_size = n_alive
+            select_smallest(ranked, n_alive, ws_size)
+            for jj in range(m):
+                ws_pos[ws[jj]] = -1
+            m = ws_size
+            for jj in range(m):
+                ws[jj] = ranked[jj].idx
+            target = max(INNER_FRACTION * gap, tol_abs)
         sort_indices(ws, m)
         for jj in range(m):
             ws_pos[ws[jj]] = jj
@@ -734,8 +783,12 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                                                     jj if gathered else ws[jj], NULL,
                                                     it.thetap + k * n)
             inner_gap = gap_at(pb, it, ws, m, feasible, &t)
-            if inner_gap <= max(INNER_FRACTION * gap, tol_abs):
+            if inner_gap <= target:
                 break
+        for jj in range(m):
+            for k in range(R):
+                if it.w[k * p + ws[jj]] != 0.0:
+                    ever[ws[jj]] = 1
 
     free(alive)
     free(ranked)
@@ -753,14 +806,15 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
 
 cdef class _Spec:
     """Everything but X, as validated arrays (see logistic_coordinate_descent)."""
-    cdef const double[::1] y, sw, l1, l2, lower, upper
+    cdef const double[::1] y, sw, factor, lower, upper
     cdef const Py_ssize_t[::1] label
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
-    cdef double[::1] w, b
+    cdef double[::1] w, b, norm, z, q
+    cdef unsigned char[::1] ever
     cdef Py_ssize_t K, max_iter
-    cdef bint fit_intercept, screen
-    cdef double tol_abs
+    cdef bint fit_intercept, screen, stats_ready, z_ready
+    cdef double tol_abs, alpha_l1, alpha_l2, strong_ratio
 
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
@@ -769,23 +823,26 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef Iterate it
     cdef Py_ssize_t i, j, k, K = spec.K, R = 1 if spec.K == 1 else spec.K
     cdef Py_ssize_t kz = spec.Z.shape[1], na = kz + (1 if spec.fit_intercept else 0)
-    cdef Py_ssize_t N = na * max(K, 1), epochs = 0
+    cdef Py_ssize_t N = na * max(K, 1), epochs = 0, passes = 0
     cdef double gap = 0.0
     cdef int status
-    cdef double[::1] m1w = np.empty(p), m2w = np.empty(p), m1 = np.empty(p), m2 = np.empty(p)
-    cdef double[::1] norm = np.empty(p), q = np.zeros(R * p)
-    cdef double[::1] z = np.empty(R * n), theta = np.empty(R * n), thetap = np.empty(R * n)
+    cdef double[::1] m1w, m2w, m1, m2
+    cdef double[::1] norm = spec.norm
+    cdef double[::1] theta = np.empty(R * n), thetap = np.empty(R * n)
     cdef double[::1] prob = np.empty(R * n), d = np.empty(n), u = np.empty(n)
     cdef double[::1] small = np.empty(N * N + 2 * N + K + 1)
-    cdef double[::1] col = np.empty(n)
+    cdef double[::1] col
 
-    with nogil:
-        column_moments(layout, data, indices, indptr, n, p, NULL, &m1w[0], &m2w[0], &m1[0],
-                       &m2[0])
-    for j in range(p):
-        norm[j] = sqrt(max(m2[j] - (m1[j] * m1[j] / n if spec.fit_intercept else 0.0), 0.0))
-        if norm[j] <= 1e-12 * sqrt(m2[j]):
-            norm[j] = 0.0
+    if not spec.stats_ready:
+        m1w, m2w, m1, m2 = np.empty(p), np.empty(p), np.empty(p), np.empty(p)
+        with nogil:
+            column_moments(layout, data, indices, indptr, n, p, NULL, &m1w[0], &m2w[0],
+                           &m1[0], &m2[0])
+            for j in range(p):
+                norm[j] = sqrt(max(m2[j] - (m1[j] * m1[j] / n if spec.fit_intercept else 0.0),
+                                   0.0))
+                if norm[j] <= 1e-12 * sqrt(m2[j]):
+                    norm[j] = 0.0
     pb.n = n
     pb.p = p
     pb.K = K
@@ -793,8 +850,9 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.label = &spec.label[0] if K > 1 else NULL
     pb.sw = &spec.sw[0]
     pb.max_w = max(spec.sw)
-    pb.l1 = &spec.l1[0]
-    pb.l2 = &spec.l2[0]
+    pb.alpha_l1 = spec.alpha_l1
+    pb.alpha_l2 = spec.alpha_l2
+    pb.factor = &spec.factor[0]
     pb.lower = &spec.lower[0]
     pb.upper = &spec.upper[0]
     pb.free_ = &spec.free_[0]
@@ -804,29 +862,32 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.norm = &norm[0]
     it.w = &spec.w[0]
     it.b = &spec.b[0]
-    it.z = &z[0]
+    it.z = &spec.z[0]
     it.prob = &prob[0]
     it.theta = &theta[0]
     it.thetap = &thetap[0]
     it.d = &d[0]
-    it.q = &q[0]
+    it.q = &spec.q[0]
     it.u = &u[0]
     it.small = &small[0]
 
+    if not spec.z_ready:
+        col = np.empty(n)
+        with nogil:
+            # z = X W^T + b, one class at a time through the shared column primitive
+            for k in range(R):
+                for i in range(n):
+                    col[i] = 0.0
+                x_dot_into(layout, data, indices, indptr, n, p, it.w + k * p, &col[0])
+                for i in range(n):
+                    it.z[i * R + k] = it.b[k] - col[i]
     with nogil:
-        # z = X W^T + b, one class at a time through the shared column primitive
-        for k in range(R):
-            for i in range(n):
-                col[i] = 0.0
-            x_dot_into(layout, data, indices, indptr, n, p, it.w + k * p, &col[0])
-            for i in range(n):
-                it.z[i * R + k] = it.b[k] - col[i]
         it.loss = binary_eval(&pb, &it) if K == 1 else multinomial_eval(&pb, &it)
         status = solve(layout, data, indices, indptr, &pb, &it, spec.tol_abs, spec.max_iter,
-                       spec.screen, &gap, &epochs)
+                       spec.screen, spec.strong_ratio, &spec.ever[0], &gap, &epochs, &passes)
     if status != 0:
         raise MemoryError("l1core: out of memory in the logistic kernel")
-    return gap, epochs
+    return gap, epochs, passes
 
 
 def _run_dense(const floating[::1, :] X, _Spec spec):
@@ -841,16 +902,28 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
     return _run(CSR if csr else CSC, dp, ix, &indptr[0], n, p, spec)
 
 
-def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, l1, l2, lower, upper,
-                                free, Z, fit_intercept, gap_tol, max_iter, screen=True):
+def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, l1_ratio,
+                                penalty_factor, lower, upper, free, Z, fit_intercept, gap_tol,
+                                max_iter, norm, stats_ready, z, z_ready, q, ever,
+                                strong_ratio=0.0, screen=True):
     """Solve the penalized logistic (n_classes=1, y float64 labels +-1) or multinomial
     (n_classes=K >= 3, y intp class indices in [0, K)) problem of the module docstring in place
     of w (float64, (p,) or C-ordered (K, p) raveled) and b (float64, (1,) or (K,)).
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
-    in place. sample_weight: float64 (n,) summing to 1; l1, l2, lower, upper: (p,); free: uint8
-    (p,) unpenalized columns, given densely in Z (n, k) float64 Fortran. Stops when the duality
-    gap <= gap_tol or after max_iter epochs. Returns (gap, epochs). Releases the GIL.
+    in place. sample_weight: float64 (n,) summing to 1; a_j = alpha l1_ratio v_j and
+    c_j = alpha (1 - l1_ratio) v_j for the penalty factors v = penalty_factor (p,); lower,
+    upper: (p,); free: uint8 (p,) unpenalized columns, given densely in Z (n, k) float64
+    Fortran. Stops when the duality gap <= gap_tol or after max_iter epochs.
+
+    State kept by the caller between solves on the same X (float64 unless said):
+    norm (p,) the column norms used by screening, computed here unless stats_ready;
+    z (n * n_classes,) the linear predictor X W^T + b (n, K) C-ordered, recomputed from w and b
+    unless z_ready (then it must match them) and updated in place; q (n_classes * p,) receives
+    X^T theta of the last full pass, which strong_ratio = alpha_prev / alpha > 0 reads to start
+    from the sequential strong set; ever (p,) uint8 marks the features ever nonzero (updated).
+
+    Returns (gap, epochs, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
     spec.K = n_classes
@@ -859,14 +932,22 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, l1, l2,
     else:
         spec.label = y
     spec.sw = sample_weight
-    spec.l1 = l1
-    spec.l2 = l2
+    spec.alpha_l1 = alpha * l1_ratio
+    spec.alpha_l2 = alpha * (1.0 - l1_ratio)
+    spec.factor = penalty_factor
     spec.lower = lower
     spec.upper = upper
     spec.free_ = free
     spec.Z = Z
     spec.w = w
     spec.b = b
+    spec.norm = norm
+    spec.stats_ready = stats_ready
+    spec.z = z
+    spec.z_ready = z_ready
+    spec.q = q
+    spec.ever = ever
+    spec.strong_ratio = strong_ratio
     spec.fit_intercept = fit_intercept
     spec.screen = screen
     spec.tol_abs = gap_tol
