@@ -358,3 +358,109 @@ def test_path_alpha_max_and_warm_starts():
     assert intercepts[k] == pytest.approx(single.intercept, abs=1e-4)
     with pytest.raises(ValueError, match="binary only"):
         logistic_path(X, np.arange(150) % 3)
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_path_strong_rule_certified_and_invariant(storage):
+    """Every point of a warm-started path (strong set first, then the full-gap KKT check)
+    meets tol on the full problem, recomputed in NumPy, and agrees with the path without the
+    strong rule and without screening; dense coefs are Fortran-ordered."""
+    X, y01 = make_binary(23, n=160, p=60, density=0.3)
+    Xs = as_storage(X, storage)
+    s = np.ones(160)
+    alphas, coefs, gaps, _, intercepts = logistic_path(Xs, y01, n_alphas=15, eps=1e-2,
+                                                       tol=1e-10)
+    assert coefs.flags.f_contiguous
+    lo, hi = np.full(60, -np.inf), np.full(60, np.inf)
+    for k, alpha in enumerate(alphas):
+        a, c = lref.penalty_terms(alpha, 1.0, 60)
+        gap, primal = lref.binary_gap(X, y01, coefs[:, k].astype(float), intercepts[k], s,
+                                      a, c, lo, hi)
+        assert gap <= 1e-10 * lref_null(y01, s, True) * 1.001 + 1e-14
+        assert abs(gap - gaps[k]) <= 1e-9
+    for kw in (dict(strong_rule=False), dict(screening=False)):
+        _, other, _, _, other_b = logistic_path(Xs, y01, alphas=alphas, tol=1e-10, **kw)
+        np.testing.assert_allclose(other, coefs, atol=1e-5)
+        np.testing.assert_allclose(other_b, intercepts, atol=1e-5)
+    _, sparse_coefs, _, _, _ = logistic_path(Xs, y01, alphas=alphas, tol=1e-10,
+                                             sparse_coefs=True)
+    np.testing.assert_array_equal(sparse_coefs.toarray(), coefs)
+
+
+def test_multinomial_path_matches_single_fits():
+    X, codes = make_multiclass(24, n=150, p=12, K=3)
+    alphas, coefs, gaps, _, intercepts = logistic_path(X, codes, multinomial=True,
+                                                       n_alphas=8, eps=0.05, tol=1e-10)
+    assert coefs.shape == (3, 12, 8) and intercepts.shape == (3, 8)
+    _, sparse_coefs, _, _, _ = logistic_path(X, codes, multinomial=True, alphas=alphas,
+                                             tol=1e-10, sparse_coefs=True)
+    dense_again = sparse_coefs.toarray().reshape(12, 8, 3).transpose(2, 0, 1)
+    np.testing.assert_array_equal(dense_again, coefs)
+    for k in (0, 4, 7):
+        single = logistic_solve(X, codes, alpha=alphas[k], n_classes=3, tol=1e-12)
+        np.testing.assert_allclose(coefs[:, :, k], single.coef, atol=1e-4)
+        np.testing.assert_allclose(intercepts[:, k], single.intercept, atol=1e-4)
+
+
+def test_continuous_target_raises():
+    X, y01 = make_binary(25, n=60, p=5)
+    y = np.random.default_rng(0).normal(size=60)
+    for fit in (lambda t: SparseLogisticRegression(alpha=0.01).fit(X, t),
+                lambda t: logistic_path(X, t, n_alphas=3)):
+        with pytest.raises(ValueError, match="Unknown label type: continuous"):
+            fit(y)
+    # integral floats are class labels
+    model = SparseLogisticRegression(alpha=0.01).fit(X, y01.astype(np.float64))
+    assert model.classes_.tolist() == [0.0, 1.0]
+
+
+def test_alpha_max_one_sided_for_bounds_at_zero():
+    """lower_bounds=0: only positive correlations count (as EnetProblem.alpha_max for
+    positive=True); upper_bounds=0: only negative ones. The solution is zero just above it and
+    not just below, and the path's default grid starts there."""
+    X, y01 = make_binary(26, n=200, p=10, density=0.6)
+    X[:, 0] *= -3.0          # the largest correlation is negative
+    two_sided = logistic_alpha_max(X, y01)
+    corr = X.T @ ((y01 - y01.mean()) / 200)
+    assert two_sided == pytest.approx(np.max(np.abs(corr)), rel=1e-12)
+    assert corr[np.argmax(np.abs(corr))] < 0
+    for bound, sign in (("lower_bounds", 1.0), ("upper_bounds", -1.0)):
+        amax = logistic_alpha_max(X, y01, **{bound: 0.0})
+        assert amax == pytest.approx(np.max(sign * corr), rel=1e-12)
+        assert (amax < two_sided) if sign > 0 else (amax == pytest.approx(two_sided))
+        kw = {bound: 0.0, "tol": 1e-12}
+        assert np.all(logistic_solve(X, y01, alpha=amax * (1 + 1e-9), **kw).coef == 0)
+        assert np.any(logistic_solve(X, y01, alpha=amax * 0.99, **kw).coef != 0)
+        alphas, coefs, _, _, _ = logistic_path(X, y01, n_alphas=3, **{bound: 0.0})
+        assert alphas[0] == pytest.approx(amax, rel=1e-12) and np.all(coefs[:, 0] == 0)
+    # a feature pinned at zero by its bounds never enters
+    pinned = logistic_alpha_max(X, y01, lower_bounds=np.r_[0.0, np.full(9, -np.inf)],
+                                upper_bounds=np.r_[0.0, np.full(9, np.inf)])
+    assert pinned == pytest.approx(np.max(np.abs(corr[1:])), rel=1e-12)
+
+
+@pytest.mark.parametrize("multinomial", [False, True])
+def test_path_grid_accounts_for_unpenalized_columns(multinomial):
+    """With unpenalized columns the default grid starts at the exact alpha_max of the model
+    whose unpenalized part is fitted first (glmnet): every penalized coefficient is zero there,
+    and some is not just below."""
+    if multinomial:
+        X, codes = make_multiclass(27, n=200, p=8, K=3)
+        X[:, 0] += 0.5 * codes            # a strong unpenalized column
+        kw = dict(n_classes=3)
+    else:
+        X, codes = make_binary(27, n=200, p=8, density=0.8)
+        kw = {}
+    pf = np.r_[0.0, np.ones(7)]
+    alphas, coefs, _, _, _ = logistic_path(X, codes, n_alphas=4, penalty_factor=pf, tol=1e-10,
+                                           multinomial=multinomial)
+    naive = logistic_alpha_max(X, codes, penalty_factor=pf, n_classes=kw.get("n_classes", 2))
+    assert alphas[0] != pytest.approx(naive, rel=1e-3)
+    # at alpha_max exactly the entering feature sits on its constraint: zero up to the tol
+    assert np.max(np.abs(coefs[..., 1:, 0])) <= 1e-6
+    below = logistic_solve(X, codes, alpha=alphas[0] * 0.98, penalty_factor=pf, tol=1e-12, **kw)
+    assert np.any(below.coef[..., 1:] != 0)
+    # (the unpenalized fit behind alpha_max is solved to a 1e-10 gap, not exactly)
+    above = logistic_solve(X, codes, alpha=alphas[0] * (1 + 1e-4), penalty_factor=pf,
+                           tol=1e-12, **kw)
+    assert np.all(above.coef[..., 1:] == 0)

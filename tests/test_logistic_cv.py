@@ -358,12 +358,9 @@ def test_clone_get_params_and_sklearn_tools():
 
 
 # Expected failures, each explained: the weighted and the repeated data get other stratified
-# folds, so another alpha (scikit-learn's LogisticRegressionCV fails these too); a continuous y
-# is taken as many classes by l1core._logistic._encode_labels (SparseLogisticRegression fails
-# the check as well).
+# folds, so another alpha (scikit-learn's LogisticRegressionCV fails these too).
 EXPECTED_FAILURES = {"check_sample_weight_equivalence_on_dense_data",
-                     "check_sample_weight_equivalence_on_sparse_data",
-                     "check_classifiers_regression_target"}
+                     "check_sample_weight_equivalence_on_sparse_data"}
 
 
 def test_sklearn_check_estimator():
