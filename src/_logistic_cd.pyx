@@ -29,6 +29,11 @@ residuals use the sparse-vector-plus-scalar-offset trick, so a coordinate costs 
 column). CSR input is read row-wise by the full passes; the working set's columns are gathered
 into a small CSC store.
 
+Along a path the caller keeps the state that does not depend on alpha (column norms, the linear
+predictor z of the last solution, X^T theta of its last full pass, the features ever active),
+so a warm-started solve makes no pass over X before its first working set, which is the
+sequential strong set (Tibshirani et al. 2012); the full pass after it is the KKT check.
+
 The multinomial loss sum_i sw_i (logsumexp(z_i) - z_{i, y_i}) with one coefficient row and one
 intercept per class is solved the same way, cycling over classes with glmnet's partial Newton
 step (weights sw_i p_ik (1 - p_ik), the diagonal block of the Hessian) and a line search on the
