@@ -31,10 +31,101 @@ from ._linear_model import ElasticNet
 from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._path import _check_n_alphas, alpha_grid, enet_path
 
-__all__ = ["ElasticNetCV", "LassoCV"]
+__all__ = ["CrossValidationSteps", "ElasticNetCV", "LassoCV"]
 
 
-class ElasticNetCV(RegressorMixin, BaseEstimator):
+class CrossValidationSteps:
+    """The steps every cross-validated estimator of l1core shares: the l1_ratio list, the alpha
+    grids, the folds, the choice of alpha (minimum and one standard error) and cloning with a
+    shared executor. Mixed into :class:`ElasticNetCV` and the logistic CV estimator, whose
+    ``fit`` calls them; a subclass may override a step and call this one for the rest."""
+
+    def _l1_ratios(self):
+        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"l1_ratio must be a float or a non-empty list of floats, got "
+                             f"{self.l1_ratio!r}.")
+        return [v.check_l1_ratio(r) for r in values]
+
+    def _alpha_grids(self, X, y, sw, penalty_factor, lower, upper, l1_ratios):
+        """One decreasing grid per l1_ratio, and whether it is the automatic grid."""
+        alphas, n_alphas = self.alphas, self.n_alphas
+        if alphas is not None and isinstance(alphas, numbers.Integral) \
+                and not isinstance(alphas, (bool, np.bool_)):
+            alphas, n_alphas = None, alphas                 # scikit-learn >= 1.7's spelling
+        if alphas is None:
+            n_alphas = _check_n_alphas(n_alphas)
+            eps = v.check_alpha(self.eps, "eps")
+            if eps == 0.0:
+                raise ValueError("eps must be > 0, got 0.0.")
+            grids = []
+            for l1_ratio in l1_ratios:
+                if l1_ratio == 0.0:
+                    raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas "
+                                     "explicitly.")
+                problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sw,
+                                      penalty_factor=penalty_factor, lower_bounds=lower,
+                                      upper_bounds=upper, fit_intercept=self.fit_intercept,
+                                      check_input=False)
+                grids.append(alpha_grid(problem.alpha_max(), n_alphas=n_alphas, eps=eps))
+            return grids, True
+        values = np.atleast_1d(np.asarray(alphas, dtype=object))
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"alphas must be a non-empty 1-D list of floats, got {alphas!r}.")
+        grid = np.sort(np.array([v.check_alpha(a, "alphas") for a in values]))[::-1]
+        return [grid] * len(l1_ratios), False
+
+    def _splits(self, X, y):
+        cv = 5 if self.cv is None else self.cv
+        if not isinstance(self.shuffle, (bool, np.bool_)):
+            raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}.")
+        if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+            if cv < 2:
+                raise ValueError(f"cv must be at least 2 folds, got cv={cv}.")
+            return _kfold(X.shape[0], int(cv), self.shuffle, self.random_state)
+        if self.shuffle:
+            raise ValueError("shuffle=True applies to an integer cv only; configure the "
+                             "splitter passed as cv instead.")
+        if callable(getattr(cv, "split", None)) and not isinstance(cv, str):
+            return list(cv.split(X, y))
+        try:
+            if isinstance(cv, (str, bytes)):
+                raise TypeError
+            return list(cv)
+        except TypeError:
+            raise ValueError(f"cv must be None, an int, an object with split(X, y) or an "
+                             f"iterable of (train, test) pairs, got {cv!r}.") from None
+
+    def _choose(self, mse, grids, l1_ratios):
+        n_folds = mse.shape[1]
+        mean = mse.mean(axis=1)                                     # (n_l1, n_alphas)
+        std = mse.std(axis=1, ddof=1) if n_folds > 1 else np.zeros_like(mean)
+        best, i_best, k_best = np.inf, 0, 0
+        for i, row in enumerate(mean):
+            k = int(np.argmin(row))                                 # first = largest alpha
+            if row[k] < best:
+                best, i_best, k_best = row[k], i, k
+        grid, row = grids[i_best], mean[i_best]
+        threshold = row[k_best] + std[i_best, k_best] / np.sqrt(n_folds)
+        k_1se = int(np.flatnonzero(row <= threshold)[0])           # grid is decreasing
+        self.alpha_min_ = float(grid[k_best])
+        self.alpha_1se_ = float(grid[min(k_1se, k_best)])
+        self.alpha_ = self.alpha_1se_ if self.refit_alpha == "1se" else self.alpha_min_
+        self.l1_ratio_ = float(l1_ratios[i_best])
+        self.cv_mean_ = mean[0] if len(l1_ratios) == 1 else mean
+        self.cv_std_ = std[0] if len(l1_ratios) == 1 else std
+
+    def __sklearn_clone__(self):
+        """A clone sharing ``executor`` (a resource, which scikit-learn would deep-copy)."""
+        from sklearn.base import clone
+
+        params = self.get_params(deep=False)
+        executor = params.pop("executor")
+        params = {name: clone(value, safe=False) for name, value in params.items()}
+        return type(self)(executor=executor, **params)
+
+
+class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
     """Elastic Net with alpha (and l1_ratio) chosen by cross-validation.
 
     Minimizes, for each candidate ``(alpha, l1_ratio)`` and each training fold, the objective
@@ -145,13 +236,6 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         self.copy_X = copy_X
         self.verbose = verbose
 
-    def _l1_ratios(self):
-        values = np.atleast_1d(np.asarray(self.l1_ratio, dtype=object))
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"l1_ratio must be a float or a non-empty list of floats, got "
-                             f"{self.l1_ratio!r}.")
-        return [v.check_l1_ratio(r) for r in values]
-
     def fit(self, X, y, sample_weight=None):
         """Fit the models of every fold and refit on all data at the chosen alpha.
 
@@ -224,74 +308,6 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         self.n_features_in_ = p
         return self
 
-    def _alpha_grids(self, X, y, sw, penalty_factor, lower, upper, l1_ratios):
-        """One decreasing grid per l1_ratio, and whether it is the automatic grid."""
-        alphas, n_alphas = self.alphas, self.n_alphas
-        if alphas is not None and isinstance(alphas, numbers.Integral) \
-                and not isinstance(alphas, (bool, np.bool_)):
-            alphas, n_alphas = None, alphas                 # scikit-learn >= 1.7's spelling
-        if alphas is None:
-            n_alphas = _check_n_alphas(n_alphas)
-            eps = v.check_alpha(self.eps, "eps")
-            if eps == 0.0:
-                raise ValueError("eps must be > 0, got 0.0.")
-            grids = []
-            for l1_ratio in l1_ratios:
-                if l1_ratio == 0.0:
-                    raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas "
-                                     "explicitly.")
-                problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sw,
-                                      penalty_factor=penalty_factor, lower_bounds=lower,
-                                      upper_bounds=upper, fit_intercept=self.fit_intercept,
-                                      check_input=False)
-                grids.append(alpha_grid(problem.alpha_max(), n_alphas=n_alphas, eps=eps))
-            return grids, True
-        values = np.atleast_1d(np.asarray(alphas, dtype=object))
-        if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"alphas must be a non-empty 1-D list of floats, got {alphas!r}.")
-        grid = np.sort(np.array([v.check_alpha(a, "alphas") for a in values]))[::-1]
-        return [grid] * len(l1_ratios), False
-
-    def _splits(self, X, y):
-        cv = 5 if self.cv is None else self.cv
-        if not isinstance(self.shuffle, (bool, np.bool_)):
-            raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}.")
-        if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
-            if cv < 2:
-                raise ValueError(f"cv must be at least 2 folds, got cv={cv}.")
-            return _kfold(X.shape[0], int(cv), self.shuffle, self.random_state)
-        if self.shuffle:
-            raise ValueError("shuffle=True applies to an integer cv only; configure the "
-                             "splitter passed as cv instead.")
-        if callable(getattr(cv, "split", None)) and not isinstance(cv, str):
-            return list(cv.split(X, y))
-        try:
-            if isinstance(cv, (str, bytes)):
-                raise TypeError
-            return list(cv)
-        except TypeError:
-            raise ValueError(f"cv must be None, an int, an object with split(X, y) or an "
-                             f"iterable of (train, test) pairs, got {cv!r}.") from None
-
-    def _choose(self, mse, grids, l1_ratios):
-        n_folds = mse.shape[1]
-        mean = mse.mean(axis=1)                                     # (n_l1, n_alphas)
-        std = mse.std(axis=1, ddof=1) if n_folds > 1 else np.zeros_like(mean)
-        best, i_best, k_best = np.inf, 0, 0
-        for i, row in enumerate(mean):
-            k = int(np.argmin(row))                                 # first = largest alpha
-            if row[k] < best:
-                best, i_best, k_best = row[k], i, k
-        grid, row = grids[i_best], mean[i_best]
-        threshold = row[k_best] + std[i_best, k_best] / np.sqrt(n_folds)
-        k_1se = int(np.flatnonzero(row <= threshold)[0])           # grid is decreasing
-        self.alpha_min_ = float(grid[k_best])
-        self.alpha_1se_ = float(grid[min(k_1se, k_best)])
-        self.alpha_ = self.alpha_1se_ if self.refit_alpha == "1se" else self.alpha_min_
-        self.l1_ratio_ = float(l1_ratios[i_best])
-        self.cv_mean_ = mean[0] if len(l1_ratios) == 1 else mean
-        self.cv_std_ = std[0] if len(l1_ratios) == 1 else std
-
     def predict(self, X):
         """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
         check_is_fitted(self)
@@ -300,15 +316,6 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                              f"expecting {self.n_features_in_} features as input.")
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
-
-    def __sklearn_clone__(self):
-        """A clone sharing ``executor`` (a resource, which scikit-learn would deep-copy)."""
-        from sklearn.base import clone
-
-        params = self.get_params(deep=False)
-        executor = params.pop("executor")
-        params = {name: clone(value, safe=False) for name, value in params.items()}
-        return type(self)(executor=executor, **params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

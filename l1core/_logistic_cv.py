@@ -1,7 +1,7 @@
 """Cross-validated sparse logistic regression: :class:`SparseLogisticRegressionCV`.
 
-``fit`` runs the steps of :class:`l1core.ElasticNetCV` (``l1core/_cv.py``), whose fold,
-parallel and selection helpers it reuses:
+``fit`` runs the steps shared with :class:`l1core.ElasticNetCV` (``l1core._cv``: the mixin
+``CrossValidationSteps`` and the fold, parallel and selection helpers):
 
 1. X is validated once and read in place afterwards; labels are encoded in ``np.unique``
    order; the training weights are ``sample_weight * class_weight[y]``, the class weights
@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from scipy.special import logsumexp
 
 from . import _validation as v
-from ._cv import ElasticNetCV, _check_folds, _predict_rows
+from ._cv import CrossValidationSteps, _check_folds, _predict_rows
 from ._estimator_base import ConvergenceWarning
 from ._logistic import (SparseLogisticRegression, _class_weight_factors, _encode_labels,
                         logistic_alpha_max, logistic_path)
@@ -46,7 +46,7 @@ _SCORINGS = ("log_loss", "accuracy", "roc_auc")
 _MAX_LOG_LOSS = -np.log(np.finfo(np.float64).eps)
 
 
-class SparseLogisticRegressionCV(SparseLogisticRegression):
+class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression):
     """Sparse logistic regression with alpha (and l1_ratio) chosen by cross-validation.
 
     For each candidate ``(alpha, l1_ratio)`` and each training fold, minimizes the objective of
@@ -158,7 +158,7 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
         if not isinstance(self.scoring, str) or self.scoring not in _SCORINGS:
             raise ValueError(f"scoring must be one of {', '.join(map(repr, _SCORINGS))}, got "
                              f"{self.scoring!r}.")
-        l1_ratios = ElasticNetCV._l1_ratios(self)
+        l1_ratios = self._l1_ratios()
         X, _ = v.check_design(X)
         n, p = X.shape
         classes, codes = _encode_labels(y, n)
@@ -202,7 +202,7 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
         scores = np.reshape(np.asarray([s for s, _ in results], dtype=np.float64),
                             (len(l1_ratios), len(folds), -1))        # (n_l1, n_folds, n_alphas)
         sign = 1.0 if self.scoring == "log_loss" else -1.0           # as a loss: lower is better
-        ElasticNetCV._choose(self, sign * scores, grids, l1_ratios)
+        self._choose(sign * scores, grids, l1_ratios)
         self.cv_mean_ = sign * self.cv_mean_
         paths = np.moveaxis(scores, 2, 1)                            # (n_l1, n_alphas, n_folds)
         self.scores_path_ = paths[0] if len(l1_ratios) == 1 else paths
@@ -224,7 +224,7 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
         is exact: the unpenalized columns (penalty_factor 0) are fitted first, as glmnet does."""
         alphas, n_alphas = self.alphas, self.n_alphas
         if alphas is not None and not _is_int(alphas):          # explicit grid: _cv's checks
-            return ElasticNetCV._alpha_grids(self, X, None, sw, factor, None, None, l1_ratios)
+            return super()._alpha_grids(X, None, sw, factor, None, None, l1_ratios)
         if alphas is not None:
             n_alphas = alphas
         n_alphas = _check_n_alphas(n_alphas)
@@ -261,9 +261,8 @@ class SparseLogisticRegressionCV(SparseLogisticRegression):
         cv = 5 if self.cv is None else self.cv
         if _is_int(cv) and cv >= 2 and isinstance(self.shuffle, (bool, np.bool_)):
             return _stratified_kfold(codes, int(cv), bool(self.shuffle), self.random_state)
-        return ElasticNetCV._splits(self, X, labels)
+        return super()._splits(X, labels)
 
-    __sklearn_clone__ = ElasticNetCV.__sklearn_clone__
 
 
 def _is_int(value):
