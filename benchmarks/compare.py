@@ -6,7 +6,7 @@ table: median wall time over ``--repeats`` runs, ratio to l1core, relative subop
 the final objective against the best objective any solver reached (for a path: the maximum
 over alphas), number of nonzero coefficients and peak memory.
 
-    python benchmarks/compare.py                       # everything (about 20 minutes)
+    python benchmarks/compare.py                       # everything (20-25 minutes)
     python benchmarks/compare.py --quick               # small workloads: a smoke test
     python benchmarks/compare.py --workloads tweets,khan --tasks fit/10,path --repeats 5
 
@@ -36,24 +36,29 @@ How it measures:
   (float64) from each solver's coefficients and intercept.
 - **Peer configurations.** scikit-learn: ``Lasso``/``LassoCV`` with defaults, ``lasso_path``
   on centered data (``X_offset`` for sparse X, as its ``LassoCV`` does), logistic with
-  ``solver="saga"`` (the solver its documentation recommends for L1 on large data; liblinear
-  would penalize the intercept) and ``C = 1/(alpha n)``, warm-started along the path.
-  celer: ``Lasso``, ``celer_path`` (centered data), ``LassoCV``; its logistic regression has
-  no intercept, so it is skipped there. skglm: ``Lasso``, ``Lasso.path``,
-  ``GeneralizedLinearEstimatorCV``, ``SparseLogisticRegression`` (warm-started along the
-  path); numba compilation happens in an untimed warm-up run on a few rows. glmnet
-  (python-glmnet): ``ElasticNet``/``LogitNet`` with ``standardize=False``, ``lambda = alpha``
-  (its objectives are the ones above), ``n_splits=0`` except for CV (``n_splits=5``); a
+  ``solver="liblinear"`` (its L1 solver, newGLMNET, was much faster here than saga at this
+  accuracy), ``C = 1/(alpha n)`` and ``intercept_scaling=1000`` (liblinear penalizes the
+  intercept as a constant column; this makes that penalty negligible), one fit per alpha
+  (liblinear has no warm start). celer: ``Lasso``, ``celer_path`` (centered data),
+  ``LassoCV``; its logistic regression has no intercept, so it is skipped there. skglm:
+  ``Lasso``, ``Lasso.path``, ``GeneralizedLinearEstimatorCV`` (its own shuffled folds),
+  ``SparseLogisticRegression`` (warm-started along the path). glmnet (python-glmnet):
+  ``ElasticNet``/``LogitNet`` with ``standardize=False``, ``lambda = alpha`` (its objectives
+  are the ones above), ``n_splits=0`` except for CV (``n_splits=5``, shuffled folds); a
   single fit is glmnet's path from ``alpha_max`` down to alpha (``GLMNET_SINGLE_STEPS``
-  log-spaced values: glmnet is built for paths and is slower on a lone alpha).
-- **Time.** All solvers run in this one process, alternating (the order rotates every
-  repeat), after an untimed warm-up on the first rows of the data. A run longer than
-  ``--budget`` seconds is not repeated.
-- **Memory.** Peak resident memory above the baseline, measured in a fresh subprocess per
-  solver (``/proc/self/status`` VmHWM, reset before each task through
-  ``/proc/self/clear_refs``; large allocations forced through mmap so that freed memory is
-  returned), after the same warm-up. It counts everything the call allocates, copies of X
-  included.
+  log-spaced values), the way glmnet is meant to be called.
+- **Time.** Each solver lives in its own fresh subprocess (so a solver's memory, threads
+  and numba caches are its own); this process drives them in turn, alternating solvers
+  within each (workload, task) and rotating their order every repeat. A worker warms up
+  untimed on the first 50 rows and 500 columns of the data (imports, numba compilation),
+  then times the call alone. The table gives the median over ``--repeats``; a run longer
+  than ``--budget`` seconds is not repeated (``n=1``) and one longer than ``--limit``
+  seconds is stopped (its worker is killed) and reported as "> limit".
+- **Memory.** Peak resident memory of the call above the worker's resident memory just
+  before it (``/proc/self/status`` VmHWM, reset through ``/proc/self/clear_refs``), the
+  largest over the repeats. Workers run with ``MALLOC_MMAP_THRESHOLD_=65536`` so that large
+  blocks are returned to the system on free and an earlier call's freed memory cannot hide
+  a peak. It counts everything the call allocates, copies of X included.
 """
 
 import argparse
@@ -137,13 +142,16 @@ class Problem:
         return np.geomspace(amax, amax * t["eps"], t["n_alphas"])
 
     def head(self, rows, cols):
-        """The first rows and columns (same layout and dtype): the warm-up problem, which
-        compiles and imports what the real call needs at a negligible cost."""
+        """The first rows and, of the columns with values in them, the first ``cols`` (same
+        layout and dtype): the warm-up problem, which imports and compiles what the real call
+        needs at a negligible cost."""
         sub = object.__new__(Problem)
         sub.__dict__.update(self.__dict__)
-        rows, cols = min(rows, self.n), min(cols, self.p)
-        sub.X = self.X[:rows, :cols]
-        sub.X = sp.csc_matrix(sub.X) if self.sparse else np.asfortranarray(sub.X)
+        rows = min(rows, self.n)
+        top = self.X[:rows]
+        used = np.flatnonzero(np.asarray(abs(top).sum(axis=0)).ravel())[:cols]
+        sub.X = sp.csc_matrix(top[:, used]) if self.sparse else np.asfortranarray(top[:, used])
+        cols = used.size
         sub.y, sub.label = self.y[:rows].copy(), self.label[:rows].copy()
         if sub.label.min() == sub.label.max():
             sub.label[0] = 1 - sub.label[0]
@@ -471,8 +479,13 @@ def worker_main(conn, solver, quick, tol):
                 pb = Problem(bench_data.load(workload, quick=quick), tol)
                 warm, current = pb.head(50, 500), workload
             if (workload, task) not in warmed:
-                runner(warm, task)
                 warmed.add((workload, task))
+                try:
+                    runner(warm, task)
+                except Skip:
+                    raise
+                except Exception:  # noqa: BLE001  (a warm-up only compiles and imports)
+                    pass
             gc.collect()
             conn.send("start")
             peak_ok = _reset_peak()
@@ -581,7 +594,7 @@ def run_cell(wname, task, solvers, workers, args):
                 rec["timeout"] = args.limit
                 log(f"#   {task} {s}: stopped after {args.limit:.0f} s")
             elif reason is not None or "error" in out:
-                rec["error"] = reason or out["error"]
+                rec["error"] = f"{s}: {reason or out['error']}"
                 log(f"#   {task} {s}: failed: {rec['error']}")
                 if args.verbose and out:
                     log(out.get("trace", ""))
@@ -661,9 +674,9 @@ def main(argv=None):
                         help=f"comma-separated, from {', '.join(SOLVERS)}")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--tol", type=float, default=1e-6)
-    parser.add_argument("--budget", type=float, default=10.0,
+    parser.add_argument("--budget", type=float, default=5.0,
                         help="a run longer than this many seconds is not repeated")
-    parser.add_argument("--limit", type=float, default=60.0,
+    parser.add_argument("--limit", type=float, default=30.0,
                         help="stop a run after this many seconds (reported as stopped)")
     parser.add_argument("--quick", action="store_true", help="small workloads: a smoke test")
     parser.add_argument("--verbose", action="store_true")

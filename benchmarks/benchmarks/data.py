@@ -304,7 +304,7 @@ WORKLOADS = {
                dict(n_features=2**18, ngram_max=2, n_rows=3000),
                "real text: 20,761 tweets, word 1-2-grams hashed to 2^20 columns, tf-idf", True),
     "zipf": (_build_zipf,
-             dict(n_samples=50_000, n_features=10**6, nnz_per_row=100, exponent=1.1,
+             dict(n_samples=20_000, n_features=10**6, nnz_per_row=100, exponent=1.1,
                   n_informative=100, seed=0),
              dict(n_samples=2_000, n_features=10**5, nnz_per_row=50, exponent=1.1,
                   n_informative=50, seed=0),
