@@ -349,12 +349,6 @@ def version(solver):
         return "?"
 
 
-def quiet_call(fn, *args):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fn(*args)
-
-
 # ---------------------------------------------------------------------------------------------
 # measurements
 
