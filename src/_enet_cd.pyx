@@ -46,6 +46,10 @@ DEF INNER_FRACTION = 0.3
 DEF GAP_EVERY = 5
 # Anderson acceleration combines the last ANDERSON_K epochs' iterates of the working set.
 DEF ANDERSON_K = 5
+# Inside the working set, sweeps narrow to the nonzero coefficients when they are at most
+# ACTIVE_SHARE of the set, for at most ACTIVE_EPOCHS epochs before a whole sweep.
+DEF ACTIVE_SHARE = 0.75
+DEF ACTIVE_EPOCHS = 100
 
 
 cdef struct Problem:
@@ -298,35 +302,38 @@ cdef inline void residual_move(const floating* s_data, const index_t* s_idx,
 
 cdef double working_set_gap(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
                             bint local_columns, const Problem* pb, Iterate* it,
-                            const Py_ssize_t* ws, Py_ssize_t m) noexcept nogil:
-    """The gap of the subproblem restricted to the working set (its columns only)."""
-    cdef Py_ssize_t i, j, jj
+                            const Py_ssize_t* ws, const Py_ssize_t* sel, const Py_ssize_t* feat,
+                            Py_ssize_t ms) noexcept nogil:
+    """The gap of the subproblem restricted to the features feat[i] = ws[sel[i]], i < ms
+    (their columns only)."""
+    cdef Py_ssize_t i, j, k
     cdef double theta_sum = 0.0, t
     prepare_dual_point(pb, it)
     for i in range(pb.n):
         theta_sum += it.theta[i]
-    for jj in range(m):
-        j = ws[jj]
+    for i in range(ms):
+        k = sel[i]
+        j = ws[k]
         if s_ptr == NULL:
             it.q[j] = dense_centered_wdot(s_data, pb.n, j, pb.xbar[j], NULL, it.theta)
         else:
-            it.q[j] = (col_wdot(s_data, s_idx, s_ptr, pb.n, jj if local_columns else j, NULL,
+            it.q[j] = (col_wdot(s_data, s_idx, s_ptr, pb.n, k if local_columns else j, NULL,
                                 it.theta) - pb.xbar[j] * theta_sum)
-    return dual_gap(pb, it, ws, m, &t)
+    return dual_gap(pb, it, feat, ms, &t)
 
 
 cdef void cd_epoch(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
                    bint local_columns, const Problem* pb, Iterate* it, const Py_ssize_t* ws,
-                   const Py_ssize_t* order, Py_ssize_t m) noexcept nogil:
-    """One pass of exact coordinate minimization over the working set, in the given order.
+                   const Py_ssize_t* sel, const Py_ssize_t* order, Py_ssize_t ms) noexcept nogil:
+    """One pass of exact coordinate minimization over the features ws[sel[order[i]]], i < ms.
 
     Coordinate j minimizes H_j/2 (w - w_j)^2 - g_j (w - w_j) + a_j |w| + c_j w^2 / 2 over
     [lower_j, upper_j], g_j = x~_j . (sw * r~): soft-thresholding, scaling, clipping.
     """
-    cdef Py_ssize_t jj, k, j, col
+    cdef Py_ssize_t i, k, j, col
     cdef double g, wj, new
-    for jj in range(m):
-        k = order[jj]
+    for i in range(ms):
+        k = sel[order[i]]
         j = ws[k]
         col = k if local_columns else j
         g = residual_corr(s_data, s_idx, s_ptr, col, j, pb, it)
@@ -390,9 +397,9 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
     return count
 
 
-cdef double working_set_primal(const Problem* pb, const Iterate* it, const Py_ssize_t* ws,
-                               Py_ssize_t m) noexcept nogil:
-    """P restricted to the working set (the other coefficients do not move)."""
+cdef double working_set_primal(const Problem* pb, const Iterate* it, const Py_ssize_t* feat,
+                               Py_ssize_t ms) noexcept nogil:
+    """P up to the penalties of the features outside feat[0..ms) (which do not move)."""
     cdef Py_ssize_t i, jj
     cdef double s = 0.0, resid
     for i in range(pb.n):
@@ -401,50 +408,52 @@ cdef double working_set_primal(const Problem* pb, const Iterate* it, const Py_ss
     if pb.sw == NULL:
         s *= pb.unit_w
     s *= 0.5
-    for jj in range(m):
-        s += penalty_value(l1_of(pb, ws[jj]), l2_of(pb, ws[jj]), it.w[ws[jj]])
+    for jj in range(ms):
+        s += penalty_value(l1_of(pb, feat[jj]), l2_of(pb, feat[jj]), it.w[feat[jj]])
     return s
 
 
 cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
                             bint local_columns, const Problem* pb, Iterate* it,
-                            const Py_ssize_t* ws, Py_ssize_t m, const double* hist,
-                            double* w_saved, double* r_saved) noexcept nogil:
-    """Move to the Anderson extrapolation of the last iterates if it lowers the objective.
+                            const Py_ssize_t* ws, const Py_ssize_t* sel, const Py_ssize_t* feat,
+                            Py_ssize_t ms, const double* hist, double* w_saved,
+                            double* r_saved) noexcept nogil:
+    """Move the features feat[i] = ws[sel[i]] to the Anderson extrapolation of their last
+    iterates (rows of hist) if it lowers the objective.
 
     The residual is affine in w, so it follows the jump by an axpy per moved column; the
     previous point is restored exactly (saved copies) when the objective does not decrease.
     """
     cdef double c[ANDERSON_K]
-    cdef Py_ssize_t jj, k, j
+    cdef Py_ssize_t i, k, j
     cdef double wacc, before, o_saved = it.o
-    if not anderson_coefficients(hist, m, ANDERSON_K, c):
+    if not anderson_coefficients(hist, ms, ANDERSON_K, c):
         return
-    before = working_set_primal(pb, it, ws, m)
-    memcpy(r_saved, it.r, pb.n * sizeof(double))
-    for jj in range(m):
-        j = ws[jj]
-        w_saved[jj] = it.w[j]
+    for i in range(ms):
+        j = feat[i]
+        w_saved[i] = it.w[j]
         wacc = 0.0
         for k in range(ANDERSON_K):
-            wacc += c[k] * hist[(k + 1) * m + jj]
+            wacc += c[k] * hist[(k + 1) * ms + i]
         if wacc < lower_of(pb, j) or wacc > upper_of(pb, j):
-            return          # outside the box: no valid extrapolated point (r not touched yet)
-    for jj in range(m):
-        j = ws[jj]
+            return          # outside the box: no valid extrapolated point
+    before = working_set_primal(pb, it, feat, ms)
+    memcpy(r_saved, it.r, pb.n * sizeof(double))
+    for i in range(ms):
+        j = feat[i]
         wacc = 0.0
         for k in range(ANDERSON_K):
-            wacc += c[k] * hist[(k + 1) * m + jj]
+            wacc += c[k] * hist[(k + 1) * ms + i]
         if wacc != it.w[j]:
-            residual_move(s_data, s_idx, s_ptr, jj if local_columns else j, j, wacc - it.w[j],
-                          pb, it)
+            residual_move(s_data, s_idx, s_ptr, sel[i] if local_columns else j, j,
+                          wacc - it.w[j], pb, it)
             it.w[j] = wacc
-    if working_set_primal(pb, it, ws, m) < before:
+    if working_set_primal(pb, it, feat, ms) < before:
         return
     memcpy(it.r, r_saved, pb.n * sizeof(double))
     it.o = o_saved
-    for jj in range(m):
-        it.w[ws[jj]] = w_saved[jj]
+    for i in range(ms):
+        it.w[feat[i]] = w_saved[i]
 
 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
@@ -460,8 +469,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     """
     cdef Py_ssize_t n = pb.n, p = pb.p
     cdef Py_ssize_t j, jj, k, m = 0, ws_size = 0, n_alive, n_active, n_violating, epochs = 0
-    cdef Py_ssize_t inner_epochs, capacity = 0
-    cdef double gap = INFINITY, prev_gap = INFINITY, inner_tol, t
+    cdef Py_ssize_t capacity = 0, ms, phase_epochs, n_nonzero
+    cdef double gap = INFINITY, prev_gap = INFINITY, inner_tol, inner_target, ws_gap, t
+    cdef bint sweep_all
     cdef uint64_t rng = seed * <uint64_t>0x9E3779B97F4A7C15ULL + <uint64_t>1
     cdef int status = 0
     cdef bint first = True, local = layout == CSR
@@ -474,6 +484,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     cdef Py_ssize_t* ws = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
     cdef Py_ssize_t* order = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
     cdef Py_ssize_t* ws_pos = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef Py_ssize_t* sel = NULL       # positions in ws of the features swept (m)
+    cdef Py_ssize_t* feat = NULL      # those features (m)
     cdef floating* g_data = NULL
     cdef index_t* g_rows = NULL
     cdef index_t* g_ptr = <index_t*>malloc((p + 1) * sizeof(index_t))
@@ -536,7 +548,6 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         sort_indices(ws, m)
         for jj in range(m):
             ws_pos[ws[jj]] = jj
-            order[jj] = jj
         if local:
             if gather_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
                               &capacity) != 0:
@@ -552,39 +563,92 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 status = -1
                 break
             hist = <double*>grown
+            grown = realloc(sel, m * sizeof(Py_ssize_t))
+            if grown == NULL:
+                status = -1
+                break
+            sel = <Py_ssize_t*>grown
+            grown = realloc(feat, m * sizeof(Py_ssize_t))
+            if grown == NULL:
+                status = -1
+                break
+            feat = <Py_ssize_t*>grown
             hist_capacity = m
 
-        inner_epochs = 0
+        # Inner loop (glmnet's active-set cycling inside celer's working set): a sweep over
+        # the whole working set, then sweeps over its nonzero coefficients only until their
+        # own gap falls below a fraction of the working set's, then a whole sweep again;
+        # Anderson acceleration on whichever set is swept. Stops when the working set's gap
+        # (checked after whole sweeps) is <= inner_tol.
+        sweep_all = True
+        ms = m
+        for jj in range(m):
+            sel[jj] = jj
+            feat[jj] = ws[jj]
         n_hist = 0
+        phase_epochs = 0
+        inner_target = inner_tol
         while True:
+            for jj in range(ms):
+                order[jj] = jj
             if random_order:
-                for jj in range(m - 1, 0, -1):
+                for jj in range(ms - 1, 0, -1):
                     k = <Py_ssize_t>(next_random(&rng) % <uint64_t>(jj + 1))
                     order[jj], order[k] = order[k], order[jj]
-            cd_epoch(s_data, s_idx, s_ptr, local, pb, it, ws, order, m)
-            for jj in range(m):
-                if it.w[ws[jj]] != 0.0:
-                    ever[ws[jj]] = 1
+            cd_epoch(s_data, s_idx, s_ptr, local, pb, it, ws, sel, order, ms)
+            for jj in range(ms):
+                if it.w[feat[jj]] != 0.0:
+                    ever[feat[jj]] = 1
             epochs += 1
-            inner_epochs += 1
+            phase_epochs += 1
             if epochs >= max_iter:
                 break
-            for jj in range(m):
-                hist[n_hist * m + jj] = it.w[ws[jj]]
+            for jj in range(ms):
+                hist[n_hist * ms + jj] = it.w[feat[jj]]
             n_hist += 1
             if n_hist == ANDERSON_K + 1:
-                try_extrapolation(s_data, s_idx, s_ptr, local, pb, it, ws, m, hist, w_saved,
-                                  r_saved)
+                try_extrapolation(s_data, s_idx, s_ptr, local, pb, it, ws, sel, feat, ms, hist,
+                                  w_saved, r_saved)
                 n_hist = 0
-            if inner_epochs == 1 or inner_epochs % GAP_EVERY == 0:
-                if working_set_gap(s_data, s_idx, s_ptr, local, pb, it, ws, m) <= inner_tol:
+            if phase_epochs != 1 and phase_epochs % GAP_EVERY != 0:
+                continue
+            if sweep_all:
+                ws_gap = working_set_gap(s_data, s_idx, s_ptr, local, pb, it, ws, sel, feat, ms)
+                if ws_gap <= inner_tol:
                     break
+                n_nonzero = 0
+                for jj in range(m):
+                    if it.w[ws[jj]] != 0.0:
+                        n_nonzero += 1
+                if n_nonzero == 0 or ACTIVE_SHARE * m < n_nonzero:
+                    continue    # most of the set is nonzero: keep sweeping all of it
+                ms = 0
+                for jj in range(m):
+                    if it.w[ws[jj]] != 0.0:
+                        sel[ms] = jj
+                        feat[ms] = ws[jj]
+                        ms += 1
+                sweep_all = False
+                inner_target = max(INNER_FRACTION * ws_gap, 0.5 * inner_tol)
+            elif (working_set_gap(s_data, s_idx, s_ptr, local, pb, it, ws, sel, feat, ms)
+                    <= inner_target or phase_epochs >= ACTIVE_EPOCHS):
+                sweep_all = True
+                ms = m
+                for jj in range(m):
+                    sel[jj] = jj
+                    feat[jj] = ws[jj]
+            else:
+                continue
+            n_hist = 0
+            phase_epochs = 0
 
     free(alive)
     free(ranked)
     free(ws)
     free(order)
     free(ws_pos)
+    free(sel)
+    free(feat)
     free(g_data)
     free(g_rows)
     free(g_ptr)
