@@ -87,13 +87,27 @@ class EnetProblem:
         self.fit_intercept = bool(fit_intercept)
         self.sw = None if np.all(s == s[0]) else s / s.sum()
         self.weights = np.full(n, 1.0 / n) if self.sw is None else self.sw
+        # The kernel's rows: on dense X, those of nonzero weight (a cross-validation fold's
+        # training rows), read in place as runs of X's rows; sparse X keeps every row and
+        # zero weights (its columns hold few values of the held-out rows anyway).
+        self.kernel_rows = None
+        kernel_y, kernel_s = self.y, s
+        if not sp.issparse(X) and np.any(s == 0.0):
+            kept = np.flatnonzero(s > 0.0)
+            self.kernel_rows = kept
+            self.row_runs = _row_runs(kept)
+            kernel_y, kernel_s = self.y[kept], s[kept]
+        self.kernel_y = kernel_y
+        self.kernel_sw = None if np.all(kernel_s == kernel_s[0]) else kernel_s / kernel_s.sum()
+        n_kernel = kernel_y.shape[0]
         self.stats = (np.zeros(p), np.zeros(p), np.zeros(p))   # xbar, H, norm: kernel fills
         self.stats_ready = False
         self.q = np.zeros(p)
-        self.residual = (np.zeros(n), np.zeros(1))   # r + offset = y - ybar - X~ w, kernel fills
+        # r + offset = y - ybar - X~ w on the kernel's rows (kernel fills)
+        self.residual = (np.zeros(n_kernel), np.zeros(1))
         self.ever_active = np.zeros(p, dtype=np.uint8)   # features ever nonzero, kernel marks
         # the last exact full pass's dual point and correlations (kernel fills, then reuses)
-        self.center = (np.zeros(n), np.zeros(p), np.zeros(1, dtype=np.uint8))
+        self.center = (np.zeros(n_kernel), np.zeros(p), np.zeros(1, dtype=np.uint8))
         self._bounded_unpenalized = ((self.penalty_factor == 0.0)
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
@@ -147,13 +161,23 @@ class EnetProblem:
         """(Z, Ginv, free) for the columns unpenalized at this alpha (see _project), less the
         ``pinned`` ones (unpenalized coefficients held at a bound: their dual constraint is
         one-sided, x~_j.theta may not vanish there)."""
+        return self._projection_entry(alpha, pinned)[:3]
+
+    def _kernel_projection(self, alpha, pinned):
+        """(Z, Ginv, free) of :meth:`projection` with Z on the kernel's rows only."""
+        Z, Ginv, free, Z_kernel = self._projection_entry(alpha, pinned)
+        return Z_kernel, Ginv, free
+
+    def _projection_entry(self, alpha, pinned):
         key = (alpha == 0.0, None if pinned is None else pinned.tobytes())
         if key not in self._projection:
             free = np.ones(self.n_features, bool) if alpha == 0.0 else np.broadcast_to(
                 self.penalty_factor == 0, self.n_features).copy()
             if pinned is not None:
                 free &= ~pinned
-            self._projection = {key: _project(self.X, free, self.weights, self.fit_intercept)}
+            Z, Ginv, free = _project(self.X, free, self.weights, self.fit_intercept)
+            Z_kernel = Z if self.kernel_rows is None else np.asfortranarray(Z[self.kernel_rows])
+            self._projection = {key: (Z, Ginv, free, Z_kernel)}
         return self._projection[key]
 
     def solve(self, alpha, *, w=None, tol=1e-4, max_iter=1000, random=False, seed=0,
@@ -187,10 +211,10 @@ class EnetProblem:
                     alpha, w, pinned, tol, min(round_epochs, max_iter - epochs), random, seed)
                 self.last_full_passes = 0
             else:
-                Z, Ginv, free = self.projection(alpha, pinned)
+                Z, Ginv, free = self._kernel_projection(alpha, pinned)
                 intercept, gap, n_iter, gap_tol, self.last_full_passes = (
                     enet_coordinate_descent(
-                        self.X, self.y, w, sample_weight=self.sw, alpha=alpha,
+                        self.X, self.kernel_y, w, sample_weight=self.kernel_sw, alpha=alpha,
                         l1_ratio=self.l1_ratio, penalty_factor=self.penalty_factor,
                         lower=self.lower, upper=self.upper, free=free, Z=Z, Ginv=Ginv,
                         fit_intercept=self.fit_intercept, tol=tol,
@@ -198,7 +222,8 @@ class EnetProblem:
                         seed=seed, stats=self.stats, stats_ready=self.stats_ready,
                         q_out=self.q, residual=self.residual, residual_ready=warm,
                         ever=self.ever_active, center=self.center, strong_ratio=strong_ratio,
-                        screen=screening))
+                        screen=screening,
+                        rows=None if self.kernel_rows is None else self.row_runs))
             self.stats_ready = warm = True
             epochs += n_iter
             if gap <= gap_tol or epochs >= max_iter:
@@ -237,6 +262,14 @@ class EnetProblem:
             tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed)
         intercept = ybar - xbar @ w if self.fit_intercept else 0.0
         return intercept, gap, epochs, gap_tol
+
+
+def _row_runs(rows):
+    """Increasing row indices as runs [start_0, stop_0, start_1, stop_1, ...] (intp)."""
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    starts = rows[np.concatenate(([0], breaks))]
+    stops = rows[np.concatenate((breaks - 1, [rows.size - 1]))] + 1
+    return np.ascontiguousarray(np.column_stack((starts, stops)).ravel(), dtype=np.intp)
 
 
 def _compact(values):

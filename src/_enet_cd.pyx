@@ -29,9 +29,10 @@ from libc.stdint cimport uint64_t
 cimport numpy as cnp
 import numpy as np
 
-from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
-                         xt_dot, x_dot_into, column_moments, centered_moments, gather_columns,
-                         dense_centered_wdot, dense_centered_axpy)
+from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, RowRuns, col_wdot,
+                         col_axpy, xt_dot, x_dot_into, column_moments, centered_moments,
+                         dense_moments, gather_columns, dense_centered_wdot,
+                         dense_centered_axpy)
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale, Ranked,
                          select_smallest, sort_indices)
 from anderson cimport anderson_coefficients
@@ -53,8 +54,9 @@ DEF ACTIVE_EPOCHS = 100
 
 
 cdef struct Problem:
-    Py_ssize_t n
+    Py_ssize_t n               # rows of the problem (dense X: those listed by rows)
     Py_ssize_t p
+    const RowRuns* rows        # dense X: the stored rows read (the others have zero weight)
     const double* y            # centered target y - ybar (n)
     const double* sw           # normalized sample weights (n), NULL when all equal
     double unit_w              # the common weight 1/n when sw is NULL
@@ -238,7 +240,11 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
     if pb.fit_intercept:
         for i in range(n):
             theta_sum += it.theta[i]
-    if not lazy or layout == CSR:
+    if layout == DENSE and not lazy:
+        for j in range(pb.p):
+            it.q[j] = dense_centered_wdot(data, pb.rows, j, pb.xbar[j], NULL, it.theta)
+            it.stale[j] = 0
+    elif not lazy or layout == CSR:
         # CSR is read row by row: every q_j comes at once (the rule below still decides
         # which values are used, so that all storages take the same steps)
         xt_dot(layout, data, indices, indptr, n, pb.p, it.theta, it.q)
@@ -262,7 +268,9 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
             it.q[j] = it.q_c[j]
             it.stale[j] = 1
         else:
-            if layout != CSR:
+            if layout == DENSE:
+                it.q[j] = dense_centered_wdot(data, pb.rows, j, pb.xbar[j], NULL, it.theta)
+            elif layout == CSC:
                 it.q[j] = (col_wdot(data, indices, indptr, n, j, NULL, it.theta)
                            - pb.xbar[j] * theta_sum)
             it.stale[j] = 0
@@ -278,7 +286,7 @@ cdef inline double residual_corr(const floating* s_data, const index_t* s_idx,
     """g_j = x~_j . (sw * r~): the negative partial derivative of the loss."""
     cdef double g
     if s_ptr == NULL:
-        g = dense_centered_wdot(s_data, pb.n, col, pb.xbar[j], pb.sw, it.r)
+        g = dense_centered_wdot(s_data, pb.rows, col, pb.xbar[j], pb.sw, it.r)
     else:
         g = col_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.sw, it.r)
     if pb.sw == NULL:
@@ -294,7 +302,7 @@ cdef inline void residual_move(const floating* s_data, const index_t* s_idx,
                                double delta, const Problem* pb, Iterate* it) noexcept nogil:
     """r~ -= delta * x~_j after w_j += delta (O(nnz of the column) for sparse X)."""
     if s_ptr == NULL:
-        dense_centered_axpy(s_data, pb.n, col, pb.xbar[j], -delta, it.r)
+        dense_centered_axpy(s_data, pb.rows, col, pb.xbar[j], -delta, it.r)
     else:
         col_axpy(s_data, s_idx, s_ptr, pb.n, col, -delta, it.r)
         it.o += delta * pb.xbar[j]
@@ -315,7 +323,7 @@ cdef double working_set_gap(const floating* s_data, const index_t* s_idx, const 
         k = sel[i]
         j = ws[k]
         if s_ptr == NULL:
-            it.q[j] = dense_centered_wdot(s_data, pb.n, j, pb.xbar[j], NULL, it.theta)
+            it.q[j] = dense_centered_wdot(s_data, pb.rows, j, pb.xbar[j], NULL, it.theta)
         else:
             it.q[j] = (col_wdot(s_data, s_idx, s_ptr, pb.n, k if local_columns else j, NULL,
                                 it.theta) - pb.xbar[j] * theta_sum)
@@ -667,12 +675,13 @@ cdef class _Spec:
     cdef unsigned char[::1] ever
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
+    cdef const Py_ssize_t[::1] row_bounds
     cdef const double[::1, :] Ginv
     cdef double[::1] w, xbar, H, norm, q, r, offset, theta_c, q_c
     cdef unsigned char[::1] center_ok
     cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
-    cdef Py_ssize_t max_iter
+    cdef Py_ssize_t max_iter, stored_rows
     cdef uint64_t seed
 
 
@@ -692,7 +701,13 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
         free(m1)
         free(varies)
         return -1
-    if fit_intercept:
+    if layout == DENSE:
+        dense_moments(data, pb.rows, n, p, pb.sw, fit_intercept, xbar, H, m2, varies)
+        for j in range(p):
+            if fit_intercept and not varies[j]:
+                H[j] = 0.0
+            norm[j] = sqrt(m2[j])
+    elif fit_intercept:
         status = centered_moments(layout, data, indices, indptr, n, p, pb.sw, xbar, H, m2,
                                   varies)
         for j in range(p):
@@ -714,7 +729,11 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                 const index_t* indptr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
+    """Solve; n is the number of rows the problem reads (for dense X those of
+    spec.row_bounds, when given, out of X's stored rows)."""
     cdef Problem pb
+    cdef RowRuns rows
+    cdef Py_ssize_t all_rows[2]
     cdef Iterate it
     cdef Py_ssize_t i, j
     cdef double ybar = 0.0, tol_abs, gap = 0.0, intercept = 0.0
@@ -729,6 +748,17 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef unsigned char[::1] stale = np.zeros(p, dtype=np.uint8)
     cdef double[::1] w = spec.w
 
+    if spec.row_bounds is None:
+        all_rows[0] = 0
+        all_rows[1] = n
+        rows.ld = n
+        rows.count = 1
+        rows.bounds = all_rows
+    else:
+        rows.ld = spec.stored_rows
+        rows.count = spec.row_bounds.shape[0] // 2
+        rows.bounds = &spec.row_bounds[0]
+    pb.rows = &rows
     pb.n = n
     pb.p = p
     pb.sw = sw
@@ -786,7 +816,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
             if layout == DENSE:
                 for j in range(p):
                     if it.w[j] != 0.0:
-                        dense_centered_axpy(data, n, j, pb.xbar[j], -it.w[j], it.r)
+                        dense_centered_axpy(data, pb.rows, j, pb.xbar[j], -it.w[j], it.r)
             else:
                 x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
                 for j in range(p):
@@ -806,8 +836,16 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
 
 
 def _run_dense(const floating[::1, :] X, _Spec spec):
-    return _run(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL,
-                X.shape[0], X.shape[1], spec)
+    cdef Py_ssize_t n = X.shape[0], k
+    spec.stored_rows = n
+    if spec.row_bounds is not None:
+        n = 0
+        for k in range(0, spec.row_bounds.shape[0], 2):
+            if not (0 <= spec.row_bounds[k] < spec.row_bounds[k + 1] <= X.shape[0]) or (
+                    k > 0 and spec.row_bounds[k] < spec.row_bounds[k - 1]):
+                raise ValueError("rows must be increasing, disjoint runs of X's rows")
+            n += spec.row_bounds[k + 1] - spec.row_bounds[k]
+    return _run(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL, n, X.shape[1], spec)
 
 
 def _run_sparse(const floating[::1] data, const index_t[::1] indices,
@@ -820,7 +858,7 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_factor, lower,
                             upper, free, Z, Ginv, fit_intercept, tol, max_iter, random, seed,
                             stats, stats_ready, q_out, residual, residual_ready, ever,
-                            center, strong_ratio=0.0, screen=True):
+                            center, strong_ratio=0.0, screen=True, rows=None):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -841,6 +879,10 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     pass and its correlations, kept between solves on the same problem (valid=0 at first):
     later passes over a column store skip the features they prove far from their constraint.
     Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after max_iter epochs.
+    rows: for dense X, None (every row) or an intp array [start_0, stop_0, start_1, ...] of
+    increasing runs of X's rows: the problem then has only those rows (the others count as
+    weight zero), X is still read in place, and y, sample_weight, Z, the residual and
+    theta_c hold those rows only, in order. Sparse X takes zero weights instead.
     Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
@@ -863,6 +905,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.ever = ever
     spec.theta_c, spec.q_c, spec.center_ok = center
     spec.strong_ratio = strong_ratio
+    spec.row_bounds = rows
     spec.fit_intercept = fit_intercept
     spec.random_order = random
     spec.screen = screen

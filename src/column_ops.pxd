@@ -224,40 +224,119 @@ cdef inline int gather_columns(const floating* data, const index_t* indices,
     return 0
 
 
-cdef inline double dense_centered_wdot(const floating* data, Py_ssize_t n, Py_ssize_t j,
+cdef struct RowRuns:
+    # The rows of a dense Fortran-ordered X that a problem reads, as runs of stored rows: run
+    # k covers stored rows [bounds[2k], bounds[2k + 1]); read in order they are the problem's
+    # rows 0..n-1 (all of them: one run [0, ld)). A cross-validation fold thus trains on its
+    # rows of X in place, and row-indexed vectors (residual, weights) hold only those rows.
+    Py_ssize_t ld               # stored rows: column j starts at data + j * ld
+    Py_ssize_t count            # number of runs
+    const Py_ssize_t* bounds
+
+
+cdef inline double _run_centered_wdot(const floating* x, Py_ssize_t n, double center,
+                                      const double* sw, const double* v) noexcept nogil:
+    """sum_i (x_i - center) * sw_i * v_i over one contiguous run (sw NULL: unit weights);
+    four accumulators let the compiler pipeline the reduction."""
+    cdef Py_ssize_t i = 0
+    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    if sw == NULL:
+        while i + 4 <= n:
+            s0 += (x[i] - center) * v[i]
+            s1 += (x[i + 1] - center) * v[i + 1]
+            s2 += (x[i + 2] - center) * v[i + 2]
+            s3 += (x[i + 3] - center) * v[i + 3]
+            i += 4
+        while i < n:
+            s0 += (x[i] - center) * v[i]
+            i += 1
+    else:
+        while i + 4 <= n:
+            s0 += (x[i] - center) * (sw[i] * v[i])
+            s1 += (x[i + 1] - center) * (sw[i + 1] * v[i + 1])
+            s2 += (x[i + 2] - center) * (sw[i + 2] * v[i + 2])
+            s3 += (x[i + 3] - center) * (sw[i + 3] * v[i + 3])
+            i += 4
+        while i < n:
+            s0 += (x[i] - center) * (sw[i] * v[i])
+            i += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+cdef inline double dense_centered_wdot(const floating* data, const RowRuns* rows, Py_ssize_t j,
                                        double center, const double* sw,
                                        const double* v) noexcept nogil:
-    """sum_i (x_ij - center) * sw_i * v_i for a dense column (sw NULL: unit weights).
+    """sum_i (x_ij - center) * sw_i * v_i over the rows of a dense column (sw NULL: unit
+    weights; sw and v indexed by the problem's rows).
 
     Centering each value before the product keeps a column with a large mean from cancelling
     (for sparse columns the callers keep the mean as a separate offset instead)."""
-    cdef Py_ssize_t i
-    cdef double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    cdef const floating* col = data + j * n
-    if sw == NULL:
-        i = 0
-        while i + 4 <= n:
-            s0 += (col[i] - center) * v[i]
-            s1 += (col[i + 1] - center) * v[i + 1]
-            s2 += (col[i + 2] - center) * v[i + 2]
-            s3 += (col[i + 3] - center) * v[i + 3]
-            i += 4
-        while i < n:
-            s0 += (col[i] - center) * v[i]
-            i += 1
-        return (s0 + s1) + (s2 + s3)
-    for i in range(n):
-        s0 += (col[i] - center) * sw[i] * v[i]
-    return s0
+    cdef Py_ssize_t k, start, length, at = 0
+    cdef double s = 0.0
+    cdef const floating* col = data + j * rows.ld
+    for k in range(rows.count):
+        start = rows.bounds[2 * k]
+        length = rows.bounds[2 * k + 1] - start
+        s += _run_centered_wdot(col + start, length, center, NULL if sw == NULL else sw + at,
+                                v + at)
+        at += length
+    return s
 
 
-cdef inline void dense_centered_axpy(const floating* data, Py_ssize_t n, Py_ssize_t j,
+cdef inline void dense_centered_axpy(const floating* data, const RowRuns* rows, Py_ssize_t j,
                                      double center, double alpha, double* v) noexcept nogil:
-    """v += alpha * (x_j - center) for a dense column."""
-    cdef Py_ssize_t i
-    cdef const floating* col = data + j * n
-    for i in range(n):
-        v[i] += alpha * (col[i] - center)
+    """v += alpha * (x_j - center) over the rows of a dense column."""
+    cdef Py_ssize_t i, k, start, stop
+    cdef const floating* col = data + j * rows.ld
+    cdef double* out = v
+    for k in range(rows.count):
+        start = rows.bounds[2 * k]
+        stop = rows.bounds[2 * k + 1]
+        for i in range(start, stop):
+            out[i - start] += alpha * (col[i] - center)
+        out += stop - start
+
+
+cdef inline void dense_moments(const floating* data, const RowRuns* rows, Py_ssize_t n,
+                               Py_ssize_t p, const double* sw, bint centered, double* xbar,
+                               double* H, double* norm2, unsigned char* varies) noexcept nogil:
+    """Per dense column over its rows, two passes (exact for columns with large means):
+    xbar_j = sum_i sw_i x_ij (sw NULL: 1/n; 0 when not centered), H_j = sum_i sw_i
+    (x_ij - xbar_j)^2, norm2_j = sum_i (x_ij - xbar_j)^2 and varies_j = whether the column
+    holds two different values."""
+    cdef Py_ssize_t i, j, k, start, stop, at
+    cdef const floating* col
+    cdef double x, s, sh, sn, w, first
+    for j in range(p):
+        col = data + j * rows.ld
+        s = 0.0
+        varies[j] = 0
+        first = col[rows.bounds[0]] if n > 0 else 0.0
+        at = 0
+        for k in range(rows.count):
+            start = rows.bounds[2 * k]
+            stop = rows.bounds[2 * k + 1]
+            for i in range(start, stop):
+                x = col[i]
+                if x != first:
+                    varies[j] = 1
+                s += x if sw == NULL else sw[at + i - start] * x
+            at += stop - start
+        xbar[j] = (s / n if sw == NULL else s) if centered else 0.0
+        sh = 0.0
+        sn = 0.0
+        at = 0
+        for k in range(rows.count):
+            start = rows.bounds[2 * k]
+            stop = rows.bounds[2 * k + 1]
+            for i in range(start, stop):
+                x = col[i] - xbar[j]
+                w = 1.0 / n if sw == NULL else sw[at + i - start]
+                sh += w * x * x
+                sn += x * x
+            at += stop - start
+        H[j] = sh
+        norm2[j] = sn
 
 
 cdef inline int centered_moments(Layout layout, const floating* data, const index_t* indices,
