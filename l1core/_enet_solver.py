@@ -106,8 +106,9 @@ class EnetProblem:
         # r + offset = y - ybar - X~ w on the kernel's rows (kernel fills)
         self.residual = (np.zeros(n_kernel), np.zeros(1))
         self.ever_active = np.zeros(p, dtype=np.uint8)   # features ever nonzero, kernel marks
-        # the last exact full pass's dual point and correlations (kernel fills, then reuses)
-        self.center = (np.zeros(n_kernel), np.zeros(p), np.zeros(1, dtype=np.uint8))
+        # the last two exact full passes' dual points and correlations (kernel fills, then
+        # reuses)
+        self.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
         self._bounded_unpenalized = ((self.penalty_factor == 0.0)
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}

@@ -88,9 +88,10 @@ cdef struct Iterate:
     double* q                  # scratch (p): x~_j . theta
     double* proj               # scratch (k)
     Py_ssize_t* cand           # scratch (p): features with a possibly nonzero conjugate
-    double* theta_c            # (n) the dual point of the last exact full pass (column stores)
-    double* q_c                # (p) x~_j . theta_c, exact
-    unsigned char* center_ok   # [1] theta_c and q_c are valid for this problem
+    double* theta_c            # (2, n) the dual points of the last two exact full passes
+    double* q_c                # (2, p) x~_j . theta_c, exact
+    unsigned char* center_ok   # [1] how many centers are valid (0, 1 or 2)
+    unsigned char* recenter    # [1] the next full pass must be exact
     unsigned char* stale       # (p) q_j was bounded from q_c at the last full pass, not computed
 
 
@@ -251,52 +252,95 @@ cdef inline void prefetch_column(Layout layout, const floating* data, const inde
         offset += 64
 
 
+cdef Py_ssize_t fit_centers(const Iterate* it, Py_ssize_t n, double* coef,
+                            double* radius) noexcept nogil:
+    """theta ~ coef[0] theta_c0 + coef[1] theta_c1 by least squares over the valid centers
+    (it.center_ok[0] of them, most recent first); radius = ||theta - that combination||
+    plus the rounding of the exact dot products. Returns the number of centers used."""
+    cdef Py_ssize_t i, m = it.center_ok[0]
+    cdef const double* c0 = it.theta_c
+    cdef const double* c1 = it.theta_c + n
+    cdef double g00 = 0.0, g01 = 0.0, g11 = 0.0, b0 = 0.0, b1 = 0.0, tt = 0.0, det, d, r2 = 0.0
+    for i in range(n):
+        g00 += c0[i] * c0[i]
+        b0 += c0[i] * it.theta[i]
+        tt += it.theta[i] * it.theta[i]
+        if m > 1:
+            g01 += c0[i] * c1[i]
+            g11 += c1[i] * c1[i]
+            b1 += c1[i] * it.theta[i]
+    coef[0] = 0.0
+    coef[1] = 0.0
+    det = g00 * g11 - g01 * g01
+    if m > 1 and det > 1e-12 * g00 * g11:
+        coef[0] = (g11 * b0 - g01 * b1) / det
+        coef[1] = (g00 * b1 - g01 * b0) / det
+    else:
+        m = 1
+        if g00 > 0.0:
+            coef[0] = b0 / g00
+    for i in range(n):
+        d = it.theta[i] - coef[0] * c0[i]
+        if m > 1:
+            d -= coef[1] * c1[i]
+        r2 += d * d
+    radius[0] = sqrt(r2) + (n + 1) * 1e-15 * (sqrt(tt) + fabs(coef[0]) * sqrt(g00)
+                                              + fabs(coef[1]) * sqrt(g11))
+    return m
+
+
 cdef double full_gap(Layout layout, const floating* data, const index_t* indices,
                      const index_t* indptr, const Problem* pb, Iterate* it,
                      double* scale) noexcept nogil:
     """One full pass: q = X~^T theta for every feature, and the gap of the full problem.
 
-    A feature need not be read when the last exact pass already proves its constraint: |x~_j.theta - q_c_j| <= ||x~_j|| ||theta - theta_c|| (Cauchy-Schwarz), so
-    |q_c_j| + ||x~_j|| ||theta - theta_c|| < a_j keeps |x~_j.theta| < a_j. Such a feature (at
-    w_j = 0, bounds admitting 0) contributes nothing to the gap; its q_j keeps the stale
-    value q_c_j (|q_c_j| < a_j, so the gap formula ignores it too) and is marked stale. Once
-    more than a third of the features need reading, the next pass is exact and recenters.
-    CSR, read by rows, computes every q_j anyway but applies the same rule, so that the
-    iterates do not depend on the storage.
+    A feature need not be read when the last exact passes already prove its constraint. They
+    left centers theta_c0, theta_c1 (their dual points) and, for every feature, the exact
+    q_ck_j = x~_j.theta_ck. With theta = c_0 theta_c0 + c_1 theta_c1 + e (least squares: the
+    dual points of a path move mostly within that plane), Cauchy-Schwarz gives
+    |x~_j.theta| <= |c_0 q_c0_j + c_1 q_c1_j| + ||x~_j|| ||e||; when that is < a_j the
+    feature (at w_j = 0, bounds admitting 0) contributes nothing to the gap, its q_j takes
+    the estimate c_0 q_c0_j + c_1 q_c1_j (below a_j, so the gap formula ignores it too) and
+    is marked stale. Once more than a third of the features need reading, the next pass is
+    exact and becomes the newest center. CSR, read by rows, computes every q_j anyway but
+    applies the same rule, so that the iterates do not depend on the storage.
     """
-    cdef Py_ssize_t i, j, k, n = pb.n, read = 0
-    cdef double theta_sum = 0.0, delta = 0.0, d, margin = 0.0
-    cdef bint lazy = it.center_ok[0]
+    cdef Py_ssize_t i, j, k, n = pb.n, p = pb.p, read = 0
+    cdef double theta_sum = 0.0, radius = 0.0, estimate
+    cdef double coef[2]
+    cdef bint lazy = it.center_ok[0] > 0 and not it.recenter[0]
     prepare_dual_point(pb, it)
     if pb.fit_intercept:
         for i in range(n):
             theta_sum += it.theta[i]
     if layout == DENSE and not lazy:
-        for j in range(pb.p):
+        for j in range(p):
             it.q[j] = dense_centered_wdot(data, pb.rows, j, pb.xbar[j], NULL, it.theta)
             it.stale[j] = 0
     elif not lazy or layout == CSR:
         # CSR is read row by row: every q_j comes at once (the rule below still decides
         # which values are used, so that all storages take the same steps)
-        xt_dot(layout, data, indices, indptr, n, pb.p, it.theta, it.q)
-        for j in range(pb.p):
+        xt_dot(layout, data, indices, indptr, n, p, it.theta, it.q)
+        for j in range(p):
             it.q[j] -= pb.xbar[j] * theta_sum
             it.stale[j] = 0
     if not lazy:
+        # the newest center; the previous one moves to the second slot
+        if it.center_ok[0] > 0:
+            memcpy(it.theta_c + n, it.theta_c, n * sizeof(double))
+            memcpy(it.q_c + p, it.q_c, p * sizeof(double))
         memcpy(it.theta_c, it.theta, n * sizeof(double))
-        memcpy(it.q_c, it.q, pb.p * sizeof(double))
-        it.center_ok[0] = 1
+        memcpy(it.q_c, it.q, p * sizeof(double))
+        it.center_ok[0] = min(it.center_ok[0] + 1, 2)
+        it.recenter[0] = 0
         return dual_gap(pb, it, NULL, 0, scale)
-    for i in range(n):
-        d = it.theta[i] - it.theta_c[i]
-        delta += d * d
-        margin += it.theta[i] * it.theta[i]
-    # rounding in the exact dot products, as in the screening radius
-    delta = sqrt(delta) + (n + 1) * 1e-15 * sqrt(margin)
-    for j in range(pb.p):
-        if (it.w[j] == 0.0 and not pb.free_[j] and lower_of(pb, j) <= 0.0 and upper_of(pb, j) >= 0.0
-                and fabs(it.q_c[j]) + pb.norm[j] * delta < l1_of(pb, j)):
-            it.q[j] = it.q_c[j]
+    fit_centers(it, n, coef, &radius)
+    for j in range(p):
+        estimate = coef[0] * it.q_c[j] + coef[1] * it.q_c[p + j]
+        if (it.w[j] == 0.0 and not pb.free_[j] and lower_of(pb, j) <= 0.0
+                and upper_of(pb, j) >= 0.0
+                and fabs(estimate) + pb.norm[j] * radius < l1_of(pb, j)):
+            it.q[j] = estimate
             it.stale[j] = 1
         else:
             it.stale[j] = 0
@@ -313,8 +357,8 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
             else:
                 it.q[j] = (col_wdot(data, indices, indptr, n, j, NULL, it.theta)
                            - pb.xbar[j] * theta_sum)
-    if 3 * read > pb.p:
-        it.center_ok[0] = 0
+    if 3 * read > p:
+        it.recenter[0] = 1
     return dual_gap(pb, it, NULL, 0, scale)
 
 
@@ -715,7 +759,8 @@ cdef class _Spec:
     cdef const double[::1, :] Z
     cdef const Py_ssize_t[::1] row_bounds
     cdef const double[::1, :] Ginv
-    cdef double[::1] w, xbar, H, norm, q, r, offset, theta_c, q_c
+    cdef double[::1] w, xbar, H, norm, q, r, offset
+    cdef double[:, ::1] theta_c, q_c
     cdef unsigned char[::1] center_ok
     cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
@@ -841,9 +886,10 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.q = &spec.q[0]
     it.proj = &proj[0]
     it.cand = &cand[0]
-    it.theta_c = &spec.theta_c[0]
-    it.q_c = &spec.q_c[0]
+    it.theta_c = &spec.theta_c[0, 0]
+    it.q_c = &spec.q_c[0, 0]
     it.center_ok = &spec.center_ok[0]
+    it.recenter = &spec.center_ok[1]
     it.stale = &stale[0]
     it.o = spec.offset[0]
 
@@ -913,9 +959,10 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     given w (a path's warm start) instead of being recomputed by a pass over X. ever (p,)
     uint8 marks the features ever nonzero (updated). strong_ratio = alpha_prev / alpha > 0
     starts with the sequential strong set computed from q_out of the previous alpha's solve.
-    center = (theta_c (n,), q_c (p,), valid (1,) uint8): the dual point of the last exact full
-    pass and its correlations, kept between solves on the same problem (valid=0 at first):
-    later passes over a column store skip the features they prove far from their constraint.
+    center = (theta_c (2, n), q_c (2, p), state (2,) uint8): the dual points of the last two
+    exact full passes and their correlations, kept between solves on the same problem (state
+    zero at first): later passes over a column store skip the features they prove far from
+    their constraint.
     Stops when the duality gap <= tol * sum_i sw_i (y_i - ybar)^2 or after max_iter epochs.
     rows: for dense X, None (every row) or an intp array [start_0, stop_0, start_1, ...] of
     increasing runs of X's rows: the problem then has only those rows (the others count as
@@ -942,6 +989,8 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.residual_ready = residual_ready
     spec.ever = ever
     spec.theta_c, spec.q_c, spec.center_ok = center
+    if spec.theta_c.shape[0] != 2 or spec.q_c.shape[0] != 2 or spec.center_ok.shape[0] != 2:
+        raise ValueError("center needs two slots")
     spec.strong_ratio = strong_ratio
     spec.row_bounds = rows
     spec.fit_intercept = fit_intercept
