@@ -109,6 +109,7 @@ class EnetProblem:
         # the last two exact full passes' dual points and correlations (kernel fills, then
         # reuses)
         self.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
+        self._scratch = (np.empty(p, dtype=np.intp), np.zeros(p, dtype=np.uint8))
         self._bounded_unpenalized = ((self.penalty_factor == 0.0)
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
@@ -129,6 +130,16 @@ class EnetProblem:
             out[below] = np.nextafter(out[below], np.inf)
             out[above] = np.nextafter(out[above], -np.inf)
         return out
+
+    def support(self, w):
+        """np.flatnonzero(w) for a solution of this problem, read from the features ever
+        active (a path's few) instead of all p when the kernel keeps that record."""
+        if self.use_gram or np.any(self.lower > 0.0) or np.any(self.upper < 0.0):
+            # the Gram kernel keeps no record; bounds away from zero move features off it
+            # outside coordinate descent
+            return np.flatnonzero(w)
+        candidates = np.flatnonzero(self.ever_active)
+        return candidates[w[candidates] != 0.0]
 
     def centered_target(self):
         """y - ybar (weighted mean when an intercept is fitted)."""
@@ -223,7 +234,7 @@ class EnetProblem:
                         seed=seed, stats=self.stats, stats_ready=self.stats_ready,
                         q_out=self.q, residual=self.residual, residual_ready=warm,
                         ever=self.ever_active, center=self.center, strong_ratio=strong_ratio,
-                        screen=screening,
+                        screen=screening, scratch=self._scratch,
                         rows=None if self.kernel_rows is None else self.row_runs))
             self.stats_ready = warm = True
             epochs += n_iter

@@ -114,7 +114,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         if warn and gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
         if sparse_coefs:
-            support = np.flatnonzero(w)
+            support = problem.support(w)
             rows.append(support)
             values.append(problem.cast(w[support], support))
             counts.append(support.size)
@@ -159,7 +159,7 @@ class _PathPredictor:
         it moved (then the solver must recompute its residual)."""
         if not self.enabled or k == 0:
             return False
-        support = np.flatnonzero(w)
+        support = self.problem.support(w)
         current = w[support]
         moved = False
         if k >= 2 and alphas[k - 1] != alphas[k - 2] and support.size:

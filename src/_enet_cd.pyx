@@ -573,26 +573,29 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     cdef Ranked* ranked = <Ranked*>malloc(p * sizeof(Ranked))
     cdef Py_ssize_t* ws = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
     cdef Py_ssize_t* order = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
-    cdef Py_ssize_t* ws_pos = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    # CSR only: the working set's position of each feature (-1 outside), for the gather
+    cdef Py_ssize_t* ws_pos = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t)) if local else NULL
     cdef Py_ssize_t* sel = NULL       # positions in ws of the features swept (m)
     cdef Py_ssize_t* feat = NULL      # those features (m)
     cdef floating* g_data = NULL
     cdef index_t* g_rows = NULL
-    cdef index_t* g_ptr = <index_t*>malloc((p + 1) * sizeof(index_t))
+    cdef index_t* g_ptr = <index_t*>malloc((p + 1) * sizeof(index_t)) if local else NULL
     cdef double* hist = NULL        # (ANDERSON_K + 1) iterates of the working set
-    cdef double* w_saved = <double*>malloc(p * sizeof(double))
+    cdef double* w_saved = NULL     # (m) the swept coefficients before an extrapolation
     cdef double* r_saved = <double*>malloc(n * sizeof(double))
     cdef Py_ssize_t hist_capacity = 0, n_hist
     cdef void* grown
-    if (alive == NULL or ranked == NULL or ws == NULL or order == NULL or ws_pos == NULL
-            or g_ptr == NULL or w_saved == NULL or r_saved == NULL):
+    if (alive == NULL or ranked == NULL or ws == NULL or order == NULL or r_saved == NULL
+            or (local and (ws_pos == NULL or g_ptr == NULL))):
         status = -1
 
     if status == 0:
         for j in range(p):
             # a column without variance cannot change the fit: it sits at its penalty's minimum
             alive[j] = pb.H[j] > 0.0
-            ws_pos[j] = -1
+        if local:
+            for j in range(p):
+                ws_pos[j] = -1
 
     while status == 0:
         if first and strong_ratio > 0.0:
@@ -623,8 +626,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             if ws_size > n_alive:
                 ws_size = n_alive
             select_smallest(ranked, n_alive, ws_size)
-            for jj in range(m):
-                ws_pos[ws[jj]] = -1
+            if local:
+                for jj in range(m):
+                    ws_pos[ws[jj]] = -1
             m = ws_size
             for jj in range(m):
                 ws[jj] = ranked[jj].idx
@@ -636,9 +640,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             break      # every feature is fixed or screened: the gap above is final
         first = False
         sort_indices(ws, m)
-        for jj in range(m):
-            ws_pos[ws[jj]] = jj
         if local:
+            for jj in range(m):
+                ws_pos[ws[jj]] = jj
             if gather_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
                               &capacity) != 0:
                 status = -1
@@ -663,6 +667,11 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 status = -1
                 break
             feat = <Py_ssize_t*>grown
+            grown = realloc(w_saved, m * sizeof(double))
+            if grown == NULL:
+                status = -1
+                break
+            w_saved = <double*>grown
             hist_capacity = m
 
         # Inner loop (glmnet's active-set cycling inside celer's working set): a sweep over
@@ -761,7 +770,8 @@ cdef class _Spec:
     cdef const double[::1, :] Ginv
     cdef double[::1] w, xbar, H, norm, q, r, offset
     cdef double[:, ::1] theta_c, q_c
-    cdef unsigned char[::1] center_ok
+    cdef unsigned char[::1] center_ok, stale
+    cdef Py_ssize_t[::1] cand
     cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
     cdef Py_ssize_t max_iter, stored_rows
@@ -827,8 +837,8 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef double[::1] r = spec.r
     cdef Py_ssize_t k = spec.Z.shape[1]
     cdef double[::1] proj = np.empty(max(k, 1))
-    cdef Py_ssize_t[::1] cand = np.empty(p, dtype=np.intp)
-    cdef unsigned char[::1] stale = np.zeros(p, dtype=np.uint8)
+    cdef Py_ssize_t[::1] cand = spec.cand
+    cdef unsigned char[::1] stale = spec.stale
     cdef double[::1] w = spec.w
 
     if spec.row_bounds is None:
@@ -942,7 +952,7 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_factor, lower,
                             upper, free, Z, Ginv, fit_intercept, tol, max_iter, random, seed,
                             stats, stats_ready, q_out, residual, residual_ready, ever,
-                            center, strong_ratio=0.0, screen=True, rows=None):
+                            center, strong_ratio=0.0, screen=True, rows=None, scratch=None):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -968,6 +978,8 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     increasing runs of X's rows: the problem then has only those rows (the others count as
     weight zero), X is still read in place, and y, sample_weight, Z, the residual and
     theta_c hold those rows only, in order. Sparse X takes zero weights instead.
+    scratch: (intp (p,), uint8 (p,)) work arrays a caller solving many times may keep (None:
+    allocated here).
     Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
@@ -989,6 +1001,10 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.residual_ready = residual_ready
     spec.ever = ever
     spec.theta_c, spec.q_c, spec.center_ok = center
+    if scratch is None:
+        p = X.shape[1]
+        scratch = (np.empty(p, dtype=np.intp), np.zeros(p, dtype=np.uint8))
+    spec.cand, spec.stale = scratch
     if spec.theta_c.shape[0] != 2 or spec.q_c.shape[0] != 2 or spec.center_ok.shape[0] != 2:
         raise ValueError("center needs two slots")
     spec.strong_ratio = strong_ratio
