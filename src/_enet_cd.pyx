@@ -23,7 +23,7 @@ small CSC store.
 """
 
 from libc.stdlib cimport malloc, free, realloc
-from libc.string cimport memset, memcpy
+from libc.string cimport memset, memcpy, memmove
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport uint64_t
 cimport numpy as cnp
@@ -51,6 +51,9 @@ DEF ANDERSON_K = 5
 # ACTIVE_SHARE of the set, for at most ACTIVE_EPOCHS epochs before a whole sweep.
 DEF ACTIVE_SHARE = 0.75
 DEF ACTIVE_EPOCHS = 100
+# Lazy full passes bound correlations from the span of up to MAX_CENTERS earlier dual points
+# (EnetProblem keeps two: more did not let the passes skip more columns).
+DEF MAX_CENTERS = 4
 
 
 cdef struct Problem:
@@ -88,8 +91,9 @@ cdef struct Iterate:
     double* q                  # scratch (p): x~_j . theta
     double* proj               # scratch (k)
     Py_ssize_t* cand           # scratch (p): features with a possibly nonzero conjugate
-    double* theta_c            # (2, n) the dual points of the last two exact full passes
-    double* q_c                # (2, p) x~_j . theta_c, exact
+    double* theta_c            # (n_centers, n) the dual points of the last exact full passes
+    double* q_c                # (n_centers, p) x~_j . theta_c, exact
+    Py_ssize_t n_centers
     unsigned char* center_ok   # [1] how many centers are valid (0, 1 or 2)
     unsigned char* recenter    # [1] the next full pass must be exact
     unsigned char* stale       # (p) q_j was bounded from q_c at the last full pass, not computed
@@ -254,39 +258,80 @@ cdef inline void prefetch_column(Layout layout, const floating* data, const inde
 
 cdef Py_ssize_t fit_centers(const Iterate* it, Py_ssize_t n, double* coef,
                             double* radius) noexcept nogil:
-    """theta ~ coef[0] theta_c0 + coef[1] theta_c1 by least squares over the valid centers
-    (it.center_ok[0] of them, most recent first); radius = ||theta - that combination||
-    plus the rounding of the exact dot products. Returns the number of centers used."""
-    cdef Py_ssize_t i, m = it.center_ok[0]
-    cdef const double* c0 = it.theta_c
-    cdef const double* c1 = it.theta_c + n
-    cdef double g00 = 0.0, g01 = 0.0, g11 = 0.0, b0 = 0.0, b1 = 0.0, tt = 0.0, det, d, r2 = 0.0
+    """theta ~ sum_k coef[k] theta_ck by least squares over the valid centers (the most
+    recent ones first; the oldest are dropped while the normal equations are degenerate);
+    radius = ||theta - that combination|| plus the rounding of the exact dot products.
+    Returns the number of centers used."""
+    cdef Py_ssize_t i, k, l, row, m = it.center_ok[0]
+    cdef double G[MAX_CENTERS][MAX_CENTERS]
+    cdef double tt = 0.0, d, r2 = 0.0, scale_sum
+    cdef const double* ck
+    cdef const double* cl
     for i in range(n):
-        g00 += c0[i] * c0[i]
-        b0 += c0[i] * it.theta[i]
         tt += it.theta[i] * it.theta[i]
-        if m > 1:
-            g01 += c0[i] * c1[i]
-            g11 += c1[i] * c1[i]
-            b1 += c1[i] * it.theta[i]
-    coef[0] = 0.0
-    coef[1] = 0.0
-    det = g00 * g11 - g01 * g01
-    if m > 1 and det > 1e-12 * g00 * g11:
-        coef[0] = (g11 * b0 - g01 * b1) / det
-        coef[1] = (g00 * b1 - g01 * b0) / det
-    else:
-        m = 1
-        if g00 > 0.0:
-            coef[0] = b0 / g00
+    for k in range(m):
+        ck = it.theta_c + k * n
+        for l in range(k, m):
+            cl = it.theta_c + l * n
+            d = 0.0
+            for i in range(n):
+                d += ck[i] * cl[i]
+            G[k][l] = d
+            G[l][k] = d
+    while m > 0:
+        # normal equations G coef = C theta over the m most recent centers
+        for k in range(m):
+            ck = it.theta_c + k * n
+            d = 0.0
+            for i in range(n):
+                d += ck[i] * it.theta[i]
+            coef[k] = d
+        if solve_small(&G[0][0], MAX_CENTERS, m, coef):   # G itself is left as it is
+            break
+        m -= 1
+    for k in range(m, MAX_CENTERS):
+        coef[k] = 0.0
+    scale_sum = sqrt(tt)
+    for k in range(m):
+        scale_sum += fabs(coef[k]) * sqrt(G[k][k])
     for i in range(n):
-        d = it.theta[i] - coef[0] * c0[i]
-        if m > 1:
-            d -= coef[1] * c1[i]
+        d = it.theta[i]
+        for k in range(m):
+            d -= coef[k] * it.theta_c[k * n + i]
         r2 += d * d
-    radius[0] = sqrt(r2) + (n + 1) * 1e-15 * (sqrt(tt) + fabs(coef[0]) * sqrt(g00)
-                                              + fabs(coef[1]) * sqrt(g11))
+    radius[0] = sqrt(r2) + (n + 1) * 1e-15 * scale_sum
     return m
+
+
+cdef bint solve_small(const double* G, Py_ssize_t stride, Py_ssize_t m,
+                      double* b) noexcept nogil:
+    """Solve G x = b in place of b for a symmetric positive definite m x m G (row stride
+    stride) by Cholesky; False when G is numerically singular."""
+    cdef double L[MAX_CENTERS][MAX_CENTERS]
+    cdef Py_ssize_t i, j, k
+    cdef double s
+    for i in range(m):
+        for j in range(i + 1):
+            s = G[i * stride + j]
+            for k in range(j):
+                s -= L[i][k] * L[j][k]
+            if i == j:
+                if not s > 1e-10 * G[i * stride + i]:
+                    return False
+                L[i][i] = sqrt(s)
+            else:
+                L[i][j] = s / L[j][j]
+    for i in range(m):
+        s = b[i]
+        for k in range(i):
+            s -= L[i][k] * b[k]
+        b[i] = s / L[i][i]
+    for i in range(m - 1, -1, -1):
+        s = b[i]
+        for k in range(i + 1, m):
+            s -= L[k][i] * b[k]
+        b[i] = s / L[i][i]
+    return True
 
 
 cdef double full_gap(Layout layout, const floating* data, const index_t* indices,
@@ -305,9 +350,9 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
     exact and becomes the newest center. CSR, read by rows, computes every q_j anyway but
     applies the same rule, so that the iterates do not depend on the storage.
     """
-    cdef Py_ssize_t i, j, k, n = pb.n, p = pb.p, read = 0
+    cdef Py_ssize_t i, j, k, m, n = pb.n, p = pb.p, read = 0
     cdef double theta_sum = 0.0, radius = 0.0, estimate
-    cdef double coef[2]
+    cdef double coef[MAX_CENTERS]
     cdef bint lazy = it.center_ok[0] > 0 and not it.recenter[0]
     prepare_dual_point(pb, it)
     if pb.fit_intercept:
@@ -325,18 +370,20 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
             it.q[j] -= pb.xbar[j] * theta_sum
             it.stale[j] = 0
     if not lazy:
-        # the newest center; the previous one moves to the second slot
-        if it.center_ok[0] > 0:
-            memcpy(it.theta_c + n, it.theta_c, n * sizeof(double))
-            memcpy(it.q_c + p, it.q_c, p * sizeof(double))
+        # the newest center; the older ones move down a slot
+        if it.n_centers > 1:
+            memmove(it.theta_c + n, it.theta_c, (it.n_centers - 1) * n * sizeof(double))
+            memmove(it.q_c + p, it.q_c, (it.n_centers - 1) * p * sizeof(double))
         memcpy(it.theta_c, it.theta, n * sizeof(double))
         memcpy(it.q_c, it.q, p * sizeof(double))
-        it.center_ok[0] = min(it.center_ok[0] + 1, 2)
+        it.center_ok[0] = min(it.center_ok[0] + 1, it.n_centers)
         it.recenter[0] = 0
         return dual_gap(pb, it, NULL, 0, scale)
-    fit_centers(it, n, coef, &radius)
+    m = fit_centers(it, n, coef, &radius)
     for j in range(p):
-        estimate = coef[0] * it.q_c[j] + coef[1] * it.q_c[p + j]
+        estimate = 0.0
+        for k in range(m):
+            estimate += coef[k] * it.q_c[k * p + j]
         if (it.w[j] == 0.0 and not pb.free_[j] and lower_of(pb, j) <= 0.0
                 and upper_of(pb, j) >= 0.0
                 and fabs(estimate) + pb.norm[j] * radius < l1_of(pb, j)):
@@ -897,6 +944,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.proj = &proj[0]
     it.cand = &cand[0]
     it.theta_c = &spec.theta_c[0, 0]
+    it.n_centers = spec.theta_c.shape[0]
     it.q_c = &spec.q_c[0, 0]
     it.center_ok = &spec.center_ok[0]
     it.recenter = &spec.center_ok[1]
@@ -1005,8 +1053,9 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
         p = X.shape[1]
         scratch = (np.empty(p, dtype=np.intp), np.zeros(p, dtype=np.uint8))
     spec.cand, spec.stale = scratch
-    if spec.theta_c.shape[0] != 2 or spec.q_c.shape[0] != 2 or spec.center_ok.shape[0] != 2:
-        raise ValueError("center needs two slots")
+    if (not 1 <= spec.theta_c.shape[0] <= MAX_CENTERS or spec.q_c.shape[0] != spec.theta_c.shape[0]
+            or spec.center_ok.shape[0] != 2):
+        raise ValueError(f"center needs 1 to {MAX_CENTERS} slots")
     spec.strong_ratio = strong_ratio
     spec.row_bounds = rows
     spec.fit_intercept = fit_intercept
