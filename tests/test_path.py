@@ -56,6 +56,28 @@ def test_every_point_is_certified_on_the_full_problem(storage, fit_intercept):
     assert np.all(n_iters >= 0) and np.all(gaps >= -1e-12)
 
 
+@pytest.mark.parametrize("storage", ["dense", "csc", "csr"])
+@pytest.mark.parametrize("tol", [1e-4, 1e-7])
+def test_correlated_wide_path_on_a_cv_fold_is_certified(storage, tol):
+    """p >> n with AR(1)-correlated columns, trained on a fold (zero weight on held-out rows,
+    which dense X skips in place): the lazy full passes (bounds from earlier passes' dual
+    points) and the path predictor never leave a point uncertified."""
+    rng = np.random.default_rng(11)
+    n, p = 60, 600
+    Xd = np.empty((n, p))
+    Xd[:, 0] = rng.standard_normal(n)
+    for j in range(1, p):
+        Xd[:, j] = 0.6 * Xd[:, j - 1] + 0.8 * rng.standard_normal(n)
+    y = Xd[:, ::40] @ rng.standard_normal(15) + 0.3 * rng.standard_normal(n)
+    s = np.ones(n)
+    s[12:24] = 0.0
+    alphas, coefs, gaps, intercepts = lasso_path(
+        to_storage(Xd, storage), y, sample_weight=s, fit_intercept=True, tol=tol,
+        eps=1e-2, n_alphas=150, return_intercept=True, max_iter=100_000)
+    assert np.count_nonzero(coefs[:, -1]) > 20
+    certify_path(Xd, y, alphas, coefs, intercepts, tol, sample_weight=s, fit_intercept=True)
+
+
 @pytest.mark.parametrize("storage", ["dense", "csr"])
 def test_screening_and_strong_rule_do_not_change_the_path(storage):
     Xd, y = data(3, n=60, p=400, density=0.3)
