@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._enet_cd import enet_coordinate_descent
+from ._enet_cd import enet_coordinate_descent, enet_scratch
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import ConvergenceWarning
 
@@ -109,7 +109,7 @@ class EnetProblem:
         # the last two exact full passes' dual points and correlations (kernel fills, then
         # reuses)
         self.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
-        self._scratch = (np.empty(p, dtype=np.intp), np.zeros(p, dtype=np.uint8))
+        self._scratch = enet_scratch(p)
         self._bounded_unpenalized = ((self.penalty_factor == 0.0)
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}

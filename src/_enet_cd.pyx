@@ -87,6 +87,14 @@ cdef struct Problem:
     bint dense                 # dense X: the residual is held centered (offset always 0)
 
 
+cdef struct Workspace:
+    # (p) arrays of one solve, kept by the caller between solves (no allocation per alpha)
+    unsigned char* alive       # not yet screened out
+    Ranked* ranked
+    Py_ssize_t* ws             # the working set
+    Py_ssize_t* order          # the sweep order
+
+
 cdef struct Iterate:
     double* w                  # coefficients (p)
     double* r                  # residual without its offset (n): r~ = r + o
@@ -95,7 +103,7 @@ cdef struct Iterate:
     double* theta              # scratch (n): sw * rhat
     double* q                  # scratch (p): x~_j . theta
     double* proj               # scratch (k)
-    Py_ssize_t* cand           # scratch (p): features with a possibly nonzero conjugate
+    Py_ssize_t* cand           # scratch (p): the features a lazy full pass reads
     double* theta_c            # (n_centers, n) the dual points of the last exact full passes
     double* q_c                # (n_centers, p) x~_j . theta_c, exact
     Py_ssize_t n_centers
@@ -175,15 +183,23 @@ cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
             it.theta[i] = pb.sw[i] * it.rhat[i]
 
 
+cdef inline bint conjugate_may_count(const Problem* pb, const Iterate* it, Py_ssize_t j,
+                                     double a, double c) noexcept nogil:
+    """Whether feature j can have a nonzero conjugate at t q_j, |t q_j| <= |q_j| (the others
+    contribute 0 to the dual and do not limit t)."""
+    return c > 0.0 or fabs(it.q[j]) > a or lower_of(pb, j) > 0.0 or upper_of(pb, j) < 0.0
+
+
 cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py_ssize_t m,
                      double* scale) noexcept nogil:
     """Gap P(w) - D(t theta) over the features feats[0..m) (NULL: all p), given q = x~.theta.
 
     t <= 1 is the largest factor for which every constraint with an infinite conjugate side
     holds (|t q_j| <= a_j for a Lasso feature, t q_j <= a_j for positive=True); those
-    constraints then contribute zero, the others their finite conjugate.
+    constraints then contribute zero, the others their finite conjugate. A feature left out
+    of feats must contribute nothing: w_j = 0, bounds admitting 0 and |q_j| < a_j.
     """
-    cdef Py_ssize_t i, jj, j, n_cand = 0
+    cdef Py_ssize_t i, jj, j
     cdef double t = 1.0, primal, dual, conj = 0.0, pen = 0.0, ry = 0.0, rr = 0.0, resid, a, c
     cdef Py_ssize_t count = pb.p if feats == NULL else m
     for jj in range(count):
@@ -192,17 +208,14 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
         c = l2_of(pb, j)
         if it.w[j] != 0.0:
             pen += penalty_value(a, c, it.w[j])
-        if pb.free_[j]:
-            continue
-        # only these can have a nonzero conjugate at t q_j, |t q_j| <= |q_j| (the rest: 0)
-        if c > 0.0 or fabs(it.q[j]) > a or lower_of(pb, j) > 0.0 or upper_of(pb, j) < 0.0:
+        if not pb.free_[j] and conjugate_may_count(pb, it, j, a, c):
             t = constraint_scale(t, a, c, lower_of(pb, j), upper_of(pb, j), it.q[j])
-            it.cand[n_cand] = j
-            n_cand += 1
-    for jj in range(n_cand):
-        j = it.cand[jj]
-        conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), lower_of(pb, j), upper_of(pb, j),
-                                  t * it.q[j])
+    for jj in range(count):
+        j = jj if feats == NULL else feats[jj]
+        a = l1_of(pb, j)
+        c = l2_of(pb, j)
+        if not pb.free_[j] and conjugate_may_count(pb, it, j, a, c):
+            conj += penalty_conjugate(a, c, lower_of(pb, j), upper_of(pb, j), t * it.q[j])
     for i in range(pb.n):
         resid = it.r[i] + it.o
         if pb.sw == NULL:
@@ -396,7 +409,7 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
             it.stale[j] = 1
         else:
             it.stale[j] = 0
-            it.cand[read] = j         # scratch until dual_gap
+            it.cand[read] = j
             read += 1
     if layout != CSR:
         # the columns to read, each prefetched while the previous one is summed
@@ -411,7 +424,8 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
                            - pb.xbar[j] * theta_sum)
     if 3 * read > p:
         it.recenter[0] = 1
-    return dual_gap(pb, it, NULL, 0, scale)
+    # the features not read contribute nothing to the gap
+    return dual_gap(pb, it, it.cand, read, scale)
 
 
 cdef inline double residual_corr(const floating* s_data, const index_t* s_idx,
@@ -601,7 +615,7 @@ cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
-               double strong_ratio, unsigned char* ever,
+               double strong_ratio, unsigned char* ever, const Workspace* work,
                double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
     """The outer working-set loop around coordinate descent. Returns 0, or -1 (no memory).
 
@@ -621,10 +635,10 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     cdef const index_t* s_idx = indices
     cdef const index_t* s_ptr = indptr
 
-    cdef unsigned char* alive = <unsigned char*>malloc(p * sizeof(unsigned char))
-    cdef Ranked* ranked = <Ranked*>malloc(p * sizeof(Ranked))
-    cdef Py_ssize_t* ws = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
-    cdef Py_ssize_t* order = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
+    cdef unsigned char* alive = work.alive
+    cdef Ranked* ranked = work.ranked
+    cdef Py_ssize_t* ws = work.ws
+    cdef Py_ssize_t* order = work.order
     # CSR only: the working set's position of each feature (-1 outside), for the gather
     cdef Py_ssize_t* ws_pos = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t)) if local else NULL
     cdef Py_ssize_t* sel = NULL       # positions in ws of the features swept (m)
@@ -637,8 +651,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     cdef double* r_saved = <double*>malloc(n * sizeof(double))
     cdef Py_ssize_t hist_capacity = 0, n_hist
     cdef void* grown
-    if (alive == NULL or ranked == NULL or ws == NULL or order == NULL or r_saved == NULL
-            or (local and (ws_pos == NULL or g_ptr == NULL))):
+    if r_saved == NULL or (local and (ws_pos == NULL or g_ptr == NULL)):
         status = -1
 
     if status == 0:
@@ -793,10 +806,6 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             n_hist = 0
             phase_epochs = 0
 
-    free(alive)
-    free(ranked)
-    free(ws)
-    free(order)
     free(ws_pos)
     free(sel)
     free(feat)
@@ -822,8 +831,8 @@ cdef class _Spec:
     cdef const double[::1, :] Ginv
     cdef double[::1] w, xbar, H, norm, q, r, offset
     cdef double[:, ::1] theta_c, q_c
-    cdef unsigned char[::1] center_ok, stale
-    cdef Py_ssize_t[::1] cand
+    cdef unsigned char[::1] center_ok, stale, alive, ranked
+    cdef Py_ssize_t[::1] cand, ws, order
     cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
     cdef Py_ssize_t max_iter, stored_rows
@@ -878,6 +887,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     spec.row_bounds, when given, out of X's stored rows)."""
     cdef Problem pb
     cdef RowRuns rows
+    cdef Workspace work
     cdef Py_ssize_t all_rows[2]
     cdef Iterate it
     cdef Py_ssize_t i, j
@@ -927,9 +937,10 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     if spec.fit_intercept:
         for i in range(n):
             ybar += (pb.unit_w if sw == NULL else sw[i]) * spec.y[i]
-    for j in range(p):
-        if spec.H[j] == 0.0:
-            w[j] = min(max(0.0, lower_of(&pb, j)), upper_of(&pb, j))
+    if not spec.residual_ready:
+        for j in range(p):
+            if spec.H[j] == 0.0:
+                w[j] = min(max(0.0, lower_of(&pb, j)), upper_of(&pb, j))
     for i in range(n):
         ytil[i] = spec.y[i] - ybar
 
@@ -948,6 +959,10 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.q = &spec.q[0]
     it.proj = &proj[0]
     it.cand = &cand[0]
+    work.alive = &spec.alive[0]
+    work.ranked = <Ranked*>&spec.ranked[0]
+    work.ws = &spec.ws[0]
+    work.order = &spec.order[0]
     it.theta_c = &spec.theta_c[0, 0]
     it.n_centers = spec.theta_c.shape[0]
     it.q_c = &spec.q_c[0, 0]
@@ -971,7 +986,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,
-                       spec.strong_ratio, &spec.ever[0], &gap, &epochs, &passes)
+                       spec.strong_ratio, &spec.ever[0], &work, &gap, &epochs, &passes)
         if spec.fit_intercept:
             intercept = ybar
             for j in range(p):
@@ -1000,6 +1015,13 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
     cdef const floating* d = &data[0] if data.shape[0] > 0 else NULL
     cdef const index_t* ix = &indices[0] if indices.shape[0] > 0 else NULL
     return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, spec)
+
+
+def enet_scratch(Py_ssize_t p):
+    """Work arrays for enet_coordinate_descent on p features, reusable between its calls."""
+    return (np.empty(p, dtype=np.intp), np.zeros(p, dtype=np.uint8),
+            np.empty(p, dtype=np.uint8), np.empty(p * sizeof(Ranked), dtype=np.uint8),
+            np.empty(p, dtype=np.intp), np.empty(p, dtype=np.intp))
 
 
 def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_factor, lower,
@@ -1031,7 +1053,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     increasing runs of X's rows: the problem then has only those rows (the others count as
     weight zero), X is still read in place, and y, sample_weight, Z, the residual and
     theta_c hold those rows only, in order. Sparse X takes zero weights instead.
-    scratch: (intp (p,), uint8 (p,)) work arrays a caller solving many times may keep (None:
+    scratch: enet_scratch(p), work arrays a caller solving many times may keep (None:
     allocated here).
     Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
@@ -1055,9 +1077,10 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.ever = ever
     spec.theta_c, spec.q_c, spec.center_ok = center
     if scratch is None:
-        p = X.shape[1]
-        scratch = (np.empty(p, dtype=np.intp), np.zeros(p, dtype=np.uint8))
-    spec.cand, spec.stale = scratch
+        scratch = enet_scratch(X.shape[1])
+    spec.cand, spec.stale, spec.alive, spec.ranked, spec.ws, spec.order = scratch
+    if spec.ranked.shape[0] != spec.alive.shape[0] * sizeof(Ranked):
+        raise ValueError("scratch does not come from enet_scratch")
     if (not 1 <= spec.theta_c.shape[0] <= MAX_CENTERS or spec.q_c.shape[0] != spec.theta_c.shape[0]
             or spec.center_ok.shape[0] != 2):
         raise ValueError(f"center needs 1 to {MAX_CENTERS} slots")
