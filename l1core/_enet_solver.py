@@ -100,7 +100,9 @@ class EnetProblem:
         self.kernel_y = kernel_y
         self.kernel_sw = None if np.all(kernel_s == kernel_s[0]) else kernel_s / kernel_s.sum()
         n_kernel = kernel_y.shape[0]
-        self.stats = (np.zeros(p), np.zeros(p), np.zeros(p))   # xbar, H, norm: kernel fills
+        # xbar, H, norm and the columns with H > 0 (kernel fills)
+        self.stats = (np.zeros(p), np.zeros(p), np.zeros(p), np.zeros(p, dtype=np.intp),
+                      np.zeros(1, dtype=np.int64))
         self.stats_ready = False
         self.q = np.zeros(p)
         # r + offset = y - ybar - X~ w on the kernel's rows (kernel fills)
@@ -236,6 +238,9 @@ class EnetProblem:
                         ever=self.ever_active, center=self.center, strong_ratio=strong_ratio,
                         screen=screening, scratch=self._scratch,
                         rows=None if self.kernel_rows is None else self.row_runs))
+            if not (self.stats_ready or self.use_gram) and self.stats[4][0] < p:
+                # the working arrays need only hold the columns with variance
+                self._scratch = enet_scratch(p, max(int(self.stats[4][0]), 1))
             self.stats_ready = warm = True
             epochs += n_iter
             if gap <= gap_tol or epochs >= max_iter:

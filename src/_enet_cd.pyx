@@ -83,6 +83,8 @@ cdef struct Problem:
     const double* xbar         # (p) weighted column means (0 without intercept)
     const double* H            # (p) sum_i sw_i x~_ij^2, the coordinate curvature
     const double* norm         # (p) unweighted ||x~_j||_2, for screening
+    const Py_ssize_t* live     # the n_live columns with H_j > 0 (the others never move and add
+    Py_ssize_t n_live          # nothing to the gap: a lazy pass and the working sets skip them)
     bint fit_intercept         # the dual point must then sum to zero
     bint dense                 # dense X: the residual is held centered (offset always 0)
 
@@ -368,7 +370,7 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
     exact and becomes the newest center. CSR, read by rows, computes every q_j anyway but
     applies the same rule, so that the iterates do not depend on the storage.
     """
-    cdef Py_ssize_t i, j, k, m, n = pb.n, p = pb.p, read = 0
+    cdef Py_ssize_t i, j, jj, k, m, n = pb.n, p = pb.p, read = 0
     cdef double theta_sum = 0.0, radius = 0.0, estimate
     cdef double coef[MAX_CENTERS]
     cdef bint lazy = it.center_ok[0] > 0 and not it.recenter[0]
@@ -398,7 +400,8 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
         it.recenter[0] = 0
         return dual_gap(pb, it, NULL, 0, scale)
     m = fit_centers(it, n, coef, &radius)
-    for j in range(p):
+    for jj in range(pb.n_live):
+        j = pb.live[jj]
         estimate = 0.0
         for k in range(m):
             estimate += coef[k] * it.q_c[k * p + j]
@@ -422,7 +425,7 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
             else:
                 it.q[j] = (col_wdot(data, indices, indptr, n, j, NULL, it.theta)
                            - pb.xbar[j] * theta_sum)
-    if 3 * read > p:
+    if 3 * read > pb.n_live:
         it.recenter[0] = 1
     # the features not read contribute nothing to the gap
     return dual_gap(pb, it, it.cand, read, scale)
@@ -511,7 +514,7 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
     distance to the dual constraint, (a_j - |t q_j|) / ||x~_j|| (celer; one-sided for a bound
     at zero); features that are nonzero, unpenalized or bounded away from zero rank first.
     """
-    cdef Py_ssize_t i, j, count = 0
+    cdef Py_ssize_t i, j, jj, count = 0
     cdef double theta_norm = 0.0, radius, qj, wj
     for i in range(pb.n):
         theta_norm += it.theta[i] * it.theta[i]
@@ -519,7 +522,8 @@ cdef Py_ssize_t rank_features(const Problem* pb, const Iterate* it, unsigned cha
     radius = sqrt(2.0 * gap * pb.max_w) + (pb.n + 1) * 1e-15 * theta_norm
     n_active[0] = 0
     n_violating[0] = 0
-    for j in range(pb.p):
+    for jj in range(pb.n_live):
+        j = pb.live[jj]
         if not alive[j]:
             continue
         wj = it.w[j]
@@ -655,9 +659,10 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         status = -1
 
     if status == 0:
-        for j in range(p):
-            # a column without variance cannot change the fit: it sits at its penalty's minimum
-            alive[j] = pb.H[j] > 0.0
+        # a column without variance cannot change the fit: it sits at its penalty's minimum
+        memset(alive, 0, p)
+        for jj in range(pb.n_live):
+            alive[pb.live[jj]] = 1
         if local:
             for j in range(p):
                 ws_pos[j] = -1
@@ -666,7 +671,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         if first and strong_ratio > 0.0:
             # sequential strong rule: |q_j(alpha_prev)| >= v_j l1_ratio (2 alpha - alpha_prev),
             # plus every feature ever nonzero on the path
-            for j in range(p):
+            for jj in range(pb.n_live):
+                j = pb.live[jj]
                 if alive[j] and (ever[j] or it.w[j] != 0.0 or pb.free_[j]
                                  or lower_of(pb, j) > 0.0 or upper_of(pb, j) < 0.0
                                  or fabs(it.q[j]) >= l1_of(pb, j) * (2.0 - strong_ratio)):
@@ -830,6 +836,8 @@ cdef class _Spec:
     cdef const Py_ssize_t[::1] row_bounds
     cdef const double[::1, :] Ginv
     cdef double[::1] w, xbar, H, norm, q, r, offset
+    cdef Py_ssize_t[::1] live
+    cdef cnp.int64_t[::1] n_live
     cdef double[:, ::1] theta_c, q_c
     cdef unsigned char[::1] center_ok, stale, alive, ranked
     cdef Py_ssize_t[::1] cand, ws, order
@@ -934,6 +942,15 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                                   &spec.xbar[0], &spec.H[0], &spec.norm[0])
         if status != 0:
             raise MemoryError("l1core: out of memory computing column statistics")
+        spec.n_live[0] = 0
+        for j in range(p):
+            if spec.H[j] > 0.0:
+                spec.live[spec.n_live[0]] = j
+                spec.n_live[0] += 1
+    pb.live = &spec.live[0]
+    pb.n_live = spec.n_live[0]
+    if spec.ws.shape[0] < pb.n_live:
+        raise ValueError("scratch holds fewer features than the columns with variance")
     if spec.fit_intercept:
         for i in range(n):
             ybar += (pb.unit_w if sw == NULL else sw[i]) * spec.y[i]
@@ -1017,11 +1034,14 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
     return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, spec)
 
 
-def enet_scratch(Py_ssize_t p):
-    """Work arrays for enet_coordinate_descent on p features, reusable between its calls."""
-    return (np.empty(p, dtype=np.intp), np.zeros(p, dtype=np.uint8),
-            np.empty(p, dtype=np.uint8), np.empty(p * sizeof(Ranked), dtype=np.uint8),
-            np.empty(p, dtype=np.intp), np.empty(p, dtype=np.intp))
+def enet_scratch(Py_ssize_t p, Py_ssize_t n_live=-1):
+    """Work arrays for enet_coordinate_descent on p features of which at most n_live have
+    H > 0 (-1: all), reusable between its calls."""
+    if n_live < 0:
+        n_live = p
+    return (np.empty(n_live, dtype=np.intp), np.zeros(p, dtype=np.uint8),
+            np.empty(p, dtype=np.uint8), np.empty(n_live * sizeof(Ranked), dtype=np.uint8),
+            np.empty(n_live, dtype=np.intp), np.empty(n_live, dtype=np.intp))
 
 
 def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_factor, lower,
@@ -1036,8 +1056,10 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     equal weights; penalty_factor, lower, upper (p,) (a_j = alpha l1_ratio v_j, c_j = alpha
     (1 - l1_ratio) v_j); free (p,) uint8 marking unpenalized columns whose
     weighted-centered values Z (n, k) and pseudo-inverse Gram Ginv (k, k) keep the dual point
-    orthogonal to them. stats = (xbar, H, norm), three (p,) arrays filled by the first call
-    (stats_ready=False) and reused by later ones on the same X, weights and fit_intercept.
+    orthogonal to them. stats = (xbar, H, norm, live, n_live): three (p,) float arrays, an
+    intp (p,) and an int64 (1,) array (the indices of the n_live columns with H > 0), filled
+    by the first call (stats_ready=False) and reused by later ones on the same X, weights and
+    fit_intercept.
     q_out (p,) receives x~_j . theta at the last full pass (minus the loss gradient: a path's
     strong rule reads it). residual = (r (n,), offset (1,)) receives the final residual
     y - ybar - X~ w = r + offset; with residual_ready=True it is taken as the residual of the
@@ -1069,7 +1091,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.Z = Z
     spec.Ginv = Ginv
     spec.w = w
-    spec.xbar, spec.H, spec.norm = stats
+    spec.xbar, spec.H, spec.norm, spec.live, spec.n_live = stats
     spec.stats_ready = stats_ready
     spec.q = q_out
     spec.r, spec.offset = residual
@@ -1079,7 +1101,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     if scratch is None:
         scratch = enet_scratch(X.shape[1])
     spec.cand, spec.stale, spec.alive, spec.ranked, spec.ws, spec.order = scratch
-    if spec.ranked.shape[0] != spec.alive.shape[0] * sizeof(Ranked):
+    if spec.ranked.shape[0] != spec.ws.shape[0] * sizeof(Ranked):
         raise ValueError("scratch does not come from enet_scratch")
     if (not 1 <= spec.theta_c.shape[0] <= MAX_CENTERS or spec.q_c.shape[0] != spec.theta_c.shape[0]
             or spec.center_ok.shape[0] != 2):

@@ -78,6 +78,28 @@ def test_correlated_wide_path_on_a_cv_fold_is_certified(storage, tol):
     certify_path(Xd, y, alphas, coefs, intercepts, tol, sample_weight=s, fit_intercept=True)
 
 
+@pytest.mark.parametrize("storage", ["dense", "csc", "csr"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_path_with_many_columns_without_variance_is_certified(storage, fit_intercept):
+    """Most columns empty or constant (text-like data): the kernel works on the others only;
+    constant columns held off zero by their bounds still count in the objective."""
+    Xd, y = data(5, n=50, p=400, density=0.2)
+    rng = np.random.default_rng(5)
+    dead = rng.choice(400, 300, replace=False)
+    Xd[:, dead[:200]] = 0.0
+    Xd[:, dead[200:]] = rng.uniform(1, 3, size=100)           # constant columns
+    lower = np.full(400, -np.inf)
+    lower[dead[200:220]] = 0.5                                 # kept off zero by a bound
+    lower[dead[:10]] = 0.25
+    alphas, coefs, gaps, intercepts = lasso_path(
+        to_storage(Xd, storage), y, fit_intercept=fit_intercept, lower_bounds=lower, tol=1e-8,
+        eps=1e-2, n_alphas=40, return_intercept=True, max_iter=100_000)
+    assert np.all(coefs[dead[:10], :] == 0.25)
+    assert np.count_nonzero(coefs[:, -1]) > 40
+    certify_path(Xd, y, alphas, coefs, intercepts, 1e-8, fit_intercept=fit_intercept,
+                 lower_bounds=lower)
+
+
 @pytest.mark.parametrize("storage", ["dense", "csr"])
 def test_screening_and_strong_rule_do_not_change_the_path(storage):
     Xd, y = data(3, n=60, p=400, density=0.3)
