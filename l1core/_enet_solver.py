@@ -108,6 +108,7 @@ class EnetProblem:
         # r + offset = y - ybar - X~ w on the kernel's rows (kernel fills)
         self.residual = (np.zeros(n_kernel), np.zeros(1))
         self.ever_active = np.zeros(p, dtype=np.uint8)   # features ever nonzero, kernel marks
+        self._ever_list, self._ever_count = np.zeros(0, dtype=np.intp), 0
         # the last two exact full passes' dual points and correlations (kernel fills, then
         # reuses)
         self.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
@@ -140,7 +141,10 @@ class EnetProblem:
             # the Gram kernel keeps no record; bounds away from zero move features off it
             # outside coordinate descent
             return np.flatnonzero(w)
-        candidates = np.flatnonzero(self.ever_active)
+        count = np.count_nonzero(self.ever_active)      # marks are only ever added
+        if count != self._ever_count:
+            self._ever_list, self._ever_count = np.flatnonzero(self.ever_active), count
+        candidates = self._ever_list
         return candidates[w[candidates] != 0.0]
 
     def centered_target(self):
