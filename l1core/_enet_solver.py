@@ -107,8 +107,9 @@ class EnetProblem:
         self.q = np.zeros(p)
         # r + offset = y - ybar - X~ w on the kernel's rows (kernel fills)
         self.residual = (np.zeros(n_kernel), np.zeros(1))
-        self.ever_active = np.zeros(p, dtype=np.uint8)   # features ever nonzero, kernel marks
-        self._ever_list, self._ever_count = np.zeros(0, dtype=np.intp), 0
+        # features ever nonzero: marks and list (the kernel adds to both)
+        self.ever_active = np.zeros(p, dtype=np.uint8)
+        self._ever = (self.ever_active, np.zeros(p, dtype=np.intp), np.zeros(1, dtype=np.int64))
         # the last two exact full passes' dual points and correlations (kernel fills, then
         # reuses)
         self.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
@@ -135,17 +136,12 @@ class EnetProblem:
         return out
 
     def support(self, w):
-        """np.flatnonzero(w) for a solution of this problem, read from the features ever
-        active (a path's few) instead of all p when the kernel keeps that record."""
-        if self.use_gram or np.any(self.lower > 0.0) or np.any(self.upper < 0.0):
-            # the Gram kernel keeps no record; bounds away from zero move features off it
-            # outside coordinate descent
-            return np.flatnonzero(w)
-        count = np.count_nonzero(self.ever_active)      # marks are only ever added
-        if count != self._ever_count:
-            self._ever_list, self._ever_count = np.flatnonzero(self.ever_active), count
-        candidates = self._ever_list
-        return candidates[w[candidates] != 0.0]
+        """np.flatnonzero(w) for a solution of this problem, read from the kernel's list of
+        the features ever nonzero (a path's few) instead of all p."""
+        if self.use_gram:
+            return np.flatnonzero(w)      # the Gram kernel keeps no list
+        candidates = self._ever[1][:self._ever[2][0]]
+        return np.sort(candidates[w[candidates] != 0.0])
 
     def centered_target(self):
         """y - ybar (weighted mean when an intercept is fitted)."""
@@ -239,7 +235,7 @@ class EnetProblem:
                         max_iter=min(round_epochs, max_iter - epochs), random=random,
                         seed=seed, stats=self.stats, stats_ready=self.stats_ready,
                         q_out=self.q, residual=self.residual, residual_ready=warm,
-                        ever=self.ever_active, center=self.center, strong_ratio=strong_ratio,
+                        ever=self._ever, center=self.center, strong_ratio=strong_ratio,
                         screen=screening, scratch=self._scratch,
                         rows=None if self.kernel_rows is None else self.row_runs))
             if not (self.stats_ready or self.use_gram) and self.stats[4][0] < p:

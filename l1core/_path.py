@@ -102,7 +102,6 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         rows, values, counts = [], [], []
     else:
         coefs = np.empty((p, n), dtype=problem.X.dtype, order="F")
-    problem.ever_active[:] = w != 0
     predictor = _PathPredictor(problem)
     for k, alpha in enumerate(alphas):
         strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0

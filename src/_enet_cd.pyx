@@ -89,6 +89,20 @@ cdef struct Problem:
     bint dense                 # dense X: the residual is held centered (offset always 0)
 
 
+cdef struct EverActive:
+    # the features ever nonzero on a path: marks (p) and their list, in order of arrival
+    unsigned char* marks
+    Py_ssize_t* list
+    cnp.int64_t* count
+
+
+cdef inline void mark_ever(EverActive* ever, Py_ssize_t j) noexcept nogil:
+    if not ever.marks[j]:
+        ever.marks[j] = 1
+        ever.list[ever.count[0]] = j
+        ever.count[0] += 1
+
+
 cdef struct Workspace:
     # (p) arrays of one solve, kept by the caller between solves (no allocation per alpha)
     unsigned char* alive       # not yet screened out
@@ -619,7 +633,7 @@ cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
-               double strong_ratio, unsigned char* ever, const Workspace* work,
+               double strong_ratio, EverActive* ever, const Workspace* work,
                double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
     """The outer working-set loop around coordinate descent. Returns 0, or -1 (no memory).
 
@@ -673,7 +687,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             # plus every feature ever nonzero on the path
             for jj in range(pb.n_live):
                 j = pb.live[jj]
-                if alive[j] and (ever[j] or it.w[j] != 0.0 or pb.free_[j]
+                if alive[j] and (ever.marks[j] or it.w[j] != 0.0 or pb.free_[j]
                                  or lower_of(pb, j) > 0.0 or upper_of(pb, j) < 0.0
                                  or fabs(it.q[j]) >= l1_of(pb, j) * (2.0 - strong_ratio)):
                     ws[m] = j
@@ -768,7 +782,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             cd_epoch(s_data, s_idx, s_ptr, local, pb, it, ws, sel, order, ms)
             for jj in range(ms):
                 if it.w[feat[jj]] != 0.0:
-                    ever[feat[jj]] = 1
+                    mark_ever(ever, feat[jj])
             epochs += 1
             phase_epochs += 1
             if epochs >= max_iter:
@@ -831,6 +845,8 @@ cdef class _Spec:
     cdef const double[::1] y, sw, factor, lower, upper
     cdef double alpha_l1, alpha_l2, strong_ratio
     cdef unsigned char[::1] ever
+    cdef Py_ssize_t[::1] ever_list
+    cdef cnp.int64_t[::1] ever_count
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
     cdef const Py_ssize_t[::1] row_bounds
@@ -894,8 +910,10 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     """Solve; n is the number of rows the problem reads (for dense X those of
     spec.row_bounds, when given, out of X's stored rows)."""
     cdef Problem pb
+    cdef Py_ssize_t jj
     cdef RowRuns rows
     cdef Workspace work
+    cdef EverActive ever
     cdef Py_ssize_t all_rows[2]
     cdef Iterate it
     cdef Py_ssize_t i, j
@@ -954,10 +972,17 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     if spec.fit_intercept:
         for i in range(n):
             ybar += (pb.unit_w if sw == NULL else sw[i]) * spec.y[i]
+    ever.marks = &spec.ever[0]
+    ever.list = &spec.ever_list[0]
+    ever.count = &spec.ever_count[0]
     if not spec.residual_ready:
+        # a cold start: list every nonzero coefficient as ever active (the kernel lists the
+        # later ones as they appear), so that the list always covers the support
         for j in range(p):
             if spec.H[j] == 0.0:
                 w[j] = min(max(0.0, lower_of(&pb, j)), upper_of(&pb, j))
+            if w[j] != 0.0:
+                mark_ever(&ever, j)
     for i in range(n):
         ytil[i] = spec.y[i] - ybar
 
@@ -1003,10 +1028,11 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,
-                       spec.strong_ratio, &spec.ever[0], &work, &gap, &epochs, &passes)
+                       spec.strong_ratio, &ever, &work, &gap, &epochs, &passes)
         if spec.fit_intercept:
             intercept = ybar
-            for j in range(p):
+            for jj in range(ever.count[0]):
+                j = ever.list[jj]
                 intercept -= pb.xbar[j] * it.w[j]
     spec.offset[0] = it.o
     if status != 0:
@@ -1063,8 +1089,9 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     q_out (p,) receives x~_j . theta at the last full pass (minus the loss gradient: a path's
     strong rule reads it). residual = (r (n,), offset (1,)) receives the final residual
     y - ybar - X~ w = r + offset; with residual_ready=True it is taken as the residual of the
-    given w (a path's warm start) instead of being recomputed by a pass over X. ever (p,)
-    uint8 marks the features ever nonzero (updated). strong_ratio = alpha_prev / alpha > 0
+    given w (a path's warm start) instead of being recomputed by a pass over X. ever =
+    (marks (p,) uint8, list (p,) intp, count (1,) int64): the features ever nonzero, marked
+    and listed (updated). strong_ratio = alpha_prev / alpha > 0
     starts with the sequential strong set computed from q_out of the previous alpha's solve.
     center = (theta_c (2, n), q_c (2, p), state (2,) uint8): the dual points of the last two
     exact full passes and their correlations, kept between solves on the same problem (state
@@ -1096,7 +1123,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.q = q_out
     spec.r, spec.offset = residual
     spec.residual_ready = residual_ready
-    spec.ever = ever
+    spec.ever, spec.ever_list, spec.ever_count = ever
     spec.theta_c, spec.q_c, spec.center_ok = center
     if scratch is None:
         scratch = enet_scratch(X.shape[1])
