@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._enet_cd import enet_coordinate_descent, enet_scratch
+from ._enet_cd import enet_coordinate_descent, enet_gram_cache, enet_scratch
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import ConvergenceWarning
 
@@ -32,6 +32,8 @@ __all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
 # which needs them as a dense (n, k) block: beyond this many values the projection is skipped
 # and the gap can certify only a fit whose unpenalized directions are exact.
 _MAX_PROJECTED_VALUES = 20_000_000
+# Features whose Gram entries a dense problem may keep (a capacity^2 block of doubles).
+_GRAM_CACHE_FEATURES = 1024
 # Epochs per round when unpenalized coefficients have bounds (see EnetProblem.solve).
 _ROUND_EPOCHS = 50
 
@@ -114,6 +116,11 @@ class EnetProblem:
         # reuses)
         self.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
         self._scratch = enet_scratch(p)
+        # dense X: Gram entries of recently active features, for sweeps over the nonzero
+        # coefficients (at most _GRAM_CACHE_FEATURES of them, and fewer than the rows)
+        capacity = min(p, n_kernel, _GRAM_CACHE_FEATURES)
+        self._gram_cache = (enet_gram_cache(p, capacity)
+                            if not sp.issparse(X) and capacity > 1 else None)
         self._bounded_unpenalized = ((self.penalty_factor == 0.0)
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
@@ -236,7 +243,7 @@ class EnetProblem:
                         seed=seed, stats=self.stats, stats_ready=self.stats_ready,
                         q_out=self.q, residual=self.residual, residual_ready=warm,
                         ever=self._ever, center=self.center, strong_ratio=strong_ratio,
-                        screen=screening, scratch=self._scratch,
+                        screen=screening, scratch=self._scratch, gram_cache=self._gram_cache,
                         rows=None if self.kernel_rows is None else self.row_runs))
             if not (self.stats_ready or self.use_gram) and self.stats[4][0] < p:
                 # the working arrays need only hold the columns with variance

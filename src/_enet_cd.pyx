@@ -20,6 +20,17 @@ coordinate descent on the working set of the best-ranked ones until the working 
 falls below a fraction of the outer gap (celer, Massias et al. 2018). CSR input is never copied
 whole: the full pass reads it row-wise and only the working set's columns are gathered into a
 small CSC store.
+
+What keeps a solve cheap:
+- inside the working set, sweeps narrow to its nonzero coefficients until their own gap is
+  small (glmnet's active-set cycling), with Anderson acceleration on whichever set is swept;
+- a full pass reads only the columns it cannot bound: correlations with the current dual
+  point are bounded from the exact ones of the last two exact passes (least squares in their
+  plane, Cauchy-Schwarz on the remainder; see full_gap), and its gap sums over those columns;
+- only the columns with variance are ever visited (text data has many empty ones);
+- along a path (strong_ratio > 0) the solve starts from the sequential strong set, and the
+  residual, the last pass's correlations, the centers and the ever-active list carry over;
+- dense X with zero-weight rows (a cross-validation fold) is read over runs of its kept rows.
 """
 
 from libc.stdlib cimport malloc, free, realloc
@@ -630,10 +641,143 @@ cdef void try_extrapolation(const floating* s_data, const index_t* s_idx, const 
         it.w[feat[i]] = w_saved[i]
 
 
+cdef struct GramCache:
+    # Dense X: Gram entries G_jk = sum_i sw_i x~_ij x~_ik of recently active features, kept
+    # between solves (a path's active set changes slowly), so that sweeps over the nonzero
+    # coefficients cost O(|A|) per update instead of O(n) (glmnet's covariance updates).
+    double* G                  # (cap, cap), row-major by slot
+    Py_ssize_t cap             # 0: no cache (sparse X)
+    Py_ssize_t* slot_of        # (p) the slot of a feature, or -1
+    Py_ssize_t* feature_of     # (cap) the feature of a slot, or -1
+    cnp.int64_t* n_slots       # slots in use (the first n_slots)
+
+
+cdef bint gram_prepare(const floating* data, const Problem* pb, GramCache* cache,
+                       const Py_ssize_t* feat, Py_ssize_t ms, double* GA, double* u,
+                       unsigned char* used) noexcept nogil:
+    """Give every feature of feat[0..ms) a slot (evicting features outside it), computing
+    the Gram entries of the newcomers, and copy the (ms, ms) block into GA. False (nothing
+    done) when the set does not fit."""
+    cdef Py_ssize_t a, b, i, k, t, s, j, f, free_scan = 0, start, stop, at
+    cdef const floating* col
+    cdef double value
+    if ms > cache.cap:
+        return False
+    for t in range(cache.cap):
+        used[t] = 0
+    for a in range(ms):
+        if cache.slot_of[feat[a]] >= 0:
+            used[cache.slot_of[feat[a]]] = 1
+    for a in range(ms):
+        j = feat[a]
+        if cache.slot_of[j] >= 0:
+            continue
+        if cache.n_slots[0] < cache.cap:
+            s = cache.n_slots[0]
+            cache.n_slots[0] += 1
+        else:
+            while used[free_scan]:
+                free_scan += 1
+            s = free_scan
+            f = cache.feature_of[s]
+            if f >= 0:
+                cache.slot_of[f] = -1
+        used[s] = 1
+        cache.slot_of[j] = s
+        cache.feature_of[s] = j
+        # u = x~_j on the problem's rows, then its products with every cached column
+        col = data + j * pb.rows.ld
+        at = 0
+        for k in range(pb.rows.count):
+            start = pb.rows.bounds[2 * k]
+            stop = pb.rows.bounds[2 * k + 1]
+            for i in range(start, stop):
+                u[at] = col[i] - pb.xbar[j]
+                at += 1
+        for t in range(cache.n_slots[0]):
+            f = cache.feature_of[t]
+            if f < 0:
+                continue
+            if t == s:
+                value = pb.H[j]
+            else:
+                value = dense_centered_wdot(data, pb.rows, f, pb.xbar[f], pb.sw, u)
+                if pb.sw == NULL:
+                    value *= pb.unit_w
+            cache.G[s * cache.cap + t] = value
+            cache.G[t * cache.cap + s] = value
+    for a in range(ms):
+        s = cache.slot_of[feat[a]]
+        for b in range(ms):
+            GA[a * ms + b] = cache.G[s * cache.cap + cache.slot_of[feat[b]]]
+    return True
+
+
+cdef void gram_epoch(const Problem* pb, Iterate* it, const Py_ssize_t* feat,
+                     const Py_ssize_t* order, Py_ssize_t ms, const double* GA, double* g,
+                     double* moved) noexcept nogil:
+    """cd_epoch over feat[order[i]] from the gradients g = X~_A^T (sw * r~), kept current
+    through the Gram block GA; the residual is not touched (moved accumulates each
+    coefficient's change until gram_sync)."""
+    cdef Py_ssize_t i, a, b, j
+    cdef double wj, new, delta
+    cdef const double* row
+    for i in range(ms):
+        a = order[i]
+        j = feat[a]
+        wj = it.w[j]
+        new = prox_step(pb.H[j] * wj + g[a], pb.H[j], l1_of(pb, j), l2_of(pb, j),
+                        lower_of(pb, j), upper_of(pb, j))
+        if new != wj:
+            delta = new - wj
+            it.w[j] = new
+            moved[a] += delta
+            row = GA + a * ms
+            for b in range(ms):
+                g[b] -= delta * row[b]
+
+
+cdef bint grow_gram_buffers(double** GA, double** g, double** moved, double** w_before,
+                           Py_ssize_t* capacity, Py_ssize_t ms) noexcept nogil:
+    """Room for an (ms, ms) block and three ms-vectors; False when out of memory."""
+    if ms <= capacity[0]:
+        return True
+    if not (grow(GA, ms * ms) and grow(g, ms) and grow(moved, ms)
+            and grow(w_before, ms)):
+        return False
+    capacity[0] = ms
+    return True
+
+
+ctypedef fused buffer_t:
+    double
+    Py_ssize_t
+
+
+cdef inline bint grow(buffer_t** buffer, Py_ssize_t count) noexcept nogil:
+    """realloc buffer[0] to count elements; False (buffer untouched) when out of memory."""
+    cdef void* grown = realloc(buffer[0], count * sizeof(buffer_t))
+    if grown == NULL:
+        return False
+    buffer[0] = <buffer_t*>grown
+    return True
+
+
+cdef void gram_sync(const floating* data, const Problem* pb, Iterate* it,
+                    const Py_ssize_t* feat, Py_ssize_t ms, double* moved) noexcept nogil:
+    """Bring the residual up to date with the moves of gram_epoch."""
+    cdef Py_ssize_t a
+    for a in range(ms):
+        if moved[a] != 0.0:
+            residual_move(data, <const cnp.int32_t*>NULL, <const cnp.int32_t*>NULL, feat[a],
+                          feat[a], moved[a], pb, it)
+            moved[a] = 0.0
+
+
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
-               double strong_ratio, EverActive* ever, const Workspace* work,
+               double strong_ratio, EverActive* ever, const Workspace* work, GramCache* cache,
                double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
     """The outer working-set loop around coordinate descent. Returns 0, or -1 (no memory).
 
@@ -667,9 +811,19 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     cdef double* hist = NULL        # (ANDERSON_K + 1) iterates of the working set
     cdef double* w_saved = NULL     # (m) the swept coefficients before an extrapolation
     cdef double* r_saved = <double*>malloc(n * sizeof(double))
+    # sweeps on the Gram block (dense X): the block, gradients, pending moves, scratch
+    cdef bint gram
+    cdef double d
+    cdef double* GA = NULL
+    cdef double* g = NULL
+    cdef double* moved = NULL
+    cdef double* w_before = NULL
+    cdef Py_ssize_t gram_capacity = 0
+    cdef double* u = <double*>malloc(n * sizeof(double)) if cache.cap > 0 else NULL
+    cdef unsigned char* used = <unsigned char*>malloc(cache.cap) if cache.cap > 0 else NULL
     cdef Py_ssize_t hist_capacity = 0, n_hist
-    cdef void* grown
-    if r_saved == NULL or (local and (ws_pos == NULL or g_ptr == NULL)):
+    if (r_saved == NULL or (local and (ws_pos == NULL or g_ptr == NULL))
+            or (cache.cap > 0 and (u == NULL or used == NULL))):
         status = -1
 
     if status == 0:
@@ -737,34 +891,20 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             s_ptr = g_ptr
 
         if m > hist_capacity:
-            grown = realloc(hist, (ANDERSON_K + 1) * m * sizeof(double))
-            if grown == NULL:
+            if not (grow(&hist, (ANDERSON_K + 1) * m) and grow(&w_saved, m)
+                    and grow(&sel, m) and grow(&feat, m)):
                 status = -1
                 break
-            hist = <double*>grown
-            grown = realloc(sel, m * sizeof(Py_ssize_t))
-            if grown == NULL:
-                status = -1
-                break
-            sel = <Py_ssize_t*>grown
-            grown = realloc(feat, m * sizeof(Py_ssize_t))
-            if grown == NULL:
-                status = -1
-                break
-            feat = <Py_ssize_t*>grown
-            grown = realloc(w_saved, m * sizeof(double))
-            if grown == NULL:
-                status = -1
-                break
-            w_saved = <double*>grown
             hist_capacity = m
 
         # Inner loop (glmnet's active-set cycling inside celer's working set): a sweep over
         # the whole working set, then sweeps over its nonzero coefficients only until their
         # own gap falls below a fraction of the working set's, then a whole sweep again;
         # Anderson acceleration on whichever set is swept. Stops when the working set's gap
-        # (checked after whole sweeps) is <= inner_tol.
+        # (checked after whole sweeps) is <= inner_tol. On dense X the sweeps over the
+        # nonzero coefficients run on their Gram block when it is cheaper (|A| < n).
         sweep_all = True
+        gram = False
         ms = m
         for jj in range(m):
             sel[jj] = jj
@@ -779,20 +919,36 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 for jj in range(ms - 1, 0, -1):
                     k = <Py_ssize_t>(next_random(&rng) % <uint64_t>(jj + 1))
                     order[jj], order[k] = order[k], order[jj]
-            cd_epoch(s_data, s_idx, s_ptr, local, pb, it, ws, sel, order, ms)
+            if gram:
+                gram_epoch(pb, it, feat, order, ms, GA, g, moved)
+            else:
+                cd_epoch(s_data, s_idx, s_ptr, local, pb, it, ws, sel, order, ms)
             for jj in range(ms):
                 if it.w[feat[jj]] != 0.0:
                     mark_ever(ever, feat[jj])
             epochs += 1
             phase_epochs += 1
             if epochs >= max_iter:
+                if gram:
+                    gram_sync(data, pb, it, feat, ms, moved)
                 break
             for jj in range(ms):
                 hist[n_hist * ms + jj] = it.w[feat[jj]]
             n_hist += 1
             if n_hist == ANDERSON_K + 1:
+                if gram:
+                    gram_sync(data, pb, it, feat, ms, moved)
+                    for jj in range(ms):
+                        w_before[jj] = it.w[feat[jj]]
                 try_extrapolation(s_data, s_idx, s_ptr, local, pb, it, ws, sel, feat, ms, hist,
                                   w_saved, r_saved)
+                if gram:
+                    # the gradients follow the jump (if any) through the Gram block
+                    for jj in range(ms):
+                        d = it.w[feat[jj]] - w_before[jj]
+                        if d != 0.0:
+                            for k in range(ms):
+                                g[k] -= d * GA[jj * ms + k]
                 n_hist = 0
             if phase_epochs != 1 and phase_epochs % GAP_EVERY != 0:
                 continue
@@ -814,19 +970,45 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                         ms += 1
                 sweep_all = False
                 inner_target = max(INNER_FRACTION * ws_gap, ACTIVE_FRACTION * inner_tol)
-            elif (working_set_gap(s_data, s_idx, s_ptr, local, pb, it, ws, sel, feat, ms)
-                    <= inner_target or phase_epochs >= ACTIVE_EPOCHS):
+                if layout == DENSE and ms < n and cache.cap > 0:
+                    gram = grow_gram_buffers(&GA, &g, &moved, &w_before, &gram_capacity, ms)
+                    if not gram:
+                        status = -1
+                        break
+                    gram = gram_prepare(data, pb, cache, feat, ms, GA, u, used)
+                    if gram:
+                        for jj in range(ms):
+                            g[jj] = residual_corr(data, indices, indptr, feat[jj], feat[jj],
+                                                  pb, it)
+                            moved[jj] = 0.0
+            else:
+                if gram:
+                    gram_sync(data, pb, it, feat, ms, moved)
+                ws_gap = working_set_gap(s_data, s_idx, s_ptr, local, pb, it, ws, sel, feat, ms)
+                if ws_gap > inner_target and phase_epochs < ACTIVE_EPOCHS:
+                    if gram:
+                        # fresh gradients (the working set gap read them, unless projected)
+                        for jj in range(ms):
+                            g[jj] = (it.q[feat[jj]] if pb.k == 0 else
+                                     residual_corr(data, indices, indptr, feat[jj], feat[jj],
+                                                   pb, it))
+                    continue
                 sweep_all = True
+                gram = False
                 ms = m
                 for jj in range(m):
                     sel[jj] = jj
                     feat[jj] = ws[jj]
-            else:
-                continue
             n_hist = 0
             phase_epochs = 0
 
     free(ws_pos)
+    free(GA)
+    free(g)
+    free(moved)
+    free(w_before)
+    free(u)
+    free(used)
     free(sel)
     free(feat)
     free(g_data)
@@ -846,6 +1028,9 @@ cdef class _Spec:
     cdef double alpha_l1, alpha_l2, strong_ratio
     cdef unsigned char[::1] ever
     cdef Py_ssize_t[::1] ever_list
+    cdef double[:, ::1] gram_G
+    cdef Py_ssize_t[::1] gram_slot, gram_feature
+    cdef cnp.int64_t[::1] gram_n
     cdef cnp.int64_t[::1] ever_count
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
@@ -914,6 +1099,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef RowRuns rows
     cdef Workspace work
     cdef EverActive ever
+    cdef GramCache cache
     cdef Py_ssize_t all_rows[2]
     cdef Iterate it
     cdef Py_ssize_t i, j
@@ -1001,6 +1187,13 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.q = &spec.q[0]
     it.proj = &proj[0]
     it.cand = &cand[0]
+    cache.cap = 0
+    if spec.gram_G is not None and layout == DENSE:
+        cache.cap = spec.gram_G.shape[0]
+        cache.G = &spec.gram_G[0, 0]
+        cache.slot_of = &spec.gram_slot[0]
+        cache.feature_of = &spec.gram_feature[0]
+        cache.n_slots = &spec.gram_n[0]
     work.alive = &spec.alive[0]
     work.ranked = <Ranked*>&spec.ranked[0]
     work.ws = &spec.ws[0]
@@ -1028,7 +1221,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,
-                       spec.strong_ratio, &ever, &work, &gap, &epochs, &passes)
+                       spec.strong_ratio, &ever, &work, &cache, &gap, &epochs, &passes)
         if spec.fit_intercept:
             intercept = ybar
             for jj in range(ever.count[0]):
@@ -1060,6 +1253,13 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
     return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, spec)
 
 
+def enet_gram_cache(Py_ssize_t p, Py_ssize_t capacity):
+    """Storage for the Gram entries of up to capacity features (dense X), kept between the
+    calls of enet_coordinate_descent on one problem (same X, rows and weights)."""
+    return (np.zeros((capacity, capacity)), np.full(p, -1, dtype=np.intp),
+            np.full(capacity, -1, dtype=np.intp), np.zeros(1, dtype=np.int64))
+
+
 def enet_scratch(Py_ssize_t p, Py_ssize_t n_live=-1):
     """Work arrays for enet_coordinate_descent on p features of which at most n_live have
     H > 0 (-1: all), reusable between its calls."""
@@ -1073,7 +1273,8 @@ def enet_scratch(Py_ssize_t p, Py_ssize_t n_live=-1):
 def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_factor, lower,
                             upper, free, Z, Ginv, fit_intercept, tol, max_iter, random, seed,
                             stats, stats_ready, q_out, residual, residual_ready, ever,
-                            center, strong_ratio=0.0, screen=True, rows=None, scratch=None):
+                            center, strong_ratio=0.0, screen=True, rows=None, scratch=None,
+                            gram_cache=None):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -1103,7 +1304,8 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     weight zero), X is still read in place, and y, sample_weight, Z, the residual and
     theta_c hold those rows only, in order. Sparse X takes zero weights instead.
     scratch: enet_scratch(p), work arrays a caller solving many times may keep (None:
-    allocated here).
+    allocated here). gram_cache: enet_gram_cache(p, capacity) for dense X (None: sweeps
+    never use Gram entries), kept by the caller between solves of one problem.
     Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
@@ -1128,6 +1330,12 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     if scratch is None:
         scratch = enet_scratch(X.shape[1])
     spec.cand, spec.stale, spec.alive, spec.ranked, spec.ws, spec.order = scratch
+    if gram_cache is not None:
+        spec.gram_G, spec.gram_slot, spec.gram_feature, spec.gram_n = gram_cache
+        if (spec.gram_G.shape[0] != spec.gram_G.shape[1]
+                or spec.gram_feature.shape[0] != spec.gram_G.shape[0]
+                or spec.gram_slot.shape[0] != X.shape[1] or spec.gram_G.shape[0] == 0):
+            raise ValueError("gram_cache does not come from enet_gram_cache")
     if spec.ranked.shape[0] != spec.ws.shape[0] * sizeof(Ranked):
         raise ValueError("scratch does not come from enet_scratch")
     if (not 1 <= spec.theta_c.shape[0] <= MAX_CENTERS or spec.q_c.shape[0] != spec.theta_c.shape[0]

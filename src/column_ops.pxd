@@ -343,18 +343,16 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
                                  const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
                                  const double* sw, double* xbar, double* H,
                                  double* norm2, unsigned char* varies) noexcept nogil:
-    """Per column, in one pass: the weighted mean xbar_j = sum_i s_i x_ij / sum_i s_i,
-    H_j = sum_i s_i (x_ij - xbar_j)^2 / sum_i s_i and norm2_j = sum_i (x_ij - xbar_j)^2 over
-    all n rows (a sparse column's implicit zeros included), and varies_j = whether the column
-    holds two different values. sw NULL: unit weights. Sums run on x - shift_j, the column's
-    first value for dense X (0 for sparse X, whose columns are mostly zeros), so a column
-    with a large mean does not cancel. Returns 0, or -1 when out of memory."""
-    cdef Py_ssize_t i, j, k, start, end
-    cdef double x, s, d, shift, total_w = 0.0
-    cdef double* s1w = <double*>malloc(4 * p * sizeof(double))
+    """Per column of a sparse (CSC or CSR) X, in one pass: the weighted mean
+    xbar_j = sum_i s_i x_ij / sum_i s_i, H_j = sum_i s_i (x_ij - xbar_j)^2 / sum_i s_i and
+    norm2_j = sum_i (x_ij - xbar_j)^2 over all n rows (implicit zeros included), and
+    varies_j = whether the column holds two different values. sw NULL: unit weights. (Dense
+    X: dense_moments.) Returns 0, or -1 when out of memory."""
+    cdef Py_ssize_t i, j, k
+    cdef double x, s, d, total_w = 0.0
+    cdef double* s1w = <double*>malloc(3 * p * sizeof(double))
     cdef double* s1 = s1w + p
     cdef double* first = s1w + 2 * p
-    cdef double* shifts = s1w + 3 * p
     cdef Py_ssize_t* count = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
     if s1w == NULL or count == NULL:
         free(s1w)
@@ -386,30 +384,20 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
                 norm2[j] += x * x
     else:
         for j in range(p):
-            if layout == DENSE:
-                start = j * n
-                end = start + n
-            else:
-                start = indptr[j]
-                end = indptr[j + 1]
-            shift = data[start] if layout == DENSE and n > 0 else 0.0
-            first[j] = data[start] if end > start else 0.0
-            for k in range(start, end):
+            first[j] = data[indptr[j]] if indptr[j + 1] > indptr[j] else 0.0
+            for k in range(indptr[j], indptr[j + 1]):
                 x = data[k]
                 if x != first[j]:
                     varies[j] = 1
-                x -= shift
-                s = 1.0 if sw == NULL else sw[k - start if layout == DENSE else indices[k]]
+                s = 1.0 if sw == NULL else sw[indices[k]]
                 s1w[j] += s * x
                 s1[j] += x
                 H[j] += s * x * x
                 norm2[j] += x * x
-            count[j] = end - start
-            shifts[j] = shift
+            count[j] = indptr[j + 1] - indptr[j]
     for j in range(p):
-        shift = shifts[j] if layout != CSR else 0.0
-        d = s1w[j] / total_w              # mean of x - shift
-        xbar[j] = shift + d
+        d = s1w[j] / total_w              # the mean
+        xbar[j] = d
         H[j] = max(H[j] - d * s1w[j], 0.0) / total_w
         norm2[j] = max(norm2[j] - 2.0 * d * s1[j] + n * d * d, 0.0)
         if count[j] < n and count[j] > 0 and first[j] != 0.0:
