@@ -184,3 +184,34 @@ def test_sklearn_compatible_keywords_are_accepted():
     Lasso(alpha=0.1, copy_X=False, precompute=False).fit(Xd, y)
     cv = LassoCV(cv=3, n_alphas=5, copy_X=False, verbose=False, precompute=False).fit(Xd, y)
     assert cv.alpha_ in cv.alphas_
+
+
+@pytest.mark.parametrize("selection", ["cyclic", "random"])
+def test_warm_solve_after_an_interrupted_one_is_certified(selection):
+    """A solve stopped by max_iter in the middle of its sweeps (on dense X: sweeps over the
+    nonzero coefficients' Gram block, the residual catching up later) hands the next warm
+    solve a residual consistent with its coefficients, with unpenalized columns, weights and
+    bounds in play."""
+    from l1core._enet_solver import EnetProblem
+
+    Xd, y = data(6, n=80, p=300)
+    rng = np.random.default_rng(6)
+    s = rng.uniform(0.5, 2.0, size=80)
+    factor = np.ones(300)
+    factor[:3] = 0.0
+    lower = np.full(300, -np.inf)
+    lower[3:40] = 0.0
+    kw = dict(sample_weight=s, penalty_factor=factor, lower_bounds=lower, l1_ratio=0.9)
+    problem = EnetProblem(Xd, y, **kw)
+    alpha = problem.alpha_max() / 30
+    random = selection == "random"
+    w = np.zeros(300)
+    for max_iter in range(1, 13):
+        w, *_ = problem.solve(alpha, w=w, tol=1e-12, max_iter=max_iter, warm=max_iter > 1,
+                              random=random, seed=max_iter)
+    w, intercept, gap, epochs, gap_tol = problem.solve(alpha, w=w, tol=1e-10, max_iter=100_000,
+                                                      warm=True, random=random)
+    assert gap <= gap_tol
+    pb = ref.make_problem(Xd, y, alpha=alpha, fit_intercept=True, **kw)
+    assert ref.duality_gap(pb, w, intercept) <= pb.gap_tol(1e-10) * 1.001 + 1e-15
+    assert np.count_nonzero(w[3:]) > 10
