@@ -882,8 +882,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         if local:
             for jj in range(m):
                 ws_pos[ws[jj]] = jj
-            if gather_columns(data, indices, indptr, n, ws_pos, m, &g_data, &g_rows, g_ptr,
-                              &capacity) != 0:
+            if gather_columns(data, indices, indptr, n, NULL, ws_pos, m, &g_data, &g_rows,
+                              g_ptr, &capacity) != 0:
                 status = -1
                 break
             s_data = g_data

@@ -49,7 +49,8 @@ cimport numpy as cnp
 import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
-                         xt_dot, x_dot_into, column_moments, col_newton_stats)
+                         xt_dot, x_dot_into, column_moments, col_newton_stats,
+                         gather_columns)
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale,
                          Ranked, select_smallest, sort_indices)
 
@@ -653,47 +654,6 @@ cdef int newton_round(const floating* s_data, const index_t* s_idx, const index_
     return stalled
 
 
-cdef int gather_marked(const floating* data, const index_t* indices, const index_t* indptr,
-                       Py_ssize_t n, const unsigned char* mark, const Py_ssize_t* ws_pos,
-                       Py_ssize_t m, floating** g_data, index_t** g_rows, index_t* g_ptr,
-                       Py_ssize_t* capacity) noexcept nogil:
-    """column_ops.gather_columns with a byte mark per column (mark[j] iff ws_pos[j] >= 0)
-    tested first: on wide X the p bytes stay in cache where the p positions would not, and
-    both passes over the nonzeros look every column up. Returns 0, or -1 (out of memory)."""
-    cdef Py_ssize_t i, k, j, pos, total
-    cdef void* grown
-    memset(g_ptr, 0, (m + 1) * sizeof(index_t))
-    for k in range(indptr[n]):
-        j = indices[k]
-        if mark[j]:
-            g_ptr[ws_pos[j] + 1] += 1
-    for pos in range(m):
-        g_ptr[pos + 1] += g_ptr[pos]
-    total = g_ptr[m]
-    if total > capacity[0]:
-        grown = realloc(g_data[0], total * sizeof(floating))
-        if grown == NULL:
-            return -1
-        g_data[0] = <floating*>grown
-        grown = realloc(g_rows[0], total * sizeof(index_t))
-        if grown == NULL:
-            return -1
-        g_rows[0] = <index_t*>grown
-        capacity[0] = total
-    for i in range(n):
-        for k in range(indptr[i], indptr[i + 1]):
-            j = indices[k]
-            if mark[j]:
-                pos = ws_pos[j]
-                g_data[0][g_ptr[pos]] = data[k]
-                g_rows[0][g_ptr[pos]] = i
-                g_ptr[pos] += 1
-    for pos in range(m, 0, -1):
-        g_ptr[pos] = g_ptr[pos - 1]
-    g_ptr[0] = 0
-    return 0
-
-
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint screen, double strong_ratio, unsigned char* ever,
@@ -811,7 +771,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             ws_pos[ws[jj]] = jj
             in_ws[ws[jj]] = 1
         if gathered:
-            if gather_marked(data, indices, indptr, n, in_ws, ws_pos, m, &g_data, &g_rows,
+            if gather_columns(data, indices, indptr, n, in_ws, ws_pos, m, &g_data, &g_rows,
                              g_ptr, &capacity) != 0:
                 status = -1
                 break
