@@ -30,6 +30,28 @@ from ._validation import DataConversionWarning, _with_sklearn_base, check_design
 __all__ = ["SparseLogisticRegression", "logistic_path"]
 
 
+def prepare_classification(estimator, X, y, sample_weight):
+    """What every logistic estimator's fit starts with: checks multi_class, validates X
+    (read in place), encodes the labels and combines the sample and class weights.
+
+    Returns (X, classes, codes, sample_weight, weight, mode): codes the class index of each
+    row, weight = sample_weight times its class's weight (all-zero is an error) and mode
+    "binary", "ovr" or "multinomial"."""
+    if estimator.multi_class not in ("auto", "multinomial", "ovr"):
+        raise ValueError(f"multi_class must be 'auto', 'multinomial' or 'ovr', got "
+                         f"{estimator.multi_class!r}.")
+    X, _ = check_design(X)
+    n = X.shape[0]
+    classes, codes = _encode_labels(y, n)
+    K = classes.shape[0]
+    s = v.check_sample_weight(sample_weight, n, np.float64)
+    weight = s * _class_weight_factors(estimator.class_weight, classes, codes)[codes]
+    if not weight.sum() > 0:
+        raise ValueError("The sample weights times the class weights are all zero.")
+    mode = "binary" if K == 2 else ("ovr" if estimator.multi_class == "ovr" else "multinomial")
+    return X, classes, codes, s, weight, mode
+
+
 def _encode_labels(y, n_samples):
     """(classes, codes) of any 1-D label array of length n_samples (np.unique order)."""
     if y is None:
@@ -150,18 +172,9 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: labels of
         any type (n_samples,); sample_weight: (n_samples,) non-negative or None."""
-        if self.multi_class not in ("auto", "multinomial", "ovr"):
-            raise ValueError(f"multi_class must be 'auto', 'multinomial' or 'ovr', got "
-                             f"{self.multi_class!r}.")
-        X, _ = check_design(X)
+        X, classes, codes, _, s, mode = prepare_classification(self, X, y, sample_weight)
         n, p = X.shape
-        classes, codes = _encode_labels(y, n)
         K = classes.shape[0]
-        s = v.check_sample_weight(sample_weight, n, np.float64)
-        s = s * _class_weight_factors(self.class_weight, classes, codes)[codes]
-        if not s.sum() > 0:
-            raise ValueError("The sample weights times the class weights are all zero.")
-        mode = "binary" if K == 2 else ("ovr" if self.multi_class == "ovr" else "multinomial")
         rows = 1 if K == 2 else K
         coef_init = intercept_init = None
         if (self.warm_start and getattr(self, "coef_", None) is not None

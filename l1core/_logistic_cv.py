@@ -33,8 +33,8 @@ from scipy.special import logsumexp
 from . import _validation as v
 from ._cv import CrossValidationSteps, _check_folds, _predict_rows
 from ._estimator_base import ConvergenceWarning
-from ._logistic import (SparseLogisticRegression, _class_weight_factors, _encode_labels,
-                        logistic_alpha_max, logistic_path)
+from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_path,
+                        prepare_classification)
 from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
 from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._path import _check_n_alphas, alpha_grid
@@ -152,22 +152,14 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         """
         if self.refit_alpha not in ("min", "1se"):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
-        if self.multi_class not in ("auto", "multinomial", "ovr"):
-            raise ValueError(f"multi_class must be 'auto', 'multinomial' or 'ovr', got "
-                             f"{self.multi_class!r}.")
         if not isinstance(self.scoring, str) or self.scoring not in _SCORINGS:
             raise ValueError(f"scoring must be one of {', '.join(map(repr, _SCORINGS))}, got "
                              f"{self.scoring!r}.")
         l1_ratios = self._l1_ratios()
-        X, _ = v.check_design(X)
+        X, classes, codes, test_weight, sw, mode = prepare_classification(
+            self, X, y, sample_weight)
         n, p = X.shape
-        classes, codes = _encode_labels(y, n)
         K = classes.shape[0]
-        test_weight = v.check_sample_weight(sample_weight, n, np.float64)
-        sw = test_weight * _class_weight_factors(self.class_weight, classes, codes)[codes]
-        if not sw.sum() > 0:
-            raise ValueError("The sample weights times the class weights are all zero.")
-        mode = "binary" if K == 2 else ("ovr" if self.multi_class == "ovr" else "multinomial")
         factor = v.check_penalty_factor(self.penalty_factor, p)
         lower, upper = v.check_bounds(self.lower_bounds, self.upper_bounds, False, p)
         tol = v.check_tol(self.tol)
