@@ -21,8 +21,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
-from ._logistic_solver import (LogisticProblem, alpha_max_of, solve_once,
-                               unpenalized_decision)
+from ._logistic_solver import LogisticProblem, alpha_max_of, solve_once
 from ._estimator_base import ConvergenceWarning
 from ._path import _check_n_alphas, alpha_grid
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
