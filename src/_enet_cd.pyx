@@ -67,6 +67,9 @@ DEF ANDERSON_K = 5
 # ACTIVE_SHARE of the set, for at most ACTIVE_EPOCHS epochs before a whole sweep.
 DEF ACTIVE_SHARE = 0.75
 DEF ACTIVE_EPOCHS = 100
+# Sweeps over the nonzero coefficients of dense X run on their Gram block when its missing
+# entries cost less than the epochs expected there (at least this many; see gram_prepare).
+DEF GRAM_EPOCHS_EXPECTED = 8
 # Lazy full passes bound correlations from the span of up to MAX_CENTERS earlier dual points
 # (EnetProblem keeps two: more did not let the passes skip more columns).
 DEF MAX_CENTERS = 4
@@ -653,15 +656,22 @@ cdef struct GramCache:
 
 
 cdef bint gram_prepare(const floating* data, const Problem* pb, GramCache* cache,
-                       const Py_ssize_t* feat, Py_ssize_t ms, double* GA, double* u,
-                       unsigned char* used) noexcept nogil:
+                       const Py_ssize_t* feat, Py_ssize_t ms, Py_ssize_t epochs_expected,
+                       double* GA, double* u, unsigned char* used) noexcept nogil:
     """Give every feature of feat[0..ms) a slot (evicting features outside it), computing
     the Gram entries of the newcomers, and copy the (ms, ms) block into GA. False (nothing
-    done) when the set does not fit."""
-    cdef Py_ssize_t a, b, i, k, t, s, j, f, free_scan = 0, start, stop, at
+    done) when the set does not fit, or when the newcomers' entries (about newcomers x ms
+    column products) would cost more than the epochs_expected sweeps they save (2 ms column
+    operations each)."""
+    cdef Py_ssize_t a, b, i, k, t, s, j, f, free_scan = 0, start, stop, at, newcomers = 0
     cdef const floating* col
     cdef double value
     if ms > cache.cap:
+        return False
+    for a in range(ms):
+        if cache.slot_of[feat[a]] < 0:
+            newcomers += 1
+    if newcomers * min(cache.n_slots[0] + newcomers, cache.cap) > 2 * ms * epochs_expected:
         return False
     for t in range(cache.cap):
         used[t] = 0
@@ -813,6 +823,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     cdef double* r_saved = <double*>malloc(n * sizeof(double))
     # sweeps on the Gram block (dense X): the block, gradients, pending moves, scratch
     cdef bint gram
+    cdef Py_ssize_t last_active_epochs = 0
     cdef double d
     cdef double* GA = NULL
     cdef double* g = NULL
@@ -975,7 +986,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                     if not gram:
                         status = -1
                         break
-                    gram = gram_prepare(data, pb, cache, feat, ms, GA, u, used)
+                    gram = gram_prepare(data, pb, cache, feat, ms,
+                                        max(GRAM_EPOCHS_EXPECTED, last_active_epochs), GA, u,
+                                        used)
                     if gram:
                         for jj in range(ms):
                             g[jj] = residual_corr(data, indices, indptr, feat[jj], feat[jj],
@@ -995,6 +1008,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                     continue
                 sweep_all = True
                 gram = False
+                last_active_epochs = phase_epochs
                 ms = m
                 for jj in range(m):
                     sel[jj] = jj
