@@ -784,6 +784,16 @@ cdef void gram_sync(const floating* data, const Problem* pb, Iterate* it,
             moved[a] = 0.0
 
 
+cdef inline Py_ssize_t select_whole_set(const Py_ssize_t* ws, Py_ssize_t m, Py_ssize_t* sel,
+                                        Py_ssize_t* feat) noexcept nogil:
+    """Sweep the whole working set: sel = 0..m-1, feat = ws; returns m."""
+    cdef Py_ssize_t jj
+    for jj in range(m):
+        sel[jj] = jj
+        feat[jj] = ws[jj]
+    return m
+
+
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
@@ -916,10 +926,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         # nonzero coefficients run on their Gram block when it is cheaper (|A| < n).
         sweep_all = True
         gram = False
-        ms = m
-        for jj in range(m):
-            sel[jj] = jj
-            feat[jj] = ws[jj]
+        ms = select_whole_set(ws, m, sel, feat)
         n_hist = 0
         phase_epochs = 0
         inner_target = inner_tol
@@ -1009,10 +1016,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 sweep_all = True
                 gram = False
                 last_active_epochs = phase_epochs
-                ms = m
-                for jj in range(m):
-                    sel[jj] = jj
-                    feat[jj] = ws[jj]
+                ms = select_whole_set(ws, m, sel, feat)
             n_hist = 0
             phase_epochs = 0
 
