@@ -23,7 +23,7 @@ from . import _validation as v
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, solve_once
 from ._estimator_base import ConvergenceWarning
-from ._path import _check_n_alphas, alpha_grid
+from ._path import path_alphas
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
 
 __all__ = ["SparseLogisticRegression", "logistic_path"]
@@ -346,17 +346,9 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                               check_input=False)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
-    if alphas is None:
-        if problem.l1_ratio == 0.0:
-            raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly.")
-        amax = problem.alpha_max(offset=problem.unpenalized_offset())
-        alphas = alpha_grid(amax, n_alphas=_check_n_alphas(n_alphas),
-                            eps=v.check_alpha(eps, "eps"))
-    else:
-        alphas = np.sort(np.asarray([v.check_alpha(a, "alphas") for a in
-                                     np.atleast_1d(alphas)], dtype=np.float64))[::-1]
-        if alphas.size == 0:
-            raise ValueError("alphas is empty.")
+    alphas = path_alphas(alphas, problem.l1_ratio,
+                         lambda: problem.alpha_max(offset=problem.unpenalized_offset()),
+                         n_alphas, eps)
     p, n_a, R = X.shape[1], alphas.shape[0], problem.R
     if sparse_coefs:
         nz_rows, nz_values, counts = [], [], [0]

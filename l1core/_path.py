@@ -81,16 +81,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     max_iter = v.check_max_iter(max_iter)
     random = v.check_selection(selection) == "random"
     rng = v.check_random_state(random_state) if random else None
-    if alphas is None:
-        if problem.l1_ratio == 0.0:
-            raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly.")
-        alphas = alpha_grid(problem.alpha_max(), n_alphas=_check_n_alphas(n_alphas),
-                            eps=v.check_alpha(eps, "eps"))
-    else:
-        alphas = np.sort(np.asarray([v.check_alpha(a, "alphas") for a in
-                                     np.atleast_1d(alphas)], dtype=np.float64))[::-1]
-        if alphas.size == 0:
-            raise ValueError("alphas is empty.")
+    alphas = path_alphas(alphas, problem.l1_ratio, problem.alpha_max, n_alphas, eps)
     p = problem.n_features
     w = np.zeros(p) if coef_init is None else v.check_coef_init(coef_init, p, np.float64)
 
@@ -180,6 +171,21 @@ class _PathPredictor:
 def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, **kwargs):
     """The Lasso path: :func:`enet_path` with ``l1_ratio=1`` (same arguments otherwise)."""
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, **kwargs)
+
+
+def path_alphas(alphas, l1_ratio, alpha_max, n_alphas, eps):
+    """A path's alphas in decreasing order: the user's (checked, any order), or the default
+    grid from alpha_max() (a callable, evaluated only then) down to eps * alpha_max."""
+    if alphas is None:
+        if l1_ratio == 0.0:
+            raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly.")
+        return alpha_grid(alpha_max(), n_alphas=_check_n_alphas(n_alphas),
+                          eps=v.check_alpha(eps, "eps"))
+    alphas = np.sort(np.asarray([v.check_alpha(a, "alphas") for a in np.atleast_1d(alphas)],
+                                dtype=np.float64))[::-1]
+    if alphas.size == 0:
+        raise ValueError("alphas is empty.")
+    return alphas
 
 
 def _check_n_alphas(n_alphas):
