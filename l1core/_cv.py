@@ -29,7 +29,7 @@ from ._enet_solver import EnetProblem
 from ._estimator_base import BaseEstimator, ConvergenceWarning, RegressorMixin, check_is_fitted
 from ._linear_model import ElasticNet
 from ._parallel import check_executor, effective_n_jobs, map_shared
-from ._path import _check_n_alphas, alpha_grid, enet_path
+from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request
 
 __all__ = ["CrossValidationSteps", "ElasticNetCV", "LassoCV"]
 
@@ -49,10 +49,7 @@ class CrossValidationSteps:
 
     def _alpha_grids(self, X, y, sw, penalty_factor, lower, upper, l1_ratios):
         """One decreasing grid per l1_ratio, and whether it is the automatic grid."""
-        alphas, n_alphas = self.alphas, self.n_alphas
-        if alphas is not None and isinstance(alphas, numbers.Integral) \
-                and not isinstance(alphas, (bool, np.bool_)):
-            alphas, n_alphas = None, alphas                 # scikit-learn >= 1.7's spelling
+        alphas, n_alphas = grid_request(self.alphas, self.n_alphas)
         if alphas is None:
             n_alphas = _check_n_alphas(n_alphas)
             eps = v.check_alpha(self.eps, "eps")

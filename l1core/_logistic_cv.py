@@ -37,7 +37,7 @@ from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_p
                         prepare_classification)
 from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
 from ._parallel import check_executor, effective_n_jobs, map_shared
-from ._path import _check_n_alphas, alpha_grid
+from ._path import _check_n_alphas, alpha_grid, grid_request
 
 __all__ = ["SparseLogisticRegressionCV"]
 
@@ -214,11 +214,9 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
     def _alpha_grids(self, X, codes, sw, factor, lower, upper, l1_ratios, mode, n_classes):
         """One decreasing grid per l1_ratio, and whether it is the automatic grid. alpha_max
         is exact: the unpenalized columns (penalty_factor 0) are fitted first, as glmnet does."""
-        alphas, n_alphas = self.alphas, self.n_alphas
-        if alphas is not None and not _is_int(alphas):          # explicit grid: _cv's checks
+        alphas, n_alphas = grid_request(self.alphas, self.n_alphas)
+        if alphas is not None:                                   # explicit grid: _cv's checks
             return super()._alpha_grids(X, None, sw, factor, None, None, l1_ratios)
-        if alphas is not None:
-            n_alphas = alphas
         n_alphas = _check_n_alphas(n_alphas)
         if isinstance(self.eps, str) and self.eps == "auto":
             eps = 1e-2 if X.shape[0] < X.shape[1] else 1e-4

@@ -12,6 +12,8 @@ every returned point meets ``tol`` on the full problem. Gap-safe screening runs 
 solve.
 """
 
+import numbers
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -51,7 +53,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     l1_ratio : float in [0, 1]; the grid needs l1_ratio > 0.
     eps, n_alphas : the default grid runs from alpha_max (the smallest alpha giving w = 0,
         computed with the intercept, weights and penalty factors) down to eps * alpha_max.
-    alphas : array-like, optional; any order, returned in decreasing order.
+    alphas : array-like, int or None; explicit alphas in any order (returned decreasing), or
+        an int: the length of the default grid (scikit-learn >= 1.7's spelling of
+        ``n_alphas``). A one-element list is one alpha.
     coef_init : start point for the first alpha.
     precompute : True, False or "auto": solve from the Gram matrix (dense tall X; "auto"
         decides by size, like scikit-learn's paths).
@@ -75,7 +79,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,
                           fit_intercept=fit_intercept, precompute=precompute,
-                          n_solves=n_alphas if alphas is None else np.size(alphas),
+                          n_solves=_n_path_alphas(alphas, n_alphas),
                           check_input=check_input)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
@@ -173,9 +177,25 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, **kwargs):
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, **kwargs)
 
 
+def grid_request(alphas, n_alphas):
+    """(alphas, n_alphas) with an int ``alphas`` read as the grid length: scikit-learn >= 1.7
+    spells ``n_alphas=5`` as ``alphas=5`` (a bool is not an int here)."""
+    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, (bool, np.bool_)):
+        return None, alphas
+    return alphas, n_alphas
+
+
+def _n_path_alphas(alphas, n_alphas):
+    """How many alphas a path will solve (an estimate for the Gram choice; unchecked)."""
+    alphas, n_alphas = grid_request(alphas, n_alphas)
+    return n_alphas if alphas is None else np.size(alphas)
+
+
 def path_alphas(alphas, l1_ratio, alpha_max, n_alphas, eps):
     """A path's alphas in decreasing order: the user's (checked, any order), or the default
-    grid from alpha_max() (a callable, evaluated only then) down to eps * alpha_max."""
+    grid of ``n_alphas`` (or ``alphas`` if an int, see :func:`grid_request`) values from
+    alpha_max() (a callable, evaluated only then) down to eps * alpha_max."""
+    alphas, n_alphas = grid_request(alphas, n_alphas)
     if alphas is None:
         if l1_ratio == 0.0:
             raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas explicitly.")

@@ -1,0 +1,72 @@
+"""Drop-in compatibility with scikit-learn (project issue 10, "Defects found"): code written
+for scikit-learn's Lasso/ElasticNet/paths/CV estimators runs unchanged on l1core's."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import _reference as ref
+from conftest import check_certified, make_regression
+from l1core import (ElasticNet, ElasticNetCV, Lasso, LassoCV, SparseLogisticRegression,
+                    SparseLogisticRegressionCV, alpha_grid, enet_path, lasso_path,
+                    logistic_path)
+
+
+def make_binary(seed, n=60, p=8):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = (X[:, 0] - X[:, 1] + 0.5 * rng.standard_normal(n) > 0).astype(int)
+    return X, y
+
+
+# --------------------------------------------------------------------------- 1. alphas=int
+
+
+@pytest.mark.parametrize("path, l1_ratio", [(lasso_path, 1.0), (enet_path, 0.5)])
+def test_path_int_alphas_is_the_grid_length(path, l1_ratio):
+    X, y, _ = make_regression(0, n=40, p=12)
+    kw = {} if path is lasso_path else {"l1_ratio": l1_ratio}
+    alphas, coefs, gaps = path(X, y, alphas=5, eps=1e-2, **kw)
+    expected, _, _ = path(X, y, n_alphas=5, eps=1e-2, **kw)
+    assert alphas.shape == (5,) and coefs.shape == (12, 5)
+    np.testing.assert_allclose(alphas, expected, rtol=1e-12)
+    assert alphas[0] > alphas[-1] and alphas[-1] == pytest.approx(1e-2 * alphas[0])
+    # a one-element float list stays one alpha
+    one, coefs_one, _ = path(X, y, alphas=[5.0], **kw)
+    assert one.tolist() == [5.0] and coefs_one.shape == (12, 1)
+
+
+def test_path_bool_alphas_is_not_a_grid_length():
+    X, y, _ = make_regression(0, n=40, p=12)
+    out, _, _ = lasso_path(X, y, alphas=np.int64(3))
+    assert out.shape == (3,)
+    # True is not 1: it is rejected or read as the alpha 1.0, never as a grid of one
+    try:
+        alphas, _, _ = lasso_path(X, y, alphas=True)
+    except (TypeError, ValueError):
+        return
+    assert alphas.tolist() == [1.0]
+
+
+def test_logistic_path_int_alphas_is_the_grid_length():
+    X, y = make_binary(1)
+    alphas, coefs, *_ = logistic_path(X, y, alphas=4, eps=1e-2)
+    expected, *_ = logistic_path(X, y, n_alphas=4, eps=1e-2)
+    assert alphas.shape == (4,) and coefs.shape == (8, 4)
+    np.testing.assert_allclose(alphas, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("Est", [LassoCV, ElasticNetCV])
+def test_cv_int_alphas_is_the_grid_length(Est):
+    X, y, _ = make_regression(2, n=40, p=12)
+    est = Est(alphas=6, cv=3, eps=1e-2).fit(X, y)
+    assert est.alphas_.shape == (6,)
+    np.testing.assert_allclose(est.alphas_, Est(n_alphas=6, cv=3, eps=1e-2).fit(X, y).alphas_)
+
+
+def test_logistic_cv_int_alphas_is_the_grid_length():
+    X, y = make_binary(3)
+    est = SparseLogisticRegressionCV(alphas=4, cv=3).fit(X, y)
+    assert est.alphas_.shape == (4,)
