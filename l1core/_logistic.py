@@ -147,8 +147,9 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         in X's floating dtype
     intercept_ : ndarray of shape (1,) or (n_classes,)
     n_iter_ : ndarray of shape (1,) (binary, multinomial) or (n_classes,) (ovr), epochs run
-    dual_gap_ : ndarray of the same shape, the duality gap of each solve (an upper bound on
-        its objective's suboptimality)
+    dual_gap_ : float for two classes and the multinomial model (one solve), ndarray of shape
+        (n_classes,) for one-vs-rest (one gap per class's binary problem): the duality gap
+        of each solve, an upper bound on its objective's suboptimality
     n_features_in_ : int
     """
 
@@ -209,7 +210,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.coef_ = coef
         self.intercept_ = intercept if self.fit_intercept else np.zeros(rows)
         self.n_iter_ = np.array([res.n_iter for res in results])
-        self.dual_gap_ = np.array([res.dual_gap for res in results])
+        gaps = np.array([res.dual_gap for res in results], dtype=np.float64)
+        self.dual_gap_ = gaps if mode == "ovr" else float(gaps[0])
         self._mode = mode
         self.n_features_in_ = p
         return self

@@ -70,3 +70,19 @@ def test_logistic_cv_int_alphas_is_the_grid_length():
     X, y = make_binary(3)
     est = SparseLogisticRegressionCV(alphas=4, cv=3).fit(X, y)
     assert est.alphas_.shape == (4,)
+
+
+# --------------------------------------------------------------------------- 2. dual_gap_
+
+
+def test_logistic_dual_gap_is_a_float_per_solve():
+    X, y = make_binary(4)
+    binary = SparseLogisticRegression(alpha=0.01).fit(X, y)
+    assert isinstance(binary.dual_gap_, float) and 0.0 <= binary.dual_gap_
+    y3 = np.digitize(X[:, 0], [-0.5, 0.5])
+    multinomial = SparseLogisticRegression(alpha=0.01).fit(X, y3)
+    assert isinstance(multinomial.dual_gap_, float)
+    ovr = SparseLogisticRegression(alpha=0.01, multi_class="ovr").fit(X, y3)
+    assert ovr.dual_gap_.shape == (3,) and np.all(ovr.dual_gap_ >= 0.0)
+    cv = SparseLogisticRegressionCV(n_alphas=3, eps=1e-2, cv=3).fit(X, y)
+    assert isinstance(cv.dual_gap_, float)
