@@ -41,8 +41,19 @@ class NotFittedError(ValueError, AttributeError):
     """
 
 
-class ConvergenceWarning(UserWarning):
-    """The solver stopped at ``max_iter`` before reaching the requested duality gap."""
+try:  # filters and pytest.warns on scikit-learn's category must see ours
+    from sklearn.exceptions import ConvergenceWarning as _ConvergenceWarningBase
+except ImportError:  # scikit-learn is optional: then a plain UserWarning
+    _ConvergenceWarningBase = UserWarning
+
+
+class ConvergenceWarning(_ConvergenceWarningBase):
+    """The solver stopped at ``max_iter`` before reaching the requested duality gap.
+
+    A ``UserWarning``; when scikit-learn is installed, also a subclass of
+    ``sklearn.exceptions.ConvergenceWarning`` (checked once, at import), so code filtering
+    scikit-learn's warning filters this one.
+    """
 
 
 def check_is_fitted(estimator, attribute="coef_"):

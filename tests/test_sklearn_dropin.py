@@ -86,3 +86,33 @@ def test_logistic_dual_gap_is_a_float_per_solve():
     assert ovr.dual_gap_.shape == (3,) and np.all(ovr.dual_gap_ >= 0.0)
     cv = SparseLogisticRegressionCV(n_alphas=3, eps=1e-2, cv=3).fit(X, y)
     assert isinstance(cv.dual_gap_, float)
+
+
+# --------------------------------------------------------------------------- 9. warnings
+
+
+def test_convergence_warning_is_sklearns():
+    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
+
+    from l1core import ConvergenceWarning
+
+    assert issubclass(ConvergenceWarning, SkConvergenceWarning)
+    assert issubclass(ConvergenceWarning, UserWarning)
+    X, y, _ = make_regression(5, n=40, p=30)
+    with pytest.warns(SkConvergenceWarning, match="duality gap"):
+        Lasso(alpha=1e-4, tol=1e-14, max_iter=2).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=SkConvergenceWarning)
+        Lasso(alpha=1e-4, tol=1e-14, max_iter=2).fit(X, y)
+
+
+def test_convergence_warning_without_sklearn():
+    """With scikit-learn not importable, l1core still imports and warns a UserWarning."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['sklearn'] = None; sys.modules['sklearn.exceptions'] = None\n"
+            "import l1core\n"
+            "assert l1core.ConvergenceWarning.__mro__[1] is UserWarning\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
