@@ -29,7 +29,7 @@ from ._enet_solver import EnetProblem
 from ._estimator_base import BaseEstimator, ConvergenceWarning, RegressorMixin, check_is_fitted
 from ._linear_model import ElasticNet
 from ._parallel import check_executor, effective_n_jobs, map_shared
-from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request
+from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request, lasso_path
 
 __all__ = ["CrossValidationSteps", "ElasticNetCV", "LassoCV"]
 
@@ -72,7 +72,9 @@ class CrossValidationSteps:
         grid = np.sort(np.array([v.check_alpha(a, "alphas") for a in values]))[::-1]
         return [grid] * len(l1_ratios), False
 
-    def _splits(self, X, y):
+    def _splits(self, X, y, groups=None):
+        """The (train, test) folds; ``groups`` goes to a splitter's ``split`` (GroupKFold and
+        the like need it; an int cv and an iterable ignore it, as KFold does)."""
         cv = 5 if self.cv is None else self.cv
         if not isinstance(self.shuffle, (bool, np.bool_)):
             raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}.")
@@ -84,7 +86,7 @@ class CrossValidationSteps:
             raise ValueError("shuffle=True applies to an integer cv only; configure the "
                              "splitter passed as cv instead.")
         if callable(getattr(cv, "split", None)) and not isinstance(cv, str):
-            return list(cv.split(X, y))
+            return list(cv.split(X, y, groups))
         try:
             if isinstance(cv, (str, bytes)):
                 raise TypeError
@@ -233,13 +235,16 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.copy_X = copy_X
         self.verbose = verbose
 
-    def fit(self, X, y, sample_weight=None):
+    path = staticmethod(enet_path)
+
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the models of every fold and refit on all data at the chosen alpha.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
         place (see the class notes for the test-row copies); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None, used in training and to weight
-        each fold's test error.
+        each fold's test error; groups: (n_samples,) group labels passed to the splitter's
+        ``split(X, y, groups)`` (``cv=GroupKFold(...)``), or None.
         """
         if self.refit_alpha not in ("min", "1se"):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
@@ -259,7 +264,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             effective_n_jobs(self.n_jobs)
         grids, auto = self._alpha_grids(X, y, sw, penalty_factor, lower, upper, l1_ratios)
 
-        folds = _check_folds(self._splits(X, y), n, sw)
+        folds = _check_folds(self._splits(X, y, groups), n, sw)
         rng = v.check_random_state(self.random_state) if random else None
         params = dict(fit_intercept=bool(self.fit_intercept), tol=tol, max_iter=max_iter,
                       selection=self.selection, precompute=self.precompute,
@@ -340,11 +345,13 @@ class LassoCV(ElasticNetCV):
                          precompute=precompute, copy_X=copy_X, verbose=verbose)
         del self.l1_ratio
 
+    path = staticmethod(lasso_path)
+
     def _l1_ratios(self):
         return [1.0]
 
-    def fit(self, X, y, sample_weight=None):
-        super().fit(X, y, sample_weight=sample_weight)
+    def fit(self, X, y, sample_weight=None, groups=None):
+        super().fit(X, y, sample_weight=sample_weight, groups=groups)
         del self.l1_ratio_
         return self
 

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from ._enet_solver import enet_solve
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
+from ._path import enet_path, lasso_path
 from ._validation import check_design
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -89,11 +90,18 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     def _effective_l1_ratio(self):
         return self.l1_ratio
 
-    def fit(self, X, y, sample_weight=None):
+    path = staticmethod(enet_path)
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None. X is copied only when it is dense and
-        not Fortran-ordered (once, into Fortran order) or of a non-floating dtype."""
-        X, _ = check_design(X)
+        not Fortran-ordered (once, into Fortran order) or of a non-floating dtype.
+
+        ``check_input=False`` (scikit-learn's) skips the validation of X (its values are not
+        checked for NaN or infinity, nothing is converted): X must already be a
+        Fortran-ordered float32/float64 ndarray or a CSC/CSR matrix of those dtypes, which is
+        checked (O(1)). y and sample_weight are always checked."""
+        X = check_design(X)[0] if check_input else _trusted_design(X)
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (X.shape[1],):
@@ -136,6 +144,20 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         return tags
 
 
+def _trusted_design(X):
+    """X as given (``check_input=False``), if its layout is one the kernels read in place."""
+    if sp.issparse(X):
+        ok = X.format in ("csc", "csr") and X.ndim == 2
+    else:
+        ok = isinstance(X, np.ndarray) and X.ndim == 2 and X.flags.f_contiguous
+    if not ok or X.dtype not in (np.float32, np.float64):
+        raise ValueError("check_input=False needs X as a Fortran-ordered float32/float64 "
+                         "ndarray or a float32/float64 CSC/CSR matrix; got "
+                         f"{type(X).__name__} of dtype {getattr(X, 'dtype', None)}. Pass "
+                         "check_input=True to convert it.")
+    return X
+
+
 class Lasso(ElasticNet):
     """Linear regression with an L1 penalty: :class:`ElasticNet` with ``l1_ratio=1``.
 
@@ -153,6 +175,8 @@ class Lasso(ElasticNet):
                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                          upper_bounds=upper_bounds, precompute=precompute, copy_X=copy_X)
         del self.l1_ratio
+
+    path = staticmethod(lasso_path)
 
     def _effective_l1_ratio(self):
         return 1.0

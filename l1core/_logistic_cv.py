@@ -143,12 +143,13 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         self.random_state = random_state
         self.shuffle = shuffle
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
         place; y: labels of any type (n_samples,); sample_weight: (n_samples,) non-negative or
-        None, used in training (times the class weights) and to weight each test score.
+        None, used in training (times the class weights) and to weight each test score;
+        groups: (n_samples,) group labels for a splitter's ``split(X, y, groups)``, or None.
         """
         if self.refit_alpha not in ("min", "1se"):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
@@ -168,7 +169,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         if self.executor is None:
             effective_n_jobs(self.n_jobs)
         grids, auto = self._alpha_grids(X, codes, sw, factor, lower, upper, l1_ratios, mode, K)
-        folds = _check_folds(self._splits(X, classes[codes], codes), n, sw)
+        folds = _check_folds(self._splits(X, classes[codes], codes, groups), n, sw)
         for k, (train, _) in enumerate(folds):
             present = np.bincount(codes[train], weights=sw[train], minlength=K) > 0
             if not np.all(present):
@@ -246,12 +247,12 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             grids.append(alpha_grid(amax / l1_ratio, n_alphas=n_alphas, eps=eps))
         return grids, True
 
-    def _splits(self, X, labels, codes):
+    def _splits(self, X, labels, codes, groups=None):
         """Stratified K-fold for an int cv; anything else (and every error) as in _cv."""
         cv = 5 if self.cv is None else self.cv
         if _is_int(cv) and cv >= 2 and isinstance(self.shuffle, (bool, np.bool_)):
             return _stratified_kfold(codes, int(cv), bool(self.shuffle), self.random_state)
-        return super()._splits(X, labels)
+        return super()._splits(X, labels, groups)
 
 
 

@@ -116,3 +116,64 @@ def test_convergence_warning_without_sklearn():
             "import l1core\n"
             "assert l1core.ConvergenceWarning.__mro__[1] is UserWarning\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --------------------------------------------------------------------------- 6. check_input
+
+
+@pytest.mark.parametrize("Est", [Lasso, ElasticNet])
+@pytest.mark.parametrize("storage", ["dense", "csc", "csr"])
+def test_fit_check_input_false_is_accepted(Est, storage):
+    X, y, _ = make_regression(6, n=40, p=12)
+    X = np.asfortranarray(X) if storage == "dense" else getattr(sp, f"{storage}_matrix")(X)
+    checked = Est(alpha=0.05, tol=1e-10).fit(X, y)
+    trusted = Est(alpha=0.05, tol=1e-10).fit(X, y, check_input=False)
+    np.testing.assert_allclose(trusted.coef_, checked.coef_, rtol=1e-9, atol=1e-12)
+    assert trusted.intercept_ == pytest.approx(checked.intercept_, rel=1e-9, abs=1e-12)
+
+
+def test_fit_check_input_false_refuses_a_layout_the_kernel_cannot_read():
+    X, y, _ = make_regression(6, n=40, p=12)
+    for bad in (np.ascontiguousarray(X), X.astype(np.int64, order="F"), X.tolist(),
+                sp.coo_matrix(X)):
+        with pytest.raises(ValueError, match="check_input=False"):
+            Lasso(alpha=0.05).fit(bad, y, check_input=False)
+
+
+# --------------------------------------------------------------------------- 7. .path
+
+
+def test_estimators_have_scikit_learns_path_staticmethod():
+    X, y, _ = make_regression(7, n=40, p=12)
+    for Est, path in [(Lasso, lasso_path), (LassoCV, lasso_path), (ElasticNet, enet_path),
+                      (ElasticNetCV, enet_path)]:
+        assert Est.path is path
+    alphas, coefs, _ = Lasso.path(X, y, alphas=4)
+    expected = lasso_path(X, y, n_alphas=4)
+    np.testing.assert_allclose(coefs, expected[1])
+    assert ElasticNet().path(X, y, l1_ratio=0.5, n_alphas=3)[1].shape == (12, 3)
+
+
+# --------------------------------------------------------------------------- 8. groups
+
+
+def test_cv_fit_passes_groups_to_the_splitter():
+    from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+
+    X, y, _ = make_regression(8, n=60, p=12)
+    groups = np.repeat(np.arange(4), 15)
+    folds = list(LeaveOneGroupOut().split(X, y, groups))
+    for Est in (LassoCV, ElasticNetCV):
+        with_groups = Est(cv=LeaveOneGroupOut(), n_alphas=5).fit(X, y, groups=groups)
+        explicit = Est(cv=folds, n_alphas=5).fit(X, y)
+        assert with_groups.mse_path_.shape == (5, 4)
+        np.testing.assert_allclose(with_groups.mse_path_, explicit.mse_path_)
+        assert with_groups.alpha_ == explicit.alpha_
+    Xc, yc = make_binary(8, n=60)
+    clf = SparseLogisticRegressionCV(cv=GroupKFold(3), n_alphas=3, eps=1e-2)
+    clf.fit(Xc, yc, groups=groups)
+    ref_clf = SparseLogisticRegressionCV(
+        cv=list(GroupKFold(3).split(Xc, yc, groups)), n_alphas=3, eps=1e-2).fit(Xc, yc)
+    np.testing.assert_allclose(clf.scores_path_, ref_clf.scores_path_)
+    with pytest.raises(ValueError, match="groups"):
+        LassoCV(cv=GroupKFold(3), n_alphas=3).fit(X, y)     # the splitter's own error
