@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._enet_solver import EnetProblem
+from ._enet_solver import EnetProblem, _is_gram_array
 from ._estimator_base import BaseEstimator, ConvergenceWarning, RegressorMixin, check_is_fitted
 from ._linear_model import ElasticNet
 from ._parallel import check_executor, effective_n_jobs, map_shared
@@ -266,8 +266,10 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
 
         folds = _check_folds(self._splits(X, y, groups), n, sw)
         rng = v.check_random_state(self.random_state) if random else None
+        # a user's Gram matrix describes all the data, not a fold: folds build their own
+        fold_precompute = True if _is_gram_array(self.precompute) else self.precompute
         params = dict(fit_intercept=bool(self.fit_intercept), tol=tol, max_iter=max_iter,
-                      selection=self.selection, precompute=self.precompute,
+                      selection=self.selection, precompute=fold_precompute,
                       # defaults as None: less to send per task
                       penalty_factor=None if np.all(penalty_factor == 1.0) else penalty_factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,

@@ -67,6 +67,14 @@ class EnetProblem:
     row blocks of X: glmnet's covariance mode, O(p) per coordinate step instead of O(n));
     False works on X itself; "auto" (default) takes the Gram form for dense tall X when its
     cost, one n p^2 product, is repaid over the ``n_solves`` alphas expected (a path: many).
+    A (p, p) array is the user's Gram matrix, as scikit-learn takes it: ``X_c^T diag(s') X_c``
+    with ``s' = s n / S`` (the weights scaled to sum to n; X^T X for unit weights) and X_c
+    centered by the weighted column means when an intercept is fitted. It is used (copied
+    once, scaled by 1/n) after cheap checks: its shape, symmetry and two entries against X.
+    If an intercept is fitted and X is not centered, it does not describe the centered
+    problem: a UserWarning says so and the Gram matrix is computed from X (scikit-learn does
+    the same). Sparse X never takes the Gram form (True or an array solve from X, as
+    scikit-learn's sparse solver does).
     """
 
     def __init__(self, X, y, *, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
@@ -125,6 +133,7 @@ class EnetProblem:
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
         self.use_gram = _choose_gram(precompute, X, n_solves)
+        self._user_gram = _check_gram_shape(precompute, p) if self.use_gram else None
         self._gram = None
 
     @property
@@ -263,7 +272,8 @@ class EnetProblem:
     def _solve_gram(self, alpha, w, pinned, tol, max_iter, random, seed):
         """One call of the Gram kernel; returns (intercept, gap, epochs, gap_tol)."""
         if self._gram is None:
-            self._gram = _gram_moments(self.X, self.y, self.weights, self.fit_intercept)
+            self._gram = _gram_moments(self.X, self.y, self.weights, self.fit_intercept,
+                                       user_gram=self._user_gram)
         G, c, yy, xbar, ybar, constant = self._gram
         p = self.n_features
         lower, upper, factor = (np.broadcast_to(a, p).copy() for a in
@@ -312,13 +322,16 @@ _GRAM_BLOCK_VALUES = 1 << 22
 _GRAM_MAX_FEATURES = 4000
 
 
+def _is_gram_array(precompute):
+    """Whether ``precompute`` is a user's Gram matrix (array-like, not a flag)."""
+    return not isinstance(precompute, (str, bool, np.bool_)) and np.ndim(precompute) > 0
+
+
 def _choose_gram(precompute, X, n_solves):
     """Whether to solve from the Gram matrix (see EnetProblem)."""
-    if precompute is True or precompute is False:
-        if precompute and sp.issparse(X):
-            raise ValueError("precompute=True needs dense X (the Gram form is dense-only).")
-        return precompute
-    if precompute != "auto":
+    if precompute is True or precompute is False or _is_gram_array(precompute):
+        return not sp.issparse(X)      # the Gram form is dense-only
+    if not isinstance(precompute, str) or precompute != "auto":
         raise ValueError(f"precompute must be True, False or 'auto', got {precompute!r}.")
     n, p = X.shape
     if sp.issparse(X) or n < 2 * p or p > _GRAM_MAX_FEATURES:
@@ -328,23 +341,70 @@ def _choose_gram(precompute, X, n_solves):
     return p < 75 * max(int(n_solves), 1)
 
 
-def _gram_moments(X, y, weights, fit_intercept):
+def _check_gram_shape(precompute, n_features):
+    """The user's Gram matrix as a float64 array after the O(p^2) checks (None for a flag)."""
+    if not _is_gram_array(precompute):
+        return None
+    G = np.asarray(precompute)
+    if G.shape != (n_features, n_features):
+        raise ValueError(f"precompute as a Gram matrix must have shape ({n_features}, "
+                         f"{n_features}) (n_features squared), got {G.shape}.")
+    if G.dtype.kind not in "fiu":
+        raise ValueError(f"precompute as a Gram matrix must be numeric, got {G.dtype}.")
+    G = G.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(G)):
+        raise ValueError("precompute (the Gram matrix) contains NaN or infinity.")
+    if not np.allclose(G, G.T, rtol=1e-7, atol=1e-10 * np.max(np.abs(np.diag(G)), initial=0)):
+        raise ValueError("precompute (the Gram matrix) is not symmetric.")
+    return G
+
+
+def _user_gram_matches(G_user, X, weights, xbar):
+    """scikit-learn's check of a user's Gram matrix: entries (i, i) and (i, i+1), i = p // 2,
+    against n * sum_k sw_k x~_ki x~_kj (sw summing to 1, so s' = n sw)."""
+    n, p = X.shape
+    i, j = p // 2, min(p // 2 + 1, p - 1)
+    cols = np.asarray(X[:, [i, j]], dtype=np.float64) - xbar[[i, j]]
+    expected = n * np.array([weights @ (cols[:, 0] * cols[:, 0]),
+                             weights @ (cols[:, 0] * cols[:, 1])])
+    rtol = 1e-4 if X.dtype == np.float32 else 1e-7
+    actual = np.array([G_user[i, i], G_user[i, j]])
+    if not np.allclose(actual, expected, rtol=rtol, atol=1e-5):
+        raise ValueError(f"The Gram matrix passed as precompute does not match X: entries "
+                         f"[{i}, {i}], [{i}, {j}] are {actual.tolist()}, X gives "
+                         f"{expected.tolist()}. It must be X_c^T diag(s') X_c with X_c centered "
+                         "when fit_intercept=True and s' the sample weights scaled to sum to "
+                         "n_samples (X^T X for unit weights), as scikit-learn expects.")
+
+
+def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
     """G = X~^T diag(sw) X~, c = X~^T diag(sw) y~, yy = y~^T diag(sw) y~, the means, and
     the constant columns (zeroed in G). X~ is centered block by block (no cancellation for
-    columns with large means, no full copy of X)."""
+    columns with large means, no full copy of X). ``user_gram``: the user's Gram matrix (see
+    EnetProblem), which replaces the n p^2 product by n p work when it applies."""
     n, p = X.shape
     xbar = weights @ X if fit_intercept else np.zeros(p)
     ybar = weights @ y if fit_intercept else 0.0
     ytil = y - ybar
-    G = np.zeros((p, p), order="F")
-    c = np.zeros(p)
-    step = max(1, _GRAM_BLOCK_VALUES // p)
-    for start in range(0, n, step):
-        rows = slice(start, min(start + step, n))
-        block = np.asarray(X[rows], dtype=np.float64) - xbar
-        weighted = block * weights[rows, np.newaxis]
-        G += block.T @ weighted
-        c += weighted.T @ ytil[rows]
+    if user_gram is not None and fit_intercept and not np.allclose(xbar, 0.0):
+        warnings.warn("Gram matrix was provided but X was centered to fit intercept: "
+                      "recomputing Gram matrix.", UserWarning, stacklevel=5)
+        user_gram = None
+    if user_gram is not None:
+        _user_gram_matches(user_gram, X, weights, xbar)
+        G = np.multiply(user_gram, 1.0 / n, order="F")       # a copy: zeroed below
+        # X~^T sw y~ = X^T sw y~ - xbar (sw . y~), and sw . y~ = 0 with an intercept
+        c = np.asarray(X.T @ (weights * ytil), dtype=np.float64)
+    else:
+        G = np.zeros((p, p), order="F")
+        c = np.zeros(p)
+        step = max(1, _GRAM_BLOCK_VALUES // p)
+        for start in range(0, n, step):
+            rows = slice(start, min(start + step, n))
+            block = np.asarray(X[rows], dtype=np.float64) - xbar
+            weighted = block * weights[rows, np.newaxis]
+            G += block.T @ weighted
+            c += weighted.T @ ytil[rows]
     yy = float(weights @ (ytil * ytil))
     if fit_intercept:
         constant = np.ptp(X, axis=0) == 0

@@ -49,10 +49,16 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         Per-feature multipliers ``v_j >= 0`` of the penalty (glmnet's ``penalty.factor``).
     lower_bounds, upper_bounds : float, array of shape (n_features,) or None
         Box constraints on the coefficients (glmnet's ``lower.limits``/``upper.limits``).
-    precompute : bool or "auto", default="auto"
-        Solve from the Gram matrix ``X^T X`` (dense X only; glmnet's covariance mode): pays
-        off on tall data. "auto" uses it for dense X with n_samples >= 2 n_features and few
-        features.
+    precompute : bool, "auto" or array of shape (n_features, n_features), default="auto"
+        Solve from the Gram matrix ``X^T X`` (glmnet's covariance mode): pays off on tall
+        data. "auto" uses it for dense X with n_samples >= 2 n_features and few features.
+        An array is the Gram matrix itself, as scikit-learn takes it: ``X_c^T diag(s') X_c``,
+        X_c centered by the (weighted) column means when ``fit_intercept``, ``s'`` the
+        sample weights scaled to sum to n_samples (plain ``X.T @ X`` for unit weights and
+        centered or intercept-free X); it is checked (shape, symmetry, two entries) and
+        copied once. For an intercept with uncentered X it is recomputed, with a warning,
+        as scikit-learn does. Sparse X always solves from X itself (True and an array are
+        accepted and not used, as in scikit-learn: the Gram form is dense-only).
     copy_X : bool, default=True
         Accepted for scikit-learn compatibility: l1core never modifies X (it is read in
         place, or copied once when its layout requires it), so this has no effect.

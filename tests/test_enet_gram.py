@@ -42,8 +42,8 @@ def test_auto_chooses_gram_for_tall_dense_only():
     assert not EnetProblem(wide, y20).use_gram
     import scipy.sparse as sp
     assert not EnetProblem(sp.csr_matrix(tall), y400).use_gram
-    with pytest.raises(ValueError, match="dense"):
-        EnetProblem(sp.csr_matrix(tall), y400, precompute=True)
+    # sparse X accepts precompute=True (as scikit-learn does) and solves from X itself
+    assert not EnetProblem(sp.csr_matrix(tall), y400, precompute=True).use_gram
     with pytest.raises(ValueError, match="precompute"):
         EnetProblem(tall, y400, precompute="yes")
 

@@ -177,3 +177,79 @@ def test_cv_fit_passes_groups_to_the_splitter():
     np.testing.assert_allclose(clf.scores_path_, ref_clf.scores_path_)
     with pytest.raises(ValueError, match="groups"):
         LassoCV(cv=GroupKFold(3), n_alphas=3).fit(X, y)     # the splitter's own error
+
+
+# --------------------------------------------------------------------------- 5. precompute
+
+
+def _centered(X, s=None):
+    s = np.ones(X.shape[0]) if s is None else s
+    return X - (s @ X) / s.sum()
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_precompute_gram_array_gives_the_plain_fit(fit_intercept, weighted):
+    X, y, _ = make_regression(10, n=80, p=10)
+    rng = np.random.default_rng(10)
+    s = rng.uniform(0.2, 3.0, size=80) if weighted else None
+    if fit_intercept:
+        X = _centered(X, s)                  # scikit-learn's requirement for a user Gram
+    sw = np.ones(80) if s is None else s * 80 / s.sum()
+    G = X.T @ (sw[:, None] * X)
+    G_before = G.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")       # no "recomputing" warning: X is centered
+        est = ElasticNet(alpha=0.05, l1_ratio=0.7, precompute=G, tol=1e-12,
+                         fit_intercept=fit_intercept).fit(X, y, sample_weight=s)
+    plain = ElasticNet(alpha=0.05, l1_ratio=0.7, precompute=False, tol=1e-12,
+                       fit_intercept=fit_intercept).fit(X, y, sample_weight=s)
+    np.testing.assert_array_equal(G, G_before)            # the user's array is untouched
+    pb = ref.make_problem(X, y, alpha=0.05, l1_ratio=0.7, sample_weight=s,
+                          fit_intercept=fit_intercept)
+    check_certified(pb, est.coef_, est.intercept_, tol=1e-12, reported_gap=est.dual_gap_)
+    np.testing.assert_allclose(est.coef_, plain.coef_, atol=1e-6)
+
+
+def test_precompute_gram_array_on_a_path_and_in_cv():
+    X, y, _ = make_regression(11, n=80, p=10, shift=0.0)
+    G = X.T @ X
+    a1, c1, _ = lasso_path(X, y, n_alphas=8, precompute=G, tol=1e-12)
+    a2, c2, _ = lasso_path(X, y, n_alphas=8, precompute=False, tol=1e-12)
+    np.testing.assert_array_equal(a1, a2)
+    np.testing.assert_allclose(c1, c2, atol=1e-6)
+    Xc = _centered(X)
+    cv = LassoCV(cv=3, n_alphas=8, precompute=Xc.T @ Xc, tol=1e-10).fit(Xc, y)
+    plain = LassoCV(cv=3, n_alphas=8, precompute=False, tol=1e-10).fit(Xc, y)
+    assert cv.alpha_ == plain.alpha_
+    np.testing.assert_allclose(cv.mse_path_, plain.mse_path_, rtol=1e-6)
+    np.testing.assert_allclose(cv.coef_, plain.coef_, atol=1e-6)
+
+
+def test_precompute_gram_of_uncentered_x_is_recomputed_with_a_warning():
+    X, y, _ = make_regression(12, n=80, p=10)         # columns with nonzero means
+    with pytest.warns(UserWarning, match="recomputing Gram"):
+        est = Lasso(alpha=0.05, precompute=X.T @ X, tol=1e-12).fit(X, y)
+    plain = Lasso(alpha=0.05, precompute=False, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(est.coef_, plain.coef_, atol=1e-6)
+
+
+def test_precompute_bad_gram_is_a_clear_error():
+    X, y, _ = make_regression(13, n=80, p=10, shift=0.0)
+    G = X.T @ X
+    cases = [(G[:5, :5], "shape"), (G / 80, "does not match X"), (np.triu(G), "symmetric"),
+             (np.full((10, 10), np.nan), "NaN")]
+    for bad, match in cases:
+        with pytest.raises(ValueError, match=match):
+            Lasso(alpha=0.05, precompute=bad, fit_intercept=False).fit(X, y)
+
+
+@pytest.mark.parametrize("fmt", ["csc", "csr"])
+def test_precompute_with_sparse_x_solves_from_x(fmt):
+    X, y, _ = make_regression(14, n=80, p=10, density=0.4)
+    Xs = getattr(sp, f"{fmt}_matrix")(X)
+    plain = Lasso(alpha=0.05, tol=1e-12).fit(Xs, y)
+    for precompute in (True, X.T @ X):
+        est = Lasso(alpha=0.05, tol=1e-12, precompute=precompute).fit(Xs, y)
+        np.testing.assert_allclose(est.coef_, plain.coef_, rtol=1e-10, atol=1e-14)
+    assert lasso_path(Xs, y, n_alphas=3, precompute=True)[1].shape == (10, 3)
