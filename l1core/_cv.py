@@ -169,6 +169,14 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         ``dask.distributed.Client`` (X is scattered to the workers once with
         ``scatter(X, broadcast=True)`` when the executor has ``scatter``). Takes precedence
         over n_jobs. Not copied by ``sklearn.base.clone`` (the clone shares it).
+    precompute : bool, "auto" or array, default="auto"
+        As for :class:`l1core.ElasticNet`. A Gram matrix (array) describes all the data: the
+        final refit uses it, the folds (other rows, other weights) build their own.
+    copy_X : bool, default=True
+        Accepted for scikit-learn compatibility; X is never modified.
+    verbose : bool or int, default=False
+        If true, one line per (l1_ratio, fold, alpha) solve and one for the refit on stderr:
+        alpha, duality gap, epochs and seconds, prefixed by the fold.
 
     Attributes
     ----------
@@ -276,9 +284,12 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                       upper_bounds=None if np.all(upper == np.inf) else upper)
         tasks = []
         for i, l1_ratio in enumerate(l1_ratios):
-            for train, test in folds:
+            for k, (train, test) in enumerate(folds):
                 seed = int(rng.integers(2**63)) if random else None
-                tasks.append((y, sw, unweighted, params, train, test, grids[i], l1_ratio, seed))
+                task_params = dict(params, verbose=f"[{type(self).__name__} l1_ratio="
+                                   f"{l1_ratio:g} fold {k}] ") if self.verbose else params
+                tasks.append((y, sw, unweighted, task_params, train, test, grids[i], l1_ratio,
+                              seed))
         results = map_shared(_fold_errors, X, tasks,
                              n_jobs=self.n_jobs, executor=self.executor)
         errors = [err for err, _ in results]
@@ -303,7 +314,8 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             max_iter=max_iter, tol=tol, positive=False, selection=self.selection,
             random_state=int(rng.integers(2**63)) if random else None,
             penalty_factor=penalty_factor, lower_bounds=lower, upper_bounds=upper,
-            precompute=self.precompute)
+            precompute=self.precompute,
+            verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
         model.fit(X, y, sample_weight=None if unweighted else sw)
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_

@@ -10,12 +10,14 @@ scikit-learn's ``ElasticNet``/``Lasso`` objective, so the same ``alpha`` gives t
 All the numerical work happens in :func:`l1core._enet_solver.enet_solve`.
 """
 
+import time
+
 import numpy as np
 import scipy.sparse as sp
 
 from ._enet_solver import enet_solve
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
-from ._path import enet_path, lasso_path
+from ._path import enet_path, lasso_path, report_solve
 from ._validation import check_design
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -62,6 +64,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     copy_X : bool, default=True
         Accepted for scikit-learn compatibility: l1core never modifies X (it is read in
         place, or copied once when its layout requires it), so this has no effect.
+    verbose : bool, int or str, default=False
+        If true, ``fit`` prints one line on stderr: alpha, duality gap, epochs and seconds
+        (a str is the line's prefix).
 
     Attributes
     ----------
@@ -77,7 +82,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
                  tol=1e-4, warm_start=False, positive=False, selection="cyclic",
                  random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 precompute="auto", copy_X=True):
+                 precompute="auto", copy_X=True, verbose=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -92,6 +97,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.upper_bounds = upper_bounds
         self.precompute = precompute
         self.copy_X = copy_X
+        self.verbose = verbose
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -107,6 +113,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         checked for NaN or infinity, nothing is converted): X must already be a
         Fortran-ordered float32/float64 ndarray or a CSC/CSR matrix of those dtypes, which is
         checked (O(1)). y and sample_weight are always checked."""
+        start = time.perf_counter()
         X = check_design(X)[0] if check_input else _trusted_design(X)
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
@@ -124,6 +131,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.n_iter_ = result.n_iter
         self.dual_gap_ = result.dual_gap
         self.n_features_in_ = X.shape[1]
+        if self.verbose:
+            report_solve(self.verbose, self.alpha, result.dual_gap, result.n_iter,
+                         time.perf_counter() - start)
         return self
 
     @property
@@ -174,12 +184,13 @@ class Lasso(ElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
                  warm_start=False, positive=False, selection="cyclic", random_state=None,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, precompute="auto",
-                 copy_X=True):
+                 copy_X=True, verbose=False):
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,
                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,
-                         upper_bounds=upper_bounds, precompute=precompute, copy_X=copy_X)
+                         upper_bounds=upper_bounds, precompute=precompute, copy_X=copy_X,
+                         verbose=verbose)
         del self.l1_ratio
 
     path = staticmethod(lasso_path)

@@ -13,6 +13,8 @@ solve.
 """
 
 import numbers
+import sys
+import time
 
 import numpy as np
 import scipy.sparse as sp
@@ -59,9 +61,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     coef_init : start point for the first alpha.
     precompute : True, False or "auto": solve from the Gram matrix (dense tall X; "auto"
         decides by size, like scikit-learn's paths).
-    Xy, copy_X, verbose : accepted for scikit-learn compatibility and ignored: alpha_max is
-        computed exactly from X and y (with the intercept, weights and penalty factors) and X
-        is never modified.
+    Xy, copy_X : accepted for scikit-learn compatibility and ignored: alpha_max is computed
+        exactly from X and y (with the intercept, weights and penalty factors) and X is never
+        modified.
+    verbose : bool, int or str; if true, one line per alpha on stderr: the alpha, duality
+        gap, epochs and seconds of its solve (a str is the lines' prefix).
     warn : False raises no ConvergenceWarning (the caller compares dual_gaps with its
         tolerance: cross-validation tasks on threads or remote workers report once).
     sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose
@@ -99,12 +103,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         coefs = np.empty((p, n), dtype=problem.X.dtype, order="F")
     predictor = _PathPredictor(problem)
     for k, alpha in enumerate(alphas):
+        start = time.perf_counter()
         strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
         seed = int(rng.integers(2**63)) if random else 0
         moved = predictor.move(w, alphas, k)
         w, intercept, gap, epochs, gap_tol = problem.solve(
             alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
             screening=screening, warm=k > 0 and not moved, strong_ratio=strong_ratio)
+        if verbose:
+            report_solve(verbose, alpha, gap, epochs, time.perf_counter() - start)
         if warn and gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
         if sparse_coefs:
@@ -170,6 +177,13 @@ class _PathPredictor:
         self.before[support] = current
         self.before_support = support
         return moved
+
+
+def report_solve(verbose, alpha, gap, epochs, seconds):
+    """The ``verbose`` line of one solve, on stderr (a str ``verbose`` is its prefix)."""
+    prefix = verbose if isinstance(verbose, str) else ""
+    print(f"{prefix}alpha={alpha:.6g} gap={gap:.3e} epochs={epochs} time={seconds:.3f}s",
+          file=sys.stderr, flush=True)
 
 
 def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, **kwargs):

@@ -253,3 +253,37 @@ def test_precompute_with_sparse_x_solves_from_x(fmt):
         est = Lasso(alpha=0.05, tol=1e-12, precompute=precompute).fit(Xs, y)
         np.testing.assert_allclose(est.coef_, plain.coef_, rtol=1e-10, atol=1e-14)
     assert lasso_path(Xs, y, n_alphas=3, precompute=True)[1].shape == (10, 3)
+
+
+# --------------------------------------------------------------------------- 3. verbose
+
+
+def _verbose_lines(text):
+    return [line for line in text.splitlines() if "alpha=" in line and "gap=" in line]
+
+
+def test_verbose_prints_one_line_per_solve(capsys):
+    X, y, _ = make_regression(15, n=40, p=12)
+    lasso_path(X, y, n_alphas=4, verbose=True)
+    enet_path(X, y, alphas=[0.3, 0.1], verbose=1)
+    Lasso(alpha=0.1, verbose=True).fit(X, y)
+    out = capsys.readouterr()
+    lines = _verbose_lines(out.err)
+    assert out.out == "" and len(lines) == 4 + 2 + 1
+    assert all("epochs=" in line and "time=" in line for line in lines)
+    assert lines[4].startswith("alpha=0.3 ")
+    ElasticNet(alpha=0.1).fit(X, y)
+    lasso_path(X, y, n_alphas=4)
+    assert capsys.readouterr().err == ""                 # silent by default
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_cv_verbose_prints_per_fold_and_alpha(capsys, n_jobs):
+    X, y, _ = make_regression(16, n=60, p=12)
+    ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, n_alphas=4, verbose=True, n_jobs=n_jobs).fit(X, y)
+    lines = _verbose_lines(capsys.readouterr().err)
+    assert len(lines) == 2 * 3 * 4 + 1
+    assert sum("l1_ratio=0.5 fold 2]" in line for line in lines) == 4
+    assert lines[-1].startswith("[ElasticNetCV refit] ")
+    LassoCV(cv=3, n_alphas=4).fit(X, y)
+    assert capsys.readouterr().err == ""
