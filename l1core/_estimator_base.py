@@ -30,6 +30,7 @@ __all__ = [
     "NotFittedError",
     "ConvergenceWarning",
     "check_is_fitted",
+    "expected_failed_checks",
 ]
 
 
@@ -54,6 +55,18 @@ class ConvergenceWarning(_ConvergenceWarningBase):
     ``sklearn.exceptions.ConvergenceWarning`` (checked once, at import), so code filtering
     scikit-learn's warning filters this one.
     """
+
+
+def expected_failed_checks(estimator):
+    """The scikit-learn estimator checks ``estimator`` is expected to fail: {check name:
+    reason}. scikit-learn >= 1.6 takes them from the caller, not from tags::
+
+        check_estimator(est, expected_failed_checks=expected_failed_checks(est))
+        @parametrize_with_checks([est], expected_failed_checks=expected_failed_checks)
+
+    Each estimator class declares its own in ``_expected_failed_checks`` (none by default).
+    """
+    return dict(getattr(estimator, "_expected_failed_checks", {}))
 
 
 def check_is_fitted(estimator, attribute="coef_"):

@@ -357,22 +357,8 @@ def test_clone_get_params_and_sklearn_tools():
     assert "SparseLogisticRegressionCV(" in repr(est)
 
 
-# Expected failures, each explained: the weighted and the repeated data get other stratified
-# folds, so another alpha (scikit-learn's LogisticRegressionCV fails these too).
-EXPECTED_FAILURES = {"check_sample_weight_equivalence_on_dense_data",
-                     "check_sample_weight_equivalence_on_sparse_data"}
-
-
-def test_sklearn_check_estimator():
-    from sklearn.utils.estimator_checks import check_estimator
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        results = check_estimator(SparseLogisticRegressionCV(cv=3, n_alphas=5), on_fail=None)
-    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
-              if r["status"] == "failed" and r["check_name"] not in EXPECTED_FAILURES]
-    assert not failed
-    assert len(results) > 30
+# scikit-learn's estimator checks, with the failures the estimator declares
+# (expected_failed_checks), run in test_sklearn_dropin.py for every public estimator.
 
 
 def test_errors():

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 import _reference as ref
 from conftest import check_certified, make_regression
 from l1core import (ElasticNet, ElasticNetCV, Lasso, LassoCV, SparseLogisticRegression,
-                    SparseLogisticRegressionCV, alpha_grid, enet_path, lasso_path,
+                    SparseLogisticRegressionCV, enet_path, lasso_path,
                     logistic_path)
 
 
@@ -287,3 +287,75 @@ def test_cv_verbose_prints_per_fold_and_alpha(capsys, n_jobs):
     assert lines[-1].startswith("[ElasticNetCV refit] ")
     LassoCV(cv=3, n_alphas=4).fit(X, y)
     assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------- 10. check_estimator
+
+
+PUBLIC_ESTIMATORS = [Lasso(), ElasticNet(), SparseLogisticRegression(),
+                     # small grids keep the suite fast; the defaults pass the same checks
+                     LassoCV(cv=3, n_alphas=5), ElasticNetCV(cv=3, n_alphas=5),
+                     SparseLogisticRegressionCV(cv=3, n_alphas=5)]
+
+
+@pytest.mark.parametrize("est", PUBLIC_ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_check_estimator_passes_but_for_declared_checks(est):
+    from sklearn.utils.estimator_checks import check_estimator
+
+    from l1core._estimator_base import expected_failed_checks
+
+    declared = expected_failed_checks(est)
+    assert all(isinstance(reason, str) and len(reason) > 40 for reason in declared.values())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = check_estimator(est, on_fail=None, expected_failed_checks=declared)
+    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results
+              if r["status"] == "failed"]
+    assert not failed
+    assert len(results) > 30
+    names = {r["check_name"] for r in results}
+    assert set(declared) <= names                   # no stale declarations
+    assert "check_classifiers_train" in names or not hasattr(est, "predict_proba")
+
+
+@pytest.mark.parametrize("kind", ["dense", "sparse"])
+def test_logistic_sample_weight_equivalence_holds_at_a_tight_tol(kind):
+    """The declared failure is the tolerance only: tightened, scikit-learn's check passes."""
+    from sklearn.utils import estimator_checks
+
+    check = getattr(estimator_checks, f"check_sample_weight_equivalence_on_{kind}_data")
+    check("SparseLogisticRegression", SparseLogisticRegression(tol=1e-12, max_iter=10**5))
+
+
+def test_logistic_default_alpha_is_scikit_learns_c_1():
+    """alpha=None is 1/S: the minimizer of sum_i s_i loss_i + ||w||_1, scikit-learn's
+    LogisticRegression(C=1) with the L1 penalty (certified by the reference duality gap)."""
+    import _logistic_reference as lref
+
+    X, y = make_binary(20, n=80, p=8)
+    rng = np.random.default_rng(20)
+    for s, class_weight in [(None, None), (rng.uniform(0.5, 2.0, 80), None),
+                            (None, "balanced")]:
+        est = SparseLogisticRegression(tol=1e-12, class_weight=class_weight).fit(
+            X, y, sample_weight=s)
+        weight = (np.ones(80) if s is None else s).copy()
+        if class_weight == "balanced":
+            weight *= (80 / (2 * np.bincount(y)))[y]
+        a, c = lref.penalty_terms(1.0 / weight.sum(), 1.0, 8)
+        gap, primal = lref.binary_gap(X, y, est.coef_[0], est.intercept_[0], weight, a, c,
+                                      np.full(8, -np.inf), np.full(8, np.inf))
+        assert 0.0 <= gap <= 1e-10 * primal
+        explicit = SparseLogisticRegression(alpha=1.0 / weight.sum(), tol=1e-12,
+                                            class_weight=class_weight).fit(X, y, sample_weight=s)
+        np.testing.assert_allclose(est.coef_, explicit.coef_, rtol=1e-12, atol=1e-14)
+        assert np.count_nonzero(est.coef_) > 0          # C=1 is a mild penalty here
+        assert est.score(X, y) > 0.8
+
+
+def test_logistic_n_iter_is_at_least_one():
+    X, y = make_binary(21)
+    est = SparseLogisticRegression(alpha=10.0).fit(X, y)      # above alpha_max: w = 0
+    assert np.all(est.coef_ == 0.0) and est.n_iter_.tolist() == [1]
+    y3 = np.digitize(X[:, 0], [-0.5, 0.5])
+    ovr = SparseLogisticRegression(alpha=10.0, multi_class="ovr").fit(X, y3)
+    assert ovr.n_iter_.shape == (3,) and np.all(ovr.n_iter_ >= 1)
