@@ -105,6 +105,14 @@ class CrossValidationSteps:
             raise ValueError(f"cv must be None, an int, an object with split(X, y) or an "
                              f"iterable of (train, test) pairs, got {cv!r}.") from None
 
+    def _task_params(self, params, l1_ratio, fold):
+        """The path arguments of one (l1_ratio, fold) task: with ``verbose``, the path prints
+        its lines prefixed by the task."""
+        if not self.verbose:
+            return params
+        return dict(params, verbose=f"[{type(self).__name__} l1_ratio={l1_ratio:g} "
+                                    f"fold {fold}] ")
+
     def _choose(self, mse, grids, l1_ratios):
         n_folds = mse.shape[1]
         mean = mse.mean(axis=1)                                     # (n_l1, n_alphas)
@@ -296,10 +304,8 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         for i, l1_ratio in enumerate(l1_ratios):
             for k, (train, test) in enumerate(folds):
                 seed = int(rng.integers(2**63)) if random else None
-                task_params = dict(params, verbose=f"[{type(self).__name__} l1_ratio="
-                                   f"{l1_ratio:g} fold {k}] ") if self.verbose else params
-                tasks.append((y, sw, unweighted, task_params, train, test, grids[i], l1_ratio,
-                              seed))
+                tasks.append((y, sw, unweighted, self._task_params(params, l1_ratio, k), train,
+                              test, grids[i], l1_ratio, seed))
         results = map_shared(_fold_errors, X, tasks,
                              n_jobs=self.n_jobs, executor=self.executor)
         errors = [err for err, _ in results]

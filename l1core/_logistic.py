@@ -14,6 +14,7 @@ family="multinomial"). With unit weights this is scikit-learn's ``LogisticRegres
 logistic_solve`.
 """
 
+import time
 import warnings
 
 import numpy as np
@@ -23,7 +24,7 @@ from . import _validation as v
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, solve_once
 from ._estimator_base import ConvergenceWarning
-from ._path import path_alphas
+from ._path import path_alphas, report_solve
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
 
 __all__ = ["SparseLogisticRegression", "logistic_path"]
@@ -143,6 +144,9 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     random_state : ignored
         Accepted for compatibility with scikit-learn's signature; the solver is
         deterministic.
+    verbose : bool, int or str, default=False
+        If true, ``fit`` prints one line per solve (one-vs-rest: per class) on stderr:
+        alpha, duality gap, epochs and seconds (a str is the line's prefix).
 
     Attributes
     ----------
@@ -170,7 +174,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def __init__(self, alpha=None, *, l1_ratio=1.0, fit_intercept=True, tol=1e-4,
                  max_iter=1000, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 class_weight=None, warm_start=False, multi_class="auto", random_state=None):
+                 class_weight=None, warm_start=False, multi_class="auto", random_state=None,
+                 verbose=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -183,6 +188,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.warm_start = warm_start
         self.multi_class = multi_class
         self.random_state = random_state
+        self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: labels of
@@ -201,10 +207,12 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                       check_input=False)
         solve = dict(tol=self.tol, max_iter=self.max_iter)
         alpha = 1.0 / s.sum() if self.alpha is None else self.alpha      # C = 1
+        start = time.perf_counter()
         if mode == "multinomial":
             problem = LogisticProblem(X, codes, n_classes=K, **kwargs)
             results = [solve_once(problem, alpha, coef_init=coef_init,
                                   intercept_init=intercept_init, **solve)]
+            self._report(alpha, results[-1], start)
             coef = results[0].coef
             intercept = np.asarray(results[0].intercept, dtype=np.float64)
         else:
@@ -219,6 +227,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                     coef_init=None if coef_init is None else coef_init[r],
                     intercept_init=None if intercept_init is None else intercept_init[r],
                     **solve))
+                start = self._report(alpha, results[-1], start)
                 norms = problem.norm
             coef = np.stack([res.coef for res in results])
             intercept = np.array([res.intercept for res in results])
@@ -231,6 +240,13 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self._mode = mode
         self.n_features_in_ = p
         return self
+
+    def _report(self, alpha, result, start):
+        """The ``verbose`` line of a solve begun at ``start``; returns the time now."""
+        now = time.perf_counter()
+        if self.verbose:
+            report_solve(self.verbose, alpha, result.dual_gap, result.n_iter, now - start)
+        return now
 
     def decision_function(self, X):
         """Scores ``X @ coef_.T + intercept_``: shape (n_samples,) for two classes (positive
@@ -317,7 +333,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                   sample_weight=None, penalty_factor=None, lower_bounds=None,
                   upper_bounds=None, fit_intercept=True, tol=1e-4, max_iter=1000,
                   multinomial=False, sparse_coefs=False, strong_rule=True, screening=True,
-                  warn=True, check_input=True, column_norms=None):
+                  warn=True, check_input=True, column_norms=None, verbose=False):
     """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
@@ -346,6 +362,8 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     n_alphas * n_classes) whose column ``a * n_classes + k`` is class k at ``alphas[a]``.
     ``warn=False`` raises no ConvergenceWarning (the caller compares dual_gaps with its
     tolerance). ``column_norms``: see ``LogisticProblem`` (cross-validation folds share them).
+    ``verbose``: if true, one line per alpha on stderr (alpha, duality gap, epochs, seconds; a
+    str is the lines' prefix).
     """
     if check_input:
         X, _ = check_design(X)
@@ -381,10 +399,13 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     W = w.reshape(R, p)
     problem.ever_active[:] = np.any(W != 0.0, axis=0)     # bounds may keep some off zero
     for k, alpha in enumerate(alphas):
+        start = time.perf_counter()
         ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
         gaps[k], n_iters[k], gap_tol = problem.solve(
             alpha, w, b, tol=tol, max_iter=max_iter, screening=screening, warm=k > 0,
             strong_ratio=ratio)
+        if verbose:
+            report_solve(verbose, alpha, gaps[k], n_iters[k], time.perf_counter() - start)
         if warn and gaps[k] > gap_tol:
             warnings.warn(f"Logistic solver did not converge at alpha={alpha:.4g} after "
                           f"{n_iters[k]} epochs (max_iter={max_iter}): duality gap "

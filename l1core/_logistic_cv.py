@@ -95,6 +95,9 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         Seeds the fold shuffling (``shuffle=True``).
     shuffle : bool, default=False
         Shuffle each class's fold assignment (an integer ``cv`` only).
+    verbose : bool or int, default=False
+        If true, one line per (l1_ratio, fold, alpha) path solve and per refit solve on
+        stderr: alpha, duality gap, epochs and seconds, prefixed by the fold.
 
     Attributes
     ----------
@@ -122,7 +125,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                  fit_intercept=True, cv=None, scoring="log_loss", tol=1e-4, max_iter=1000,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, class_weight=None,
                  multi_class="auto", refit_alpha="min", n_jobs=None, executor=None,
-                 random_state=None, shuffle=False):
+                 random_state=None, shuffle=False, verbose=False):
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -142,6 +145,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         self.executor = executor
         self.random_state = random_state
         self.shuffle = shuffle
+        self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
@@ -181,9 +185,9 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                       penalty_factor=None if np.all(factor == 1.0) else factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
                       upper_bounds=None if np.all(upper == np.inf) else upper)
-        tasks = [(codes, sw, test_weight, params, train, test, grids[i], l1_ratio, mode, K,
-                  self.scoring)
-                 for i, l1_ratio in enumerate(l1_ratios) for train, test in folds]
+        tasks = [(codes, sw, test_weight, self._task_params(params, l1_ratio, k), train, test,
+                  grids[i], l1_ratio, mode, K, self.scoring)
+                 for i, l1_ratio in enumerate(l1_ratios) for k, (train, test) in enumerate(folds)]
         results = map_shared(_fold_scores, X, tasks, n_jobs=self.n_jobs, executor=self.executor)
         not_converged = sum(count for _, count in results)
         if not_converged:
@@ -205,7 +209,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
             tol=tol, max_iter=max_iter, penalty_factor=self.penalty_factor,
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
-            class_weight=self.class_weight, multi_class=self.multi_class)
+            class_weight=self.class_weight, multi_class=self.multi_class,
+            verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
         model.fit(X, classes[codes], sample_weight=sample_weight)
         for name in ("classes_", "coef_", "intercept_", "n_iter_", "dual_gap_", "_mode",
                      "n_features_in_"):

@@ -359,3 +359,19 @@ def test_logistic_n_iter_is_at_least_one():
     y3 = np.digitize(X[:, 0], [-0.5, 0.5])
     ovr = SparseLogisticRegression(alpha=10.0, multi_class="ovr").fit(X, y3)
     assert ovr.n_iter_.shape == (3,) and np.all(ovr.n_iter_ >= 1)
+
+
+def test_logistic_verbose_prints_one_line_per_solve(capsys):
+    X, y = make_binary(17)
+    logistic_path(X, y, n_alphas=3, eps=1e-2, verbose=True)
+    SparseLogisticRegression(alpha=0.01, verbose=1).fit(X, y)
+    y3 = np.digitize(X[:, 0], [-0.5, 0.5])
+    SparseLogisticRegression(alpha=0.01, multi_class="ovr", verbose=True).fit(X, y3)
+    assert len(_verbose_lines(capsys.readouterr().err)) == 3 + 1 + 3
+    SparseLogisticRegressionCV(cv=3, n_alphas=3, eps=1e-2, verbose=True).fit(X, y)
+    lines = _verbose_lines(capsys.readouterr().err)
+    assert len(lines) == 3 * 3 + 1
+    assert sum("fold 1]" in line for line in lines) == 3
+    assert lines[-1].startswith("[SparseLogisticRegressionCV refit] ")
+    SparseLogisticRegression(alpha=0.01).fit(X, y)
+    assert capsys.readouterr().err == ""
