@@ -133,7 +133,7 @@ class EnetProblem:
                                      & (np.isfinite(self.lower) | np.isfinite(self.upper)))
         self._projection = {}
         self.use_gram = _choose_gram(precompute, X, n_solves)
-        self._user_gram = _check_gram_shape(precompute, p) if self.use_gram else None
+        self._user_gram = _checked_user_gram(precompute, p) if self.use_gram else None
         self._gram = None
 
     @property
@@ -332,7 +332,8 @@ def _choose_gram(precompute, X, n_solves):
     if precompute is True or precompute is False or _is_gram_array(precompute):
         return not sp.issparse(X)      # the Gram form is dense-only
     if not isinstance(precompute, str) or precompute != "auto":
-        raise ValueError(f"precompute must be True, False or 'auto', got {precompute!r}.")
+        raise ValueError(f"precompute must be True, False, 'auto' or a (p, p) Gram matrix, got "
+                         f"{precompute!r}.")
     n, p = X.shape
     if sp.issparse(X) or n < 2 * p or p > _GRAM_MAX_FEATURES:
         return False
@@ -341,7 +342,7 @@ def _choose_gram(precompute, X, n_solves):
     return p < 75 * max(int(n_solves), 1)
 
 
-def _check_gram_shape(precompute, n_features):
+def _checked_user_gram(precompute, n_features):
     """The user's Gram matrix as a float64 array after the O(p^2) checks (None for a flag)."""
     if not _is_gram_array(precompute):
         return None
@@ -360,8 +361,8 @@ def _check_gram_shape(precompute, n_features):
 
 
 def _user_gram_matches(G_user, X, weights, xbar):
-    """scikit-learn's check of a user's Gram matrix: entries (i, i) and (i, i+1), i = p // 2,
-    against n * sum_k sw_k x~_ki x~_kj (sw summing to 1, so s' = n sw)."""
+    """A spot check of a user's Gram matrix, as scikit-learn's: entries (i, i) and (i, i+1),
+    i = p // 2, against n * sum_k sw_k x~_ki x~_kj (sw summing to 1, so s' = n sw)."""
     n, p = X.shape
     i, j = p // 2, min(p // 2 + 1, p - 1)
     cols = np.asarray(X[:, [i, j]], dtype=np.float64) - xbar[[i, j]]
