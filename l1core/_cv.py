@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem, _is_gram_array
-from ._estimator_base import BaseEstimator, ConvergenceWarning, RegressorMixin, check_is_fitted
+from ._estimator_base import BaseEstimator, RegressorMixin, convergence_warning, check_is_fitted
 from ._linear_model import ElasticNet
 from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request, lasso_path
@@ -314,7 +314,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             warnings.warn(f"{not_converged} of {len(results) * len(grids[0])} (fold, alpha) "
                           f"fits stopped at max_iter={self.max_iter} before reaching "
                           f"tol={self.tol}; increase max_iter or loosen tol.",
-                          ConvergenceWarning, stacklevel=2)
+                          convergence_warning(), stacklevel=2)
         mse = np.reshape(np.asarray(errors, dtype=np.float64),
                          (len(l1_ratios), len(folds), -1))          # (n_l1, n_folds, n_alphas)
         self._choose(mse, grids, l1_ratios)

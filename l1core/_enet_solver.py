@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from . import _validation as v
 from ._enet_cd import enet_coordinate_descent, enet_gram_cache, enet_scratch
 from ._enet_gram import enet_gram_cd
-from ._estimator_base import ConvergenceWarning
+from ._estimator_base import convergence_warning
 
 __all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
 
@@ -453,7 +453,7 @@ def warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel=2, where=""):
     """The ConvergenceWarning every solver raises when max_iter stops it short of tol."""
     warnings.warn(f"Objective did not converge{where} after {n_iter} epochs (max_iter="
                   f"{max_iter}): duality gap {gap:.3e} > tolerance {gap_tol:.3e}. Increase "
-                  f"max_iter, loosen tol or raise alpha.", ConvergenceWarning,
+                  f"max_iter, loosen tol or raise alpha.", convergence_warning(),
                   stacklevel=stacklevel + 1)
 
 

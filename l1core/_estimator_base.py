@@ -42,19 +42,20 @@ class NotFittedError(ValueError, AttributeError):
     """
 
 
-try:  # filters and pytest.warns on scikit-learn's category must see ours
-    from sklearn.exceptions import ConvergenceWarning as _ConvergenceWarningBase
-except ImportError:  # scikit-learn is optional: then a plain UserWarning
-    _ConvergenceWarningBase = UserWarning
-
-
-class ConvergenceWarning(_ConvergenceWarningBase):
+class ConvergenceWarning(UserWarning):
     """The solver stopped at ``max_iter`` before reaching the requested duality gap.
 
-    A ``UserWarning``; when scikit-learn is installed, also a subclass of
-    ``sklearn.exceptions.ConvergenceWarning`` (checked once, at import), so code filtering
-    scikit-learn's warning filters this one.
+    A ``UserWarning``. When scikit-learn is already imported, the warning raised is an instance
+    of a subclass of this class and of ``sklearn.exceptions.ConvergenceWarning`` (see
+    :func:`convergence_warning`), so code that filters or expects scikit-learn's warning sees this
+    one, without l1core importing scikit-learn.
     """
+
+
+def convergence_warning():
+    """The category to warn with: :class:`ConvergenceWarning`, flavoured with scikit-learn's
+    when scikit-learn is imported (a filter on its category can only exist then)."""
+    return _with_sklearn_base(ConvergenceWarning)
 
 
 def expected_failed_checks(estimator):

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from . import _validation as v
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, solve_once
-from ._estimator_base import ConvergenceWarning
+from ._estimator_base import convergence_warning
 from ._path import path_alphas, report_solve
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
 
@@ -410,7 +410,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
             warnings.warn(f"Logistic solver did not converge at alpha={alpha:.4g} after "
                           f"{n_iters[k]} epochs (max_iter={max_iter}): duality gap "
                           f"{gaps[k]:.3e} > tolerance {gap_tol:.3e}. Increase max_iter, "
-                          "loosen tol or raise alpha.", ConvergenceWarning, stacklevel=2)
+                          "loosen tol or raise alpha.", convergence_warning(), stacklevel=2)
         # the support lies among the features ever active on the path (O(support) work)
         ever = np.flatnonzero(problem.ever_active)
         if sparse_coefs:

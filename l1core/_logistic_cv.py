@@ -32,7 +32,7 @@ from scipy.special import logsumexp
 
 from . import _validation as v
 from ._cv import CrossValidationSteps, _check_folds, _predict_rows
-from ._estimator_base import ConvergenceWarning
+from ._estimator_base import convergence_warning
 from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_path,
                         prepare_classification)
 from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
@@ -195,7 +195,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             what = "(fold, alpha, class)" if mode == "ovr" else "(fold, alpha)"
             warnings.warn(f"{not_converged} of {fits} {what} fits stopped at "
                           f"max_iter={self.max_iter} before reaching tol={self.tol}; increase "
-                          "max_iter or loosen tol.", ConvergenceWarning, stacklevel=2)
+                          "max_iter or loosen tol.", convergence_warning(), stacklevel=2)
         scores = np.reshape(np.asarray([s for s, _ in results], dtype=np.float64),
                             (len(l1_ratios), len(folds), -1))        # (n_l1, n_folds, n_alphas)
         sign = 1.0 if self.scoring == "log_loss" else -1.0           # as a loss: lower is better

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._estimator_base import ConvergenceWarning
+from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
 
 __all__ = ["LogisticProblem", "LogisticSolution", "logistic_solve", "null_objective"]
@@ -255,7 +255,7 @@ def solve_once(problem, alpha, *, tol=1e-4, max_iter=1000, coef_init=None,
         warnings.warn(f"Logistic solver did not converge after {n_iter} epochs "
                       f"(max_iter={max_iter}): duality gap {gap:.3e} > tolerance "
                       f"{gap_tol:.3e}. Increase max_iter, loosen tol or raise alpha.",
-                      ConvergenceWarning, stacklevel=stacklevel)
+                      convergence_warning(), stacklevel=stacklevel)
     coef, intercept = problem.result(w, b)
     return LogisticSolution(coef=coef, intercept=intercept, dual_gap=gap, n_iter=n_iter,
                             gap_tol=gap_tol, converged=bool(converged))
