@@ -469,7 +469,7 @@ cdef inline double residual_corr(const floating* s_data, const index_t* s_idx,
         g = dense_centered_wdot(s_data, pb.rows, col, pb.xbar[j], pb.sw, it.r)
     elif full:
         # every row stored: center each value, as for dense X (residual_move keeps o out)
-        g = col_centered_wdot(s_data, s_idx, s_ptr, col, pb.xbar[j], pb.sw, it.r)
+        g = col_centered_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.xbar[j], pb.sw, it.r)
     else:
         g = col_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.sw, it.r)
     if pb.sw == NULL:
@@ -491,7 +491,7 @@ cdef inline void residual_move(const floating* s_data, const index_t* s_idx,
     if s_ptr == NULL:
         dense_centered_axpy(s_data, pb.rows, col, pb.xbar[j], -delta, it.r)
     elif col_is_full(s_ptr, pb.n, col):
-        col_centered_axpy(s_data, s_idx, s_ptr, col, pb.xbar[j], -delta, it.r)
+        col_centered_axpy(s_data, s_idx, s_ptr, pb.n, col, pb.xbar[j], -delta, it.r)
     else:
         col_axpy(s_data, s_idx, s_ptr, pb.n, col, -delta, it.r)
         it.o += delta * pb.xbar[j]

@@ -161,10 +161,12 @@ cdef inline void column_moments(Layout layout, const floating* data, const index
 
 cdef inline void col_newton_stats(const floating* data, const index_t* indices,
                                   const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
-                                  const double* d, const double* theta, double* g, double* h,
-                                  double* m) noexcept nogil:
-    """One read of column j of a column store: g = x_j.theta, h = sum_i d_i x_ij^2,
-    m = sum_i d_i x_ij (the gradient, curvature and mean term of a weighted quadratic model)."""
+                                  const double* d, const double* theta, double shift,
+                                  double* g, double* h, double* m) noexcept nogil:
+    """One read of column j of a column store, with x_ij read as x_ij - shift over the stored
+    values: g = x_j.theta, h = sum_i d_i x_ij^2, m = sum_i d_i x_ij (the gradient, curvature
+    and mean term of a weighted quadratic model). A shift near the mean of a full column
+    lets the caller center it, h - m^2 / sum(d), without cancellation."""
     cdef Py_ssize_t i, k, start, end
     cdef double x, sg = 0.0, sh = 0.0, sm = 0.0
     if indptr == NULL:
@@ -174,7 +176,7 @@ cdef inline void col_newton_stats(const floating* data, const index_t* indices,
         start = indptr[j]
         end = indptr[j + 1]
     for k in range(start, end):
-        x = data[k]
+        x = data[k] - shift
         i = k - start if indptr == NULL else indices[k]
         sg += x * theta[i]
         sm += x * d[i]
@@ -445,13 +447,20 @@ cdef inline bint col_is_full(const index_t* indptr, Py_ssize_t n, Py_ssize_t j) 
 
 
 cdef inline double col_centered_wdot(const floating* data, const index_t* indices,
-                                     const index_t* indptr, Py_ssize_t j, double center,
-                                     const double* sw, const double* v) noexcept nogil:
-    """sum_k (x_kj - center) * sw_i * v_i over the stored values of column j of a CSC store
-    (row i = indices[k]; sw NULL: unit weights). On a full column (col_is_full) this is the
-    centered product itself, without the cancellation of x_j.v - center * sum(v)."""
-    cdef Py_ssize_t k
+                                     const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                     double center, const double* sw,
+                                     const double* v) noexcept nogil:
+    """sum (x_ij - center) * sw_i * v_i over the stored values of column j of a column store
+    (sw NULL: unit weights). On a full column (col_is_full) this is the centered product
+    itself, without the cancellation of x_j.v - center * sum(v)."""
+    cdef Py_ssize_t i, k
     cdef double s = 0.0
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            s += (col[i] - center) * (v[i] if sw == NULL else sw[i] * v[i])
+        return s
     if sw == NULL:
         for k in range(indptr[j], indptr[j + 1]):
             s += (data[k] - center) * v[indices[k]]
@@ -462,9 +471,23 @@ cdef inline double col_centered_wdot(const floating* data, const index_t* indice
 
 
 cdef inline void col_centered_axpy(const floating* data, const index_t* indices,
-                                   const index_t* indptr, Py_ssize_t j, double center,
-                                   double alpha, double* v) noexcept nogil:
-    """v_i += alpha * (x_kj - center) over the stored values of column j of a CSC store."""
-    cdef Py_ssize_t k
+                                   const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                   double center, double alpha, double* v) noexcept nogil:
+    """v_i += alpha * (x_ij - center) over the stored values of column j of a column store."""
+    cdef Py_ssize_t i, k
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            v[i] += alpha * (col[i] - center)
+        return
     for k in range(indptr[j], indptr[j + 1]):
         v[indices[k]] += alpha * (data[k] - center)
+
+
+cdef inline double column_first(const floating* data, const index_t* indptr, Py_ssize_t n,
+                                Py_ssize_t j) noexcept nogil:
+    """The first stored value of column j of a column store (0 for an empty column)."""
+    if indptr == NULL:
+        return data[j * n] if n > 0 else 0.0
+    return data[indptr[j]] if indptr[j + 1] > indptr[j] else 0.0
