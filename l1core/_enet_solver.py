@@ -22,7 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._enet_cd import enet_coordinate_descent, enet_gram_cache, enet_scratch
+from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
+                       raise_overflowing_columns)
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import convergence_warning
 
@@ -382,7 +383,8 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
     """G = X~^T diag(sw) X~, c = X~^T diag(sw) y~, yy = y~^T diag(sw) y~, the means, and
     the constant columns (zeroed in G). X~ is centered block by block (no cancellation for
     columns with large means, no full copy of X). ``user_gram``: the user's Gram matrix (see
-    EnetProblem), which replaces the n p^2 product by n p work when it applies."""
+    EnetProblem), which replaces the n p^2 product by n p work when it applies. Raises
+    ValueError, as the kernel does, when a column's sum of squares overflows."""
     n, p = X.shape
     xbar = weights @ X if fit_intercept else np.zeros(p)
     ybar = weights @ y if fit_intercept else 0.0
@@ -400,12 +402,13 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
         G = np.zeros((p, p), order="F")
         c = np.zeros(p)
         step = max(1, _GRAM_BLOCK_VALUES // p)
-        for start in range(0, n, step):
-            rows = slice(start, min(start + step, n))
-            block = np.asarray(X[rows], dtype=np.float64) - xbar
-            weighted = block * weights[rows, np.newaxis]
-            G += block.T @ weighted
-            c += weighted.T @ ytil[rows]
+        with np.errstate(over="ignore", invalid="ignore"):  # checked on G's diagonal below
+            for start in range(0, n, step):
+                rows = slice(start, min(start + step, n))
+                block = np.asarray(X[rows], dtype=np.float64) - xbar
+                weighted = block * weights[rows, np.newaxis]
+                G += block.T @ weighted
+                c += weighted.T @ ytil[rows]
     yy = float(weights @ (ytil * ytil))
     if fit_intercept:
         constant = np.ptp(X, axis=0) == 0
@@ -414,6 +417,8 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
     G[constant, :] = 0.0
     G[:, constant] = 0.0
     c[constant] = 0.0
+    if not np.all(np.isfinite(np.diag(G))):
+        raise_overflowing_columns(np.diag(G), np.diag(G))
     return G, c, yy, xbar, ybar, constant
 
 

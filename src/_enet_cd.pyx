@@ -43,7 +43,8 @@ import numpy as np
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, RowRuns, col_wdot,
                          col_axpy, xt_dot, x_dot_into, column_moments, centered_moments,
                          dense_moments, gather_columns, dense_centered_wdot,
-                         dense_centered_axpy)
+                         dense_centered_axpy, col_is_full, col_centered_wdot,
+                         col_centered_axpy)
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale, Ranked,
                          select_smallest, sort_indices)
 from anderson cimport anderson_coefficients
@@ -186,13 +187,12 @@ cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
     cdef double s
     cdef const double* zu
     if pb.fit_intercept:
-        # sum_i sw_i r~_i = 0 holds in exact arithmetic; remove the drift rounding adds
-        if pb.dense:
-            s = weighted_sum(pb, it.r, NULL)
-            for i in range(n):
-                it.r[i] -= s
-        else:
-            it.o -= weighted_sum(pb, it.r, NULL) + it.o
+        # sum_i sw_i r~_i = 0 holds in exact arithmetic; remove the drift rounding adds and
+        # fold the offset into r (r~ - its mean = r - mean(r)), which keeps o small
+        s = weighted_sum(pb, it.r, NULL)
+        for i in range(n):
+            it.r[i] -= s
+        it.o = 0.0
     for i in range(n):
         it.rhat[i] = it.r[i] + it.o
     if pb.k > 0:
@@ -464,13 +464,17 @@ cdef inline double residual_corr(const floating* s_data, const index_t* s_idx,
                                  const Problem* pb, const Iterate* it) noexcept nogil:
     """g_j = x~_j . (sw * r~): the negative partial derivative of the loss."""
     cdef double g
+    cdef bint full = col_is_full(s_ptr, pb.n, col)
     if s_ptr == NULL:
         g = dense_centered_wdot(s_data, pb.rows, col, pb.xbar[j], pb.sw, it.r)
+    elif full:
+        # every row stored: center each value, as for dense X (residual_move keeps o out)
+        g = col_centered_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.xbar[j], pb.sw, it.r)
     else:
         g = col_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.sw, it.r)
     if pb.sw == NULL:
         g *= pb.unit_w
-    if s_ptr == NULL:
+    if full:
         return g
     # sum_i sw_i x~_ij (r_i + o) = sum_i sw_i x_ij r_i + o xbar_j, as sum_i sw_i r~_i = 0
     return g + it.o * pb.xbar[j]
@@ -479,9 +483,15 @@ cdef inline double residual_corr(const floating* s_data, const index_t* s_idx,
 cdef inline void residual_move(const floating* s_data, const index_t* s_idx,
                                const index_t* s_ptr, Py_ssize_t col, Py_ssize_t j,
                                double delta, const Problem* pb, Iterate* it) noexcept nogil:
-    """r~ -= delta * x~_j after w_j += delta (O(nnz of the column) for sparse X)."""
+    """r~ -= delta * x~_j after w_j += delta (O(nnz of the column) for sparse X).
+
+    A sparse column is moved through the offset, o += delta xbar_j, unless it stores every
+    row: a column with a large mean and a small spread has no implicit zeros, and moving it
+    centered keeps o, and with it the cancellation in g_j = x_j.(sw r) + o xbar_j, small."""
     if s_ptr == NULL:
         dense_centered_axpy(s_data, pb.rows, col, pb.xbar[j], -delta, it.r)
+    elif col_is_full(s_ptr, pb.n, col):
+        col_centered_axpy(s_data, s_idx, s_ptr, pb.n, col, pb.xbar[j], -delta, it.r)
     else:
         col_axpy(s_data, s_idx, s_ptr, pb.n, col, -delta, it.r)
         it.o += delta * pb.xbar[j]
@@ -1072,7 +1082,7 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
     """xbar_j = sum_i sw_i x_ij (0 without intercept), H_j = sum_i sw_i x~_ij^2 (0 for a
     column the loss ignores: all zero, or constant with an intercept) and norm_j = ||x~_j||_2.
     One pass over X (shifted sums: no cancellation for columns with large means).
-    Returns 0, or -1 when out of memory."""
+    Returns 0, -1 when out of memory, or -2 when some H_j or norm_j overflowed."""
     cdef Py_ssize_t j, n = pb.n, p = pb.p
     cdef int status = 0
     cdef double* m1 = <double*>malloc(2 * p * sizeof(double))
@@ -1103,9 +1113,23 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
                 H[j] *= pb.unit_w
             xbar[j] = 0.0
             norm[j] = sqrt(m2[j])
+    for j in range(p):
+        if status == 0 and not (H[j] < INFINITY and norm[j] < INFINITY):
+            status = -2
     free(m1)
     free(varies)
     return status
+
+
+def raise_overflowing_columns(H, norm):
+    """The error for columns whose sum of squares (about their mean, with an intercept)
+    overflows float64: coordinate descent cannot scale their steps, and dropping them
+    would return a wrong model with a small gap."""
+    bad = np.flatnonzero(~(np.isfinite(H) & np.isfinite(norm)))
+    raise ValueError(
+        f"X has {bad.size} column(s) (first: {bad[0]}) whose sum of squares overflows "
+        "float64 (values near 1e154 or larger); rescale them, e.g. divide each column by its "
+        "largest absolute value or standardize X.")
 
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
@@ -1162,6 +1186,8 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         with nogil:
             status = column_stats(layout, data, indices, indptr, &pb, spec.fit_intercept,
                                   &spec.xbar[0], &spec.H[0], &spec.norm[0])
+        if status == -2:
+            raise_overflowing_columns(spec.H, spec.norm)
         if status != 0:
             raise MemoryError("l1core: out of memory computing column statistics")
         spec.n_live[0] = 0
@@ -1236,6 +1262,12 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                 x_dot_into(layout, data, indices, indptr, n, p, it.w, it.r)
                 for j in range(p):
                     it.o += pb.xbar[j] * it.w[j]
+        if it.o != 0.0:
+            # start with r~ held in r alone: o grows again only by the updates of columns
+            # with implicit zeros (see residual_move)
+            for i in range(n):
+                it.r[i] += it.o
+            it.o = 0.0
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,

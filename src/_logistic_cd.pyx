@@ -50,7 +50,8 @@ import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
                          xt_dot, x_dot_into, column_moments, col_newton_stats,
-                         gather_columns)
+                         gather_columns, centered_moments, col_is_full, col_centered_wdot,
+                         col_centered_axpy, column_first)
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale,
                          Ranked, select_smallest, sort_indices)
 
@@ -317,7 +318,8 @@ cdef double newton_direction(const floating* s_data, const index_t* s_idx,
         dz = X_ws (wnew - w) + db,
 
     over the working set ws (and the intercept step db when one is fitted). Fills wnew (m),
-    u = X_ws (wnew - w) (n, the offset db kept apart in off_out) and returns the predicted
+    u and off_out with u + off = dz (u = X~_ws (wnew - w), the columns centered as below;
+    without an intercept u = X_ws (wnew - w), off = 0), db_out and returns the predicted
     decrease  -theta.dz + sum_j h_j(wnew_j) - h_j(w_j)  (negative unless already optimal).
     Column jj of the store is feature ws[jj] when gathered, else the store is X itself.
     """
@@ -325,16 +327,33 @@ cdef double newton_direction(const floating* s_data, const index_t* s_idx,
     cdef double* G = stats
     cdef double* H = stats + m
     cdef double* M = stats + 2 * m
-    cdef double dsum = 0.0, tsum = 0.0, off = 0.0, du = 0.0, db = 0.0
+    cdef double dsum = 0.0, tsum = 0.0, coff = 0.0, off = 0.0, db = 0.0, shift, mu
     cdef double big, first = -1.0, grad, old, new, delta, predicted
-    for jj in range(m):
-        col = jj if gathered else ws[jj]
-        col_newton_stats(s_data, s_idx, s_ptr, n, col, d, theta, &G[jj], &H[jj], &M[jj])
-        wnew[jj] = w[ws[jj]]
+    cdef bint centered, full
     for i in range(n):
         dsum += d[i]
         tsum += theta[i]
         u[i] = 0.0
+    # With an intercept each column is centered at its d-weighted mean M_j, x~_j = x_j - M_j:
+    # then sum_i d_i x~_ij = 0, the intercept's step decouples (dz = X~ dw + off with
+    # off = tsum / dsum exactly) and no coordinate fights it, however large the column's
+    # mean. A full column (no implicit zeros) is read shifted by its first value and moved
+    # centered; the others move u by x_j and keep -sum M_j dw_j in the scalar coff.
+    centered = pb.fit_intercept and dsum > 0.0
+    for jj in range(m):
+        col = jj if gathered else ws[jj]
+        full = centered and col_is_full(s_ptr, n, col)
+        shift = column_first(s_data, s_ptr, n, col) if full else 0.0
+        col_newton_stats(s_data, s_idx, s_ptr, n, col, d, theta, shift, &G[jj], &H[jj],
+                         &M[jj])
+        if centered:
+            mu = M[jj] / dsum
+            H[jj] = max(H[jj] - mu * M[jj], 0.0)
+            G[jj] -= mu * tsum
+            M[jj] = shift + mu
+        else:
+            M[jj] = 0.0
+        wnew[jj] = w[ws[jj]]
     while True:
         big = 0.0
         for jj in range(m):
@@ -342,30 +361,42 @@ cdef double newton_direction(const floating* s_data, const index_t* s_idx,
             if H[jj] + l2_of(pb, j) <= 0.0:
                 continue
             col = jj if gathered else j
-            grad = col_wdot(s_data, s_idx, s_ptr, n, col, d, u) + off * M[jj] - G[jj]
+            full = centered and col_is_full(s_ptr, n, col)
+            if full:
+                grad = col_centered_wdot(s_data, s_idx, s_ptr, n, col, M[jj], d, u) - G[jj]
+            else:
+                # x~_j.(d (u + coff)) = x_j.(d u) + coff M_j dsum, as sum_i d_i x~_ij = 0
+                grad = col_wdot(s_data, s_idx, s_ptr, n, col, d, u) + coff * M[jj] * dsum - G[jj]
             old = wnew[jj]
             new = prox_step(H[jj] * old - grad, H[jj], l1_of(pb, j), l2_of(pb, j), pb.lower[j],
                             pb.upper[j])
             if new != old:
                 delta = new - old
-                col_axpy(s_data, s_idx, s_ptr, n, col, delta, u)
-                du += delta * M[jj]
+                if full:
+                    col_centered_axpy(s_data, s_idx, s_ptr, n, col, M[jj], delta, u)
+                else:
+                    col_axpy(s_data, s_idx, s_ptr, n, col, delta, u)
+                    coff -= delta * M[jj]
                 wnew[jj] = new
                 big = max(big, (H[jj] + l2_of(pb, j)) * delta * delta)
-        if pb.fit_intercept and dsum > 0.0:
-            delta = (tsum - du - off * dsum) / dsum
-            off += delta
-            db += delta
-            big = max(big, dsum * delta * delta)
         epochs[0] += 1
         cd_epochs += 1
         if first < 0.0:
             first = big
         if big <= cd_decrease * first or epochs[0] >= max_epochs or cd_epochs >= MAX_CD_EPOCHS:
             break
+    if coff != 0.0:
+        for i in range(n):
+            u[i] += coff          # u = X~_ws (wnew - w)
+    if centered:
+        # dz = X~ dw + off = X dw + db
+        off = tsum / dsum
+        db = off
+        for jj in range(m):
+            db -= M[jj] * (wnew[jj] - w[ws[jj]])
     # the penalty's change is formed from differences, so that a tiny step's predicted
     # decrease is not lost in the rounding of the penalty's value
-    predicted = -tsum * db
+    predicted = -tsum * off
     for jj in range(m):
         j = ws[jj]
         delta = wnew[jj] - w[j]
@@ -836,6 +867,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef double gap = 0.0
     cdef int status
     cdef double[::1] m1w, m2w, m1, m2
+    cdef unsigned char[::1] varies
     cdef double[::1] norm = spec.norm
     cdef double[::1] theta = np.empty(R * n), thetap = np.empty(R * n)
     cdef double[::1] prob = np.empty(R * n), d = np.empty(n), u = np.empty(n)
@@ -844,14 +876,28 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
 
     if not spec.stats_ready:
         m1w, m2w, m1, m2 = np.empty(p), np.empty(p), np.empty(p), np.empty(p)
+        varies = np.empty(p, dtype=np.uint8)
         with nogil:
-            column_moments(layout, data, indices, indptr, n, p, NULL, &m1w[0], &m2w[0],
-                           &m1[0], &m2[0])
-            for j in range(p):
-                norm[j] = sqrt(max(m2[j] - (m1[j] * m1[j] / n if spec.fit_intercept else 0.0),
-                                   0.0))
-                if norm[j] <= 1e-12 * sqrt(m2[j]):
-                    norm[j] = 0.0
+            if spec.fit_intercept:
+                # ||x_j - mean_j|| from shifted sums (exact for columns with large means)
+                status = centered_moments(layout, data, indices, indptr, n, p, NULL, &m1w[0],
+                                          &m2w[0], &m2[0], &varies[0])
+                for j in range(p):
+                    norm[j] = sqrt(m2[j]) if varies[j] else 0.0
+            else:
+                status = 0
+                column_moments(layout, data, indices, indptr, n, p, NULL, &m1w[0], &m2w[0],
+                               &m1[0], &m2[0])
+                for j in range(p):
+                    norm[j] = sqrt(m2[j])
+        if status != 0:
+            raise MemoryError("l1core: out of memory computing column statistics")
+        if not np.all(np.isfinite(spec.norm)):
+            bad = np.flatnonzero(~np.isfinite(spec.norm))
+            raise ValueError(
+                f"X has {bad.size} column(s) (first: {bad[0]}) whose sum of squares overflows "
+                "float64 (values near 1e154 or larger); rescale them, e.g. divide each column "
+                "by its largest absolute value or standardize X.")
     pb.n = n
     pb.p = p
     pb.K = K

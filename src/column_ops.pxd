@@ -12,7 +12,7 @@
 # so float32 data is read in its own precision but accumulated in double.
 
 cimport numpy as cnp
-from libc.math cimport sqrt
+from libc.math cimport sqrt, INFINITY
 from libc.stdlib cimport malloc, free, realloc
 from libc.string cimport memset
 
@@ -161,10 +161,12 @@ cdef inline void column_moments(Layout layout, const floating* data, const index
 
 cdef inline void col_newton_stats(const floating* data, const index_t* indices,
                                   const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
-                                  const double* d, const double* theta, double* g, double* h,
-                                  double* m) noexcept nogil:
-    """One read of column j of a column store: g = x_j.theta, h = sum_i d_i x_ij^2,
-    m = sum_i d_i x_ij (the gradient, curvature and mean term of a weighted quadratic model)."""
+                                  const double* d, const double* theta, double shift,
+                                  double* g, double* h, double* m) noexcept nogil:
+    """One read of column j of a column store, with x_ij read as x_ij - shift over the stored
+    values: g = x_j.theta, h = sum_i d_i x_ij^2, m = sum_i d_i x_ij (the gradient, curvature
+    and mean term of a weighted quadratic model). A shift near the mean of a full column
+    lets the caller center it, h - m^2 / sum(d), without cancellation."""
     cdef Py_ssize_t i, k, start, end
     cdef double x, sg = 0.0, sh = 0.0, sm = 0.0
     if indptr == NULL:
@@ -174,7 +176,7 @@ cdef inline void col_newton_stats(const floating* data, const index_t* indices,
         start = indptr[j]
         end = indptr[j + 1]
     for k in range(start, end):
-        x = data[k]
+        x = data[k] - shift
         i = k - start if indptr == NULL else indices[k]
         sg += x * theta[i]
         sm += x * d[i]
@@ -347,16 +349,22 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
                                  const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
                                  const double* sw, double* xbar, double* H,
                                  double* norm2, unsigned char* varies) noexcept nogil:
-    """Per column of a sparse (CSC or CSR) X, in one pass: the weighted mean
+    """Per column of X (CSC, CSR, or DENSE with indptr NULL), in one pass: the weighted mean
     xbar_j = sum_i s_i x_ij / sum_i s_i, H_j = sum_i s_i (x_ij - xbar_j)^2 / sum_i s_i and
     norm2_j = sum_i (x_ij - xbar_j)^2 over all n rows (implicit zeros included), and
-    varies_j = whether the column holds two different values. sw NULL: unit weights. (Dense
-    X: dense_moments.) Returns 0, or -1 when out of memory."""
-    cdef Py_ssize_t i, j, k
-    cdef double x, s, d, total_w = 0.0
-    cdef double* s1w = <double*>malloc(3 * p * sizeof(double))
+    varies_j = whether the column holds two different values. sw NULL: unit weights.
+
+    The sums are taken of d = x - K_j, K_j the column's first stored value, the implicit
+    zeros adding d = -K_j with the weight of the rows not stored: H_j = (sum s d^2 -
+    (sum s d)^2 / S) / S then loses no digits to a large mean (E[x^2] - xbar^2 would lose
+    2 log10(|xbar| / std) of them). A column whose spread overflows gets H_j = inf.
+    Returns 0, or -1 when out of memory."""
+    cdef Py_ssize_t i, j, k, start, end
+    cdef double x, s, d, shift_mean, missing_w, total_w = 0.0
+    cdef double* s1w = <double*>malloc(4 * p * sizeof(double))
     cdef double* s1 = s1w + p
     cdef double* first = s1w + 2 * p
+    cdef double* stored_w = s1w + 3 * p
     cdef Py_ssize_t* count = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
     if s1w == NULL or count == NULL:
         free(s1w)
@@ -365,10 +373,11 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
     for i in range(n):
         total_w += 1.0 if sw == NULL else sw[i]
     for j in range(p):
-        s1w[j] = 0.0
-        s1[j] = 0.0
-        H[j] = 0.0        # holds sum s (x - shift)^2 until the end
-        norm2[j] = 0.0    # holds sum (x - shift)^2 until the end
+        s1w[j] = 0.0      # sum s d
+        s1[j] = 0.0       # sum d
+        H[j] = 0.0        # holds sum s d^2 until the end
+        norm2[j] = 0.0    # holds sum d^2 until the end
+        stored_w[j] = 0.0
         count[j] = 0
         varies[j] = 0
     if layout == CSR:
@@ -382,30 +391,103 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
                 elif x != first[j]:
                     varies[j] = 1
                 count[j] += 1
-                s1w[j] += s * x
-                s1[j] += x
-                H[j] += s * x * x
-                norm2[j] += x * x
+                d = x - first[j]
+                stored_w[j] += s
+                s1w[j] += s * d
+                s1[j] += d
+                H[j] += s * d * d
+                norm2[j] += d * d
     else:
         for j in range(p):
-            first[j] = data[indptr[j]] if indptr[j + 1] > indptr[j] else 0.0
-            for k in range(indptr[j], indptr[j + 1]):
+            start = j * n if layout == DENSE else indptr[j]
+            end = start + n if layout == DENSE else indptr[j + 1]
+            first[j] = data[start] if end > start else 0.0
+            for k in range(start, end):
                 x = data[k]
                 if x != first[j]:
                     varies[j] = 1
-                s = 1.0 if sw == NULL else sw[indices[k]]
-                s1w[j] += s * x
-                s1[j] += x
-                H[j] += s * x * x
-                norm2[j] += x * x
-            count[j] = indptr[j + 1] - indptr[j]
+                i = k - start if layout == DENSE else indices[k]
+                s = 1.0 if sw == NULL else sw[i]
+                d = x - first[j]
+                stored_w[j] += s
+                s1w[j] += s * d
+                s1[j] += d
+                H[j] += s * d * d
+                norm2[j] += d * d
+            count[j] = end - start
     for j in range(p):
-        d = s1w[j] / total_w              # the mean
-        xbar[j] = d
-        H[j] = max(H[j] - d * s1w[j], 0.0) / total_w
-        norm2[j] = max(norm2[j] - 2.0 * d * s1[j] + n * d * d, 0.0)
-        if count[j] < n and count[j] > 0 and first[j] != 0.0:
-            varies[j] = 1                 # stored values besides implicit zeros
+        if count[j] < n:
+            # the implicit zeros: d = -K_j on the rows not stored
+            missing_w = max(total_w - stored_w[j], 0.0)
+            s1w[j] -= missing_w * first[j]
+            s1[j] -= (n - count[j]) * first[j]
+            H[j] += missing_w * first[j] * first[j]
+            norm2[j] += (n - count[j]) * first[j] * first[j]
+            if count[j] > 0 and first[j] != 0.0:
+                varies[j] = 1             # stored values besides implicit zeros
+        shift_mean = s1w[j] / total_w     # the mean of d
+        xbar[j] = first[j] + shift_mean
+        H[j] = (H[j] - shift_mean * s1w[j]) / total_w
+        norm2[j] = norm2[j] - shift_mean * (2.0 * s1[j] - n * shift_mean)
+        if H[j] < INFINITY and norm2[j] < INFINITY:
+            H[j] = max(H[j], 0.0)
+            norm2[j] = max(norm2[j], 0.0)
+        else:                             # the spread overflowed (inf, or inf - inf)
+            H[j] = INFINITY
+            norm2[j] = INFINITY
     free(s1w)
     free(count)
     return 0
+
+
+cdef inline bint col_is_full(const index_t* indptr, Py_ssize_t n, Py_ssize_t j) noexcept nogil:
+    """Whether column j of a column store holds a value for each of its n rows (DENSE, or a
+    sparse column without implicit zeros)."""
+    return indptr == NULL or indptr[j + 1] - indptr[j] == n
+
+
+cdef inline double col_centered_wdot(const floating* data, const index_t* indices,
+                                     const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                     double center, const double* sw,
+                                     const double* v) noexcept nogil:
+    """sum (x_ij - center) * sw_i * v_i over the stored values of column j of a column store
+    (sw NULL: unit weights). On a full column (col_is_full) this is the centered product
+    itself, without the cancellation of x_j.v - center * sum(v)."""
+    cdef Py_ssize_t i, k
+    cdef double s = 0.0
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            s += (col[i] - center) * (v[i] if sw == NULL else sw[i] * v[i])
+        return s
+    if sw == NULL:
+        for k in range(indptr[j], indptr[j + 1]):
+            s += (data[k] - center) * v[indices[k]]
+    else:
+        for k in range(indptr[j], indptr[j + 1]):
+            s += (data[k] - center) * (sw[indices[k]] * v[indices[k]])
+    return s
+
+
+cdef inline void col_centered_axpy(const floating* data, const index_t* indices,
+                                   const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                   double center, double alpha, double* v) noexcept nogil:
+    """v_i += alpha * (x_ij - center) over the stored values of column j of a column store."""
+    cdef Py_ssize_t i, k
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            v[i] += alpha * (col[i] - center)
+        return
+    for k in range(indptr[j], indptr[j + 1]):
+        v[indices[k]] += alpha * (data[k] - center)
+
+
+cdef inline double column_first(const floating* data, const index_t* indptr, Py_ssize_t n,
+                                Py_ssize_t j) noexcept nogil:
+    """The first stored value of column j of a column store (0 for an empty column)."""
+    if indptr == NULL:
+        return data[j * n] if n > 0 else 0.0
+    return data[indptr[j]] if indptr[j + 1] > indptr[j] else 0.0
