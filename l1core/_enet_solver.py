@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._design_ops import xt_dot
 from ._enet_cd import enet_coordinate_descent, enet_gram_cache, enet_scratch
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import ConvergenceWarning
@@ -61,7 +62,9 @@ class EnetProblem:
     X (dense, CSC or CSR) is validated once and then read in place: Fortran-ordered dense
     float32/float64 input, CSC and CSR are not copied (C-ordered dense input is copied once
     into Fortran order). The user's arrays are never modified. ``check_input=False`` trusts X
-    to be the output of ``check_design`` already; the other arguments are always checked.
+    to be the output of ``check_design`` already (only its layout, dtype and sparse index
+    bounds are checked, in O(nnz): ``check_trusted_design``); the other arguments are always
+    checked.
 
     ``precompute``: True solves from the Gram matrix X~^T diag(sw) X~ (p x p, built once in
     row blocks of X: glmnet's covariance mode, O(p) per coordinate step instead of O(n));
@@ -74,6 +77,8 @@ class EnetProblem:
                  precompute="auto", n_solves=1, check_input=True):
         if check_input:
             X, _ = v.check_design(X)
+        else:
+            v.check_trusted_design(X)
         self.X = X
         n, p = X.shape
         self.y = v.check_target(y, n, np.float64)
@@ -160,12 +165,13 @@ class EnetProblem:
         weighted residual sums to zero), one-sided for a bound at zero (positive=True counts
         only positive correlations), ignoring features pinned at zero or kept off it by their
         bounds. The residual is that of the unpenalized columns' weighted least squares fit
-        (glmnet): they are in the model at every alpha. Needs l1_ratio > 0."""
+        (glmnet): they are in the model at every alpha. Needs l1_ratio > 0. X^T v is
+        accumulated in float64 from X in its own dtype (no float64 copy of float32 X)."""
         r = self.centered_target()
         Z, Ginv, _ = self.projection(1.0)       # weighted-centered unpenalized columns
         if Z.shape[1]:
             r = r - Z @ (Ginv @ (Z.T @ (self.weights * r)))
-        corr = np.asarray(self.X.T @ (self.weights * r)).ravel()
+        corr = xt_dot(self.X, self.weights * r)
         up_only = (self.lower == 0.0) & (self.upper > 0.0)
         down_only = (self.upper == 0.0) & (self.lower < 0.0)
         corr = np.where(up_only, np.maximum(corr, 0.0),
@@ -333,7 +339,7 @@ def _gram_moments(X, y, weights, fit_intercept):
     the constant columns (zeroed in G). X~ is centered block by block (no cancellation for
     columns with large means, no full copy of X)."""
     n, p = X.shape
-    xbar = weights @ X if fit_intercept else np.zeros(p)
+    xbar = xt_dot(X, weights) if fit_intercept else np.zeros(p)   # X read in its dtype
     ybar = weights @ y if fit_intercept else 0.0
     ytil = y - ybar
     G = np.zeros((p, p), order="F")
@@ -341,7 +347,7 @@ def _gram_moments(X, y, weights, fit_intercept):
     step = max(1, _GRAM_BLOCK_VALUES // p)
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
-        block = np.asarray(X[rows], dtype=np.float64) - xbar
+        block = np.subtract(X[rows], xbar)        # one float64 block, X's rows read in place
         weighted = block * weights[rows, np.newaxis]
         G += block.T @ weighted
         c += weighted.T @ ytil[rows]

@@ -2,6 +2,8 @@
 
 - ``xt_dot(X, V)``: X^T V in float64 for float64 V, reading float32 X in its own dtype (scipy
   and NumPy upcast float32 X to float64 first: a hidden copy of twice X's values).
+- ``rows_dot(X, rows, support, W, out)``: X[rows][:, support] @ W for sparse X without
+  copying those rows or columns (cross-validation's test predictions).
 - ``check_compressed_indices(X)``: the O(nnz) index-bounds check that keeps a kernel from
   reading outside a CSC/CSR matrix whose ``check_design`` was skipped (``check_input=False``).
 
@@ -114,6 +116,63 @@ def xt_dot(X, V):
     else:
         raise ValueError("dense X must be C- or Fortran-contiguous.")
     return out[:, 0] if vector else out
+
+
+cdef void _rows_dot(const floating* data, const index_t* indices,
+                    const index_t* indptr, const Py_ssize_t* major, Py_ssize_t n_major,
+                    const Py_ssize_t* minor_pos, Py_ssize_t A, const double* W,
+                    double* out, bint major_is_row) noexcept nogil:
+    """For each listed major slice t (a row of CSR, a column of CSC) and its entries whose
+    minor index has a position (>= 0): out[row] += x * W[column] (see rows_dot)."""
+    cdef Py_ssize_t a, t, k, pos
+    cdef double x
+    cdef double* o
+    cdef const double* w
+    for t in range(n_major):
+        for k in range(indptr[major[t]], indptr[major[t] + 1]):
+            pos = minor_pos[indices[k]]
+            if pos < 0:
+                continue
+            x = data[k]
+            if major_is_row:
+                o, w = out + t * A, W + pos * A
+            else:
+                o, w = out + pos * A, W + t * A
+            for a in range(A):
+                o[a] += x * w[a]
+
+
+def _rows_dot_sparse(const floating[::1] data, const index_t[::1] indices,
+                     const index_t[::1] indptr, bint csr, const Py_ssize_t[::1] major,
+                     const Py_ssize_t[::1] minor_pos, const double[:, ::1] W,
+                     double[:, ::1] out):
+    cdef const floating* d = &data[0] if data.shape[0] > 0 else NULL
+    cdef const index_t* ix = &indices[0] if indices.shape[0] > 0 else NULL
+    with nogil:
+        _rows_dot(d, ix, &indptr[0], &major[0], major.shape[0], &minor_pos[0],
+                  W.shape[1], &W[0, 0], &out[0, 0], csr)
+
+
+def rows_dot(X, rows, support, W, out):
+    """out += X[rows][:, support] @ W for CSC/CSR X read in place (no copy of its rows or
+    columns), in float64 from X's own dtype.
+
+    rows, support: increasing distinct intp indices (m and s of them); W: (s, A) float64;
+    out: (m, A) C-ordered float64, added to. CSR reads the rows ``rows``, CSC the columns
+    ``support``; a (p,) or (n,) position map is the only work array.
+    """
+    n, p = X.shape
+    rows = np.ascontiguousarray(rows, dtype=np.intp)
+    support = np.ascontiguousarray(support, dtype=np.intp)
+    W = np.ascontiguousarray(W, dtype=np.float64)
+    if rows.size == 0 or support.size == 0 or W.shape[1] == 0:
+        return out
+    csr = X.format == "csr"
+    major, minor, n_minor = (rows, support, p) if csr else (support, rows, n)
+    minor_pos = np.full(n_minor, -1, dtype=np.intp)
+    minor_pos[minor] = np.arange(minor.size)
+    _rows_dot_sparse(X.data, X.indices, X.indptr, csr, major, minor_pos, W, out)
+    return out
 
 
 cdef int _first_problem(const index_t* indices, const index_t* indptr, Py_ssize_t n_major,
