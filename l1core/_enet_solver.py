@@ -344,6 +344,7 @@ def _gram_moments(X, y, weights, fit_intercept):
     ytil = y - ybar
     G = np.zeros((p, p), order="F")
     c = np.zeros(p)
+    has_value = np.zeros(p, dtype=bool)
     step = max(1, _GRAM_BLOCK_VALUES // p)
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
@@ -351,11 +352,10 @@ def _gram_moments(X, y, weights, fit_intercept):
         weighted = block * weights[rows, np.newaxis]
         G += block.T @ weighted
         c += weighted.T @ ytil[rows]
+        if not fit_intercept:
+            has_value |= np.any(block != 0, axis=0)
     yy = float(weights @ (ytil * ytil))
-    if fit_intercept:
-        constant = np.ptp(X, axis=0) == 0
-    else:
-        constant = ~np.any(X != 0, axis=0)
+    constant = np.ptp(X, axis=0) == 0 if fit_intercept else ~has_value
     G[constant, :] = 0.0
     G[:, constant] = 0.0
     c[constant] = 0.0

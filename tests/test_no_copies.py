@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from l1core import (ElasticNet, Lasso, LassoCV, SparseLogisticRegression,
                     SparseLogisticRegressionCV, enet_path, lasso_path, logistic_path)
+from l1core import _enet_solver
 from l1core._design_ops import xt_dot
 from l1core._enet_solver import EnetProblem
 from l1core._logistic import logistic_alpha_max
@@ -147,3 +148,18 @@ def test_logistic_alpha_max_of_float32_X_matches_float64(storage):
     Y = np.equal.outer(labels, np.arange(3))
     expected3 = np.max(np.abs(X64.T @ (Y - Y.mean(axis=0)))) / y.size
     assert logistic_alpha_max(M, labels, n_classes=3) == pytest.approx(expected3, rel=1e-10)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_gram_form_reads_float32_X_in_row_blocks(monkeypatch, fit_intercept):
+    """The Gram form (dense tall X) builds X~^T X~ from blocks of rows: with small blocks its
+    temporaries are the p x p matrix (0.04x X here) and one block, never a float64 copy of X
+    (the column means once were ``weights @ X``: 2x X) or a mask of X (``X != 0``: 0.25x)."""
+    monkeypatch.setattr(_enet_solver, "_GRAM_BLOCK_VALUES", 1 << 14)
+    rng = np.random.default_rng(1)
+    n, p = 10_000, 200                        # X: 8 MB; X != 0 alone would be 2 MB
+    X = np.asfortranarray(rng.standard_normal((n, p), dtype=np.float32))
+    y = X[:, :5].astype(np.float64).sum(axis=1) + rng.standard_normal(n)
+    peak = _peak(lambda: lasso_path(X, y, n_alphas=5, eps=0.1, precompute=True,
+                                    fit_intercept=fit_intercept))
+    assert peak < BOUND * X.nbytes, f"peak {peak / X.nbytes:.2f} x X"
