@@ -51,9 +51,11 @@ def data(request):
         n, p = 8000, 250
         X = np.asfortranarray(rng.standard_normal((n, p), dtype=np.float32))
     else:
-        n, p = 5000, 2000
-        X = sp.random(n, p, density=0.1, format=request.param, dtype=np.float32,
-                      random_state=0, data_rvs=lambda k: rng.standard_normal(k))
+        n, p, k = 5000, 2000, 200       # k values per row, one in each of k column bins
+        cols = rng.integers(0, p // k, size=(n, k)) + np.arange(0, p, p // k)
+        X = sp.csr_matrix((rng.standard_normal(n * k, dtype=np.float32), cols.ravel(),
+                           np.arange(0, n * k + 1, k)), shape=(n, p))
+        X = X.tocsc() if request.param == "csc" else X
     w = np.zeros(p)
     w[:10] = 1.0
     y = np.asarray(X @ w, dtype=np.float64).ravel() + 0.5 * rng.standard_normal(n)
