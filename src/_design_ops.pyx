@@ -7,7 +7,7 @@
 - ``check_compressed_indices(X)``: the O(nnz) index-bounds check that keeps a kernel from
   reading outside a CSC/CSR matrix whose ``check_design`` was skipped (``check_input=False``).
 
-Both release the GIL.
+All three release the GIL.
 """
 
 cimport numpy as cnp
@@ -167,6 +167,11 @@ def rows_dot(X, rows, support, W, out):
     W = np.ascontiguousarray(W, dtype=np.float64)
     if rows.size == 0 or support.size == 0 or W.shape[1] == 0:
         return out
+    if W.shape[0] != support.size or out.shape != (rows.size, W.shape[1]):
+        raise ValueError(f"W must be ({support.size}, A) and out ({rows.size}, A), got "
+                         f"{W.shape} and {out.shape}.")
+    if rows.min() < 0 or rows.max() >= n or support.min() < 0 or support.max() >= p:
+        raise ValueError(f"rows must lie in [0, {n}) and support in [0, {p}): out of range.")
     csr = X.format == "csr"
     major, minor, n_minor = (rows, support, p) if csr else (support, rows, n)
     minor_pos = np.full(n_minor, -1, dtype=np.intp)

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from l1core import (ElasticNet, Lasso, LassoCV, SparseLogisticRegression,
                     SparseLogisticRegressionCV, enet_path, lasso_path, logistic_path)
 from l1core import _enet_solver
-from l1core._design_ops import xt_dot
+from l1core._design_ops import rows_dot, xt_dot
 from l1core._enet_solver import EnetProblem
 from l1core._logistic import logistic_alpha_max
 
@@ -126,6 +126,18 @@ def test_xt_dot_of_float32_X_accumulates_in_float64(storage):
     assert out.dtype == np.float64 and out.shape == (X64.shape[1],)
     np.testing.assert_allclose(out, X64.T @ v, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(xt_dot(M, V), X64.T @ V, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("storage", ["csc", "csr"])
+def test_rows_dot_is_the_product_of_the_selected_block(storage):
+    M, X64, _, rng = _float32_problem(storage)
+    rows, support = np.array([0, 3, 4, 120, 299]), np.array([1, 2, 40, 79])
+    W = rng.standard_normal((support.size, 6))
+    out = np.ones((rows.size, 6))
+    rows_dot(M, rows, support, W, out)
+    np.testing.assert_allclose(out, 1.0 + X64[np.ix_(rows, support)] @ W, rtol=1e-12)
+    with pytest.raises(ValueError, match="out of range"):
+        rows_dot(M, np.array([0, 300]), support, W, np.zeros((2, 6)))
 
 
 @pytest.mark.parametrize("storage", ["dense", "csc", "csr"])
