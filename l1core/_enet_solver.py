@@ -62,7 +62,7 @@ class EnetProblem:
     X (dense, CSC or CSR) is validated once and then read in place: Fortran-ordered dense
     float32/float64 input, CSC and CSR are not copied (C-ordered dense input is copied once
     into Fortran order). The user's arrays are never modified. ``check_input=False`` trusts X
-    to be the output of ``check_design`` already (only its layout, dtype and sparse index
+    to be the output of ``check_design`` already (only its kind, dtype and sparse index
     bounds are checked, in O(nnz): ``check_trusted_design``); the other arguments are always
     checked.
 

@@ -84,10 +84,10 @@ class LogisticProblem:
     ``codes`` holds class codes in ``[0, n_classes)`` (``n_classes=2``: code 1 is the positive
     label +1; ``n_classes >= 3`` the multinomial model). X (dense, CSC or CSR) is validated
     once and then read in place (``check_input=False`` trusts it to be the output of
-    ``check_design``, checking only its layout, dtype and sparse index bounds in O(nnz):
-    ``check_trusted_design``). ``column_norms``: the (p,) column statistics of another problem on the
-    same X with the same ``fit_intercept`` (they depend on neither labels nor weights), shared
-    instead of recomputed.
+    ``check_design``, checking only its kind, dtype and sparse index bounds in O(nnz):
+    ``check_trusted_design``). ``column_norms``: the (p,) column statistics of another
+    problem on the same X with the same ``fit_intercept`` (they depend on neither labels nor
+    weights), shared instead of recomputed.
 
     State carried between solves (filled by the kernel): ``norm`` the column norms (screening),
     ``z`` the linear predictor of the last solution, ``q`` X^T theta of the last full pass (the
