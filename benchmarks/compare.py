@@ -80,6 +80,7 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 from benchmarks import data as bench_data  # noqa: E402  (benchmarks/benchmarks/data.py)
+from benchmarks.memory import reset_peak_rss, rss_status  # noqa: E402
 
 SOLVERS = ["l1core", "sklearn", "celer", "skglm", "glmnet"]
 PACKAGES = {"l1core": "l1core", "sklearn": "sklearn", "celer": "celer", "skglm": "skglm",
@@ -379,25 +380,6 @@ def nnz_last(coefs):
     return int(np.count_nonzero(np.asarray(coefs)[:, -1]))
 
 
-def _status():
-    fields = {}
-    with open("/proc/self/status") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                fields[key] = int(value.split()[0]) * 1024
-    return fields
-
-
-def _reset_peak():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
 class Worker:
     """One solver in its own subprocess (spawned fresh, so each solver's peak memory and
     numba caches are its own). The parent times nothing: the child times the call alone and
@@ -482,12 +464,12 @@ def worker_main(conn, solver, quick, tol):
                     pass
             gc.collect()
             conn.send("start")
-            peak_ok = _reset_peak()
-            base = _status()["VmRSS"]
+            peak_ok = reset_peak_rss()
+            base = rss_status()["VmRSS"]
             t0 = time.perf_counter()
             coefs, intercepts, extra = runner(pb, task)
             elapsed = time.perf_counter() - t0
-            peak = _status()["VmHWM"] - base if peak_ok else None
+            peak = rss_status()["VmHWM"] - base if peak_ok else None
             objs = None
             if TASKS[task]["kind"] != "lasso_cv":
                 objs = objectives(pb, task, coefs, intercepts).tolist()

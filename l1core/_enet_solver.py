@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._design_ops import xt_dot
 from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
                        raise_overflowing_columns)
 from ._enet_gram import enet_gram_cd
@@ -62,7 +63,9 @@ class EnetProblem:
     X (dense, CSC or CSR) is validated once and then read in place: Fortran-ordered dense
     float32/float64 input, CSC and CSR are not copied (C-ordered dense input is copied once
     into Fortran order). The user's arrays are never modified. ``check_input=False`` trusts X
-    to be the output of ``check_design`` already; the other arguments are always checked.
+    to be the output of ``check_design`` already (only its kind, dtype and sparse index
+    bounds are checked, in O(nnz): ``check_trusted_design``); the other arguments are always
+    checked.
 
     ``precompute``: True solves from the Gram matrix X~^T diag(sw) X~ (p x p, built once in
     row blocks of X: glmnet's covariance mode, O(p) per coordinate step instead of O(n));
@@ -83,6 +86,8 @@ class EnetProblem:
                  precompute="auto", n_solves=1, check_input=True):
         if check_input:
             X, _ = v.check_design(X)
+        else:
+            v.check_trusted_design(X)
         self.X = X
         n, p = X.shape
         self.y = v.check_target(y, n, np.float64)
@@ -170,12 +175,13 @@ class EnetProblem:
         weighted residual sums to zero), one-sided for a bound at zero (positive=True counts
         only positive correlations), ignoring features pinned at zero or kept off it by their
         bounds. The residual is that of the unpenalized columns' weighted least squares fit
-        (glmnet): they are in the model at every alpha. Needs l1_ratio > 0."""
+        (glmnet): they are in the model at every alpha. Needs l1_ratio > 0. X^T v is
+        accumulated in float64 from X in its own dtype (no float64 copy of float32 X)."""
         r = self.centered_target()
         Z, Ginv, _ = self.projection(1.0)       # weighted-centered unpenalized columns
         if Z.shape[1]:
             r = r - Z @ (Ginv @ (Z.T @ (self.weights * r)))
-        corr = np.asarray(self.X.T @ (self.weights * r)).ravel()
+        corr = xt_dot(self.X, self.weights * r)
         up_only = (self.lower == 0.0) & (self.upper > 0.0)
         down_only = (self.upper == 0.0) & (self.lower < 0.0)
         corr = np.where(up_only, np.maximum(corr, 0.0),
@@ -330,7 +336,9 @@ def _is_gram_array(precompute):
 
 def _choose_gram(precompute, X, n_solves):
     """Whether to solve from the Gram matrix (see EnetProblem)."""
-    if precompute is True or precompute is False or _is_gram_array(precompute):
+    if precompute is False:
+        return False
+    if precompute is True or _is_gram_array(precompute):
         return not sp.issparse(X)      # the Gram form is dense-only
     if not isinstance(precompute, str) or precompute != "auto":
         raise ValueError(f"precompute must be True, False, 'auto' or a (p, p) Gram matrix, got "
@@ -386,7 +394,7 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
     EnetProblem), which replaces the n p^2 product by n p work when it applies. Raises
     ValueError, as the kernel does, when a column's sum of squares overflows."""
     n, p = X.shape
-    xbar = weights @ X if fit_intercept else np.zeros(p)
+    xbar = xt_dot(X, weights) if fit_intercept else np.zeros(p)   # X read in its dtype
     ybar = weights @ y if fit_intercept else 0.0
     ytil = y - ybar
     if user_gram is not None and fit_intercept and not np.allclose(xbar, 0.0):
@@ -397,23 +405,24 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
         _user_gram_matches(user_gram, X, weights, xbar)
         G = np.multiply(user_gram, 1.0 / n, order="F")       # a copy: zeroed below
         # X~^T sw y~ = X^T sw y~ - xbar (sw . y~), and sw . y~ = 0 with an intercept
-        c = np.asarray(X.T @ (weights * ytil), dtype=np.float64)
+        c = xt_dot(X, weights * ytil)
+        has_value = np.diag(G) != 0.0        # no intercept: G_jj = sum_i sw_i x_ij^2
     else:
         G = np.zeros((p, p), order="F")
         c = np.zeros(p)
+        has_value = np.zeros(p, dtype=bool)
         step = max(1, _GRAM_BLOCK_VALUES // p)
         with np.errstate(over="ignore", invalid="ignore"):  # checked on G's diagonal below
             for start in range(0, n, step):
                 rows = slice(start, min(start + step, n))
-                block = np.asarray(X[rows], dtype=np.float64) - xbar
+                block = np.subtract(X[rows], xbar)    # one float64 block, X's rows read in place
                 weighted = block * weights[rows, np.newaxis]
                 G += block.T @ weighted
                 c += weighted.T @ ytil[rows]
+                if not fit_intercept:
+                    has_value |= np.any(block != 0, axis=0)
     yy = float(weights @ (ytil * ytil))
-    if fit_intercept:
-        constant = np.ptp(X, axis=0) == 0
-    else:
-        constant = ~np.any(X != 0, axis=0)
+    constant = np.ptp(X, axis=0) == 0 if fit_intercept else ~has_value
     G[constant, :] = 0.0
     G[:, constant] = 0.0
     c[constant] = 0.0

@@ -320,7 +320,9 @@ def logistic_alpha_max(X, codes, *, l1_ratio=1.0, sample_weight=None, penalty_fa
 
     ``offset``: the decision values, (n,) or (n, n_classes), of the fitted unpenalized part
     (intercept and unpenalized columns); the probabilities they give replace pbar (glmnet's
-    alpha_max with unpenalized columns). None: the intercept-only model above."""
+    alpha_max with unpenalized columns). None: the intercept-only model above. X is validated
+    by check_design (valid float32/float64 CSC, CSR or Fortran-ordered input is not copied)."""
+    X, _ = check_design(X)
     n, p = X.shape
     s = v.check_sample_weight(sample_weight, n, np.float64)
     factor = v.check_penalty_factor(penalty_factor, p)

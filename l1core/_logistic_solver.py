@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._design_ops import xt_dot
 from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
 
@@ -83,9 +84,10 @@ class LogisticProblem:
     ``codes`` holds class codes in ``[0, n_classes)`` (``n_classes=2``: code 1 is the positive
     label +1; ``n_classes >= 3`` the multinomial model). X (dense, CSC or CSR) is validated
     once and then read in place (``check_input=False`` trusts it to be the output of
-    ``check_design``). ``column_norms``: the (p,) column statistics of another problem on the
-    same X with the same ``fit_intercept`` (they depend on neither labels nor weights), shared
-    instead of recomputed.
+    ``check_design``, checking only its kind, dtype and sparse index bounds in O(nnz):
+    ``check_trusted_design``). ``column_norms``: the (p,) column statistics of another
+    problem on the same X with the same ``fit_intercept`` (they depend on neither labels nor
+    weights), shared instead of recomputed.
 
     State carried between solves (filled by the kernel): ``norm`` the column norms (screening),
     ``z`` the linear predictor of the last solution, ``q`` X^T theta of the last full pass (the
@@ -97,6 +99,8 @@ class LogisticProblem:
                  column_norms=None, check_input=True):
         if check_input:
             X, _ = v.check_design(X)
+        else:
+            v.check_trusted_design(X)
         self.X = X
         n, p = X.shape
         codes = np.asarray(codes)
@@ -288,7 +292,8 @@ def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_in
     positive class), in absolute value, or one-sided for a bound at zero (lower_j = 0 counts
     only positive correlations, upper_j = 0 only negative ones), ignoring the features pinned
     at zero or kept off it by their bounds (x_j need not be centered: the vector sums to zero
-    with an intercept). 0 when no feature qualifies; needs l1_ratio > 0."""
+    with an intercept). 0 when no feature qualifies; needs l1_ratio > 0. X (as check_design
+    returns it) is read in its own dtype, the products accumulated in float64."""
     if n_classes > 2:
         Y = np.equal.outer(codes, np.arange(n_classes)).astype(np.float64)
         if offset is not None:
@@ -297,14 +302,14 @@ def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_in
             P /= P.sum(axis=1, keepdims=True)
         else:
             P = sw @ Y if fit_intercept else np.full(n_classes, 1.0 / n_classes)
-        corr = np.asarray(X.T @ (sw[:, np.newaxis] * (Y - P)))          # (p, K)
+        corr = xt_dot(X, sw[:, np.newaxis] * (Y - P))                    # (p, K)
     else:
         y01 = (codes == 1).astype(np.float64)
         if offset is not None:
             P = _sigmoid(np.asarray(offset, dtype=np.float64))
         else:
             P = float(sw @ y01) if fit_intercept else 0.5
-        corr = np.asarray(X.T @ (sw * (y01 - P))).reshape(-1, 1)
+        corr = xt_dot(X, sw * (y01 - P)).reshape(-1, 1)
     up_only = ((lower == 0.0) & (upper > 0.0))[:, np.newaxis]
     down_only = ((upper == 0.0) & (lower < 0.0))[:, np.newaxis]
     corr = np.where(up_only, np.maximum(corr, 0.0),

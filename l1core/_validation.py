@@ -39,9 +39,12 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+from ._design_ops import check_compressed_indices
+
 __all__ = [
     "DataConversionWarning",
     "check_design",
+    "check_trusted_design",
     "check_target",
     "check_sample_weight",
     "check_penalty_factor",
@@ -264,6 +267,29 @@ def _check_compressed_structure(X, name):
             problem = f"indices must lie in [0, {n_minor})"
     if problem is not None:
         raise ValueError(f"{name} is not a valid {X.format.upper()} matrix: {problem}.")
+
+
+def check_trusted_design(X, *, name="X"):
+    """The guard of ``check_input=False``: X is trusted to be ``check_design``'s output, so it
+    is neither copied nor scanned for NaN, but a kernel must never read outside it. Raises
+    ValueError unless X is a 2-D float32/float64 ndarray (the kernels that need Fortran
+    order say so themselves) or a CSC/CSR matrix of float32/float64 data whose index arrays
+    pass the compiled O(nnz) bounds check (``indptr`` of length n_major + 1, starting at 0,
+    non-decreasing, within the stored entries; indices in range and strictly increasing
+    within each row or column)."""
+    fix = "pass check_input=True (or X from check_design)"
+    if sp.issparse(X):
+        if X.format not in ("csc", "csr") or X.dtype not in (np.float32, np.float64):
+            raise ValueError(f"With check_input=False, {name} must be CSC or CSR with float32 "
+                             f"or float64 data, got {X.format} of dtype {X.dtype}: {fix}.")
+        check_compressed_indices(X, name)
+        return X
+    if not (isinstance(X, np.ndarray) and X.ndim == 2 and X.dtype in (np.float32, np.float64)):
+        got = (f"{X.ndim}-D ndarray of dtype {X.dtype}" if isinstance(X, np.ndarray)
+               else type(X).__name__)
+        raise ValueError(f"With check_input=False, {name} must be a 2-D float32 or float64 "
+                         f"ndarray or a CSC/CSR matrix, got a {got}: {fix}.")
+    return X
 
 
 def _rebuild_compressed(X):

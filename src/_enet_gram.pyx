@@ -162,6 +162,9 @@ cdef int gram_solve(const GramProblem* pb, double* w, double* g, const unsigned 
             if anderson_coefficients(hist, p, ANDERSON_K, c):
                 inside = True
                 for j in range(p):
+                    if not alive[j]:
+                        w_acc[j] = w[j]     # never moves; sum(c) = 1 only up to rounding
+                        continue
                     wacc = 0.0
                     for kk in range(ANDERSON_K):
                         wacc += c[kk] * hist[(kk + 1) * p + j]

@@ -386,3 +386,15 @@ def test_logistic_verbose_prints_one_line_per_solve(capsys):
     assert lines[-1].startswith("[SparseLogisticRegressionCV refit] ")
     SparseLogisticRegression(alpha=0.01).fit(X, y)
     assert capsys.readouterr().err == ""
+
+
+def test_precompute_false_never_takes_the_gram_form():
+    """precompute=False works on X itself even on tall dense X, where "auto" takes the Gram
+    form (a regression: False was read as "dense X: use the Gram form")."""
+    from l1core._enet_solver import EnetProblem
+
+    X, y, _ = make_regression(8, n=400, p=10)
+    X = np.asfortranarray(X)
+    assert EnetProblem(X, y, precompute="auto", n_solves=100).use_gram
+    assert EnetProblem(X, y, precompute=True).use_gram
+    assert not EnetProblem(X, y, precompute=False, n_solves=100).use_gram

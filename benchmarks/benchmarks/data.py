@@ -342,3 +342,46 @@ def load(name, *, quick=False, **overrides):
     X, y, label, meta = _cached(name, params, build)
     return Workload(name=name, X=X, y=y, label=label, description=description, real=real,
                     meta=dict(meta, params=params))
+
+
+# ---------------------------------------------------------------------------------------------
+# scale: float32 CSR built in place, chunk by chunk (not cached: regenerating is cheaper than
+# reading a GB from disk)
+
+
+def scale_csr(nnz, *, nnz_per_row=100, n_features=100_000, chunk_rows=50_000, seed=0):
+    """A float32 CSR matrix with about ``nnz`` values (int32 indices), its target and label.
+
+    ``nnz // nnz_per_row`` rows; row i holds one value in each of ``nnz_per_row`` equal bins
+    of the columns (so its indices come out sorted and distinct, no sort needed), drawn
+    uniformly in the bin; values standard normal. The arrays are allocated once at full size
+    and filled ``chunk_rows`` rows at a time: the only temporaries are one chunk's.
+    y = X w + N(0, 1), w = +-1 on every 100th column (about one true feature per row); label
+    ``y > median(y)``. Returns (X, y, label), y float64.
+    """
+    k = int(nnz_per_row)
+    n = max(int(nnz) // k, 1)
+    width = max(int(n_features) // k, 1)
+    p = width * k
+    if n * k >= 2**31 or p >= 2**31:
+        raise ValueError("scale_csr builds int32 indices: nnz and n_features must be < 2**31")
+    rng = np.random.default_rng(seed)
+    data = np.empty(n * k, dtype=np.float32)
+    indices = np.empty(n * k, dtype=np.int32)
+    indptr = np.arange(0, n * k + 1, k, dtype=np.int32)
+    w = np.zeros(p)
+    w[::100] = rng.choice([-1.0, 1.0], w[::100].size)
+    y = np.empty(n)
+    offsets = (np.arange(k, dtype=np.int32) * width)[np.newaxis, :]
+    for start in range(0, n, chunk_rows):
+        stop = min(start + chunk_rows, n)
+        rows = slice(start * k, stop * k)
+        cols = rng.integers(0, width, size=(stop - start, k), dtype=np.int32)
+        cols += offsets
+        vals = rng.standard_normal((stop - start, k), dtype=np.float32)
+        indices[rows] = cols.ravel()
+        data[rows] = vals.ravel()
+        y[start:stop] = (vals * w[cols]).sum(axis=1)
+    y += rng.standard_normal(n)
+    X = sp.csr_matrix((data, indices, indptr), shape=(n, p), copy=False)
+    return X, y, _median_label(y)
