@@ -378,6 +378,7 @@ cdef inline int centered_moments(Layout layout, const floating* data, const inde
         H[j] = 0.0        # holds sum s d^2 until the end
         norm2[j] = 0.0    # holds sum d^2 until the end
         stored_w[j] = 0.0
+        first[j] = 0.0    # K_j of a column with no stored value (CSR sets it when it meets one)
         count[j] = 0
         varies[j] = 0
     if layout == CSR:

@@ -18,9 +18,10 @@ from scipy.special import expit
 
 import _logistic_reference as lref
 import _reference as ref
-from conftest import STORAGES, check_certified, to_storage
+from conftest import STORAGES, check_certified, solve_kwargs, to_storage
 
 from l1core import ElasticNet, Lasso, LassoCV, SparseLogisticRegression
+from l1core._enet_solver import enet_solve
 
 RATIOS = (1e3, 1e6, 1.7e8, 1e9, 1e11)   # mean / std of the shifted column (1.7e8: timestamps)
 SPREAD = 10.0
@@ -197,3 +198,28 @@ def test_logistic_large_mean_column_matches_unshifted_fit(ratio, storage):
     z = (X - X.mean(axis=0)) @ coef + intercept + X.mean(axis=0) @ coef
     z0 = X0 @ base.coef_.ravel() + float(np.ravel(base.intercept_)[0])
     np.testing.assert_allclose(expit(z), expit(z0), atol=1e3 * rtol)
+
+
+
+# --------------------------------------------------------------------------- empty columns
+
+
+@pytest.mark.parametrize("seed", [31, 7, 123])
+def test_empty_csr_columns_are_not_refused(seed):
+    """Was a bug: the CSR column statistics read an uninitialised shift for columns with no
+    stored value, so a problem with empty columns could be refused as 'overflowing' (or get
+    garbage statistics) depending on what malloc returned (seed 31 failed every call).
+    Every call must give the dense fit."""
+    kw = solve_kwargs(seed, n=5, p=31, storage="csr", weights="random", selection="random",
+                      alpha_frac=0.1, density=0.5)
+    sols = []
+    for size in range(4 * 31 * 8 - 80, 4 * 31 * 8 + 16, 8):
+        # leave freed heap blocks of about the kernel's buffer size holding huge doubles
+        # (0x7f7f... is 1.4e306), where the next malloc of that size is likely to land
+        junk = [b"\x7f" * size for _ in range(4)]
+        del junk
+        sols.append(enet_solve(**kw, tol=1e-10))
+    dense = enet_solve(**dict(kw, X=kw["X"].toarray()), tol=1e-10)
+    for sol in sols:
+        np.testing.assert_allclose(sol.coef, dense.coef, rtol=1e-6, atol=1e-9)
+        assert sol.intercept == pytest.approx(dense.intercept, rel=1e-6, abs=1e-9)
