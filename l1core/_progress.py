@@ -21,6 +21,7 @@ import time
 __all__ = ["Progress", "solve_text"]
 
 _BAR_WIDTH = 24
+_clock = time.perf_counter
 
 
 def solve_text(alpha, gap, epochs, seconds):
@@ -49,26 +50,24 @@ class Progress:
         self.prefix = verbose if isinstance(verbose, str) else ""
         self.total = max(int(total), 1)
         self.done = 0
-        self.start = time.perf_counter()
+        self.start = _clock()
         stream = sys.stderr
         self.bar = self.enabled and (bar if bar is not None else _isatty(stream))
         self._open = False             # a bar line is on screen without its newline
         self.label = ""                # the default label of a step (which task)
 
-    def elapsed(self):
-        return time.perf_counter() - self.start
-
-    def remaining(self):
-        """Estimated seconds left (None before the first unit is done)."""
+    def remaining(self, elapsed):
+        """Estimated seconds left after ``elapsed`` (None before the first unit)."""
         if self.done == 0:
             return None
-        return self.elapsed() * (self.total - self.done) / self.done
+        return elapsed * (self.total - self.done) / self.done
 
     def status(self):
         """``done/total elapsed 1.2s left ~3.4s``."""
-        left = self.remaining()
+        elapsed = _clock() - self.start
+        left = self.remaining(elapsed)
         left = "?" if left is None else "~" + _duration(left)
-        return f"{self.done}/{self.total} elapsed {_duration(self.elapsed())} left {left}"
+        return f"{self.done}/{self.total} elapsed {_duration(elapsed)} left {left}"
 
     def step(self, text="", units=1, *, label=None):
         """``units`` more done; report ``text`` (one solve's line) under ``label`` (which
