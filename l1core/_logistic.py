@@ -25,7 +25,7 @@ from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, solve_once
 from ._estimator_base import convergence_warning
 from ._path import path_alphas, report_solve
-from ._path_result import PathResult, logistic_deviance_ratio
+from ._path_result import PathResult, explained, logistic_loss
 from ._progress import Progress, solve_text
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
 
@@ -420,7 +420,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
             alpha, w, b, tol=tol, max_iter=max_iter, screening=screening, warm=k > 0,
             strong_ratio=ratio)
         seconds[k] = time.perf_counter() - start
-        deviance[k] = logistic_deviance_ratio(problem)
+        deviance[k] = logistic_loss(problem)
         progress.step(solve_text(alpha, gaps[k], n_iters[k], seconds[k]))
         if warn and gaps[k] > gap_tol:
             warnings.warn(f"Logistic solver did not converge at alpha={alpha:.4g} after "
@@ -446,7 +446,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
         coefs = coefs[0]                                 # (p, n_alphas), Fortran-ordered
     return PathResult(_FIELDS, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
                       intercepts=intercepts if multinomial else intercepts[0],
-                      seconds=seconds, deviance_explained=deviance,
+                      seconds=seconds, deviance_explained=explained(deviance, problem.p_null),
                       n_classes=K if multinomial else None)
 
 

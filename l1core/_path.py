@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem, warn_not_converged
-from ._path_result import PathResult, squared_deviance_ratio
+from ._path_result import PathResult, explained, squared_deviance
 from ._progress import Progress, solve_text
 
 __all__ = ["enet_path", "lasso_path", "alpha_grid"]
@@ -122,7 +122,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
             alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
             screening=screening, warm=k > 0 and not moved, strong_ratio=strong_ratio)
         seconds[k] = time.perf_counter() - start
-        deviance[k] = squared_deviance_ratio(problem, w)
+        deviance[k] = squared_deviance(problem, w)
         progress.step(solve_text(alpha, gap, epochs, seconds[k]))
         if warn and gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
@@ -142,8 +142,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
                               np.concatenate(rows), indptr), shape=(p, n))
     returned = (("alphas", "coefs", "dual_gaps") + ("n_iters",) * bool(return_n_iter)
                 + ("intercepts",) * bool(return_intercept))
+    yc = problem.centered_target()
     return PathResult(returned, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
-                      intercepts=intercepts, seconds=seconds, deviance_explained=deviance)
+                      intercepts=intercepts, seconds=seconds,
+                      deviance_explained=explained(deviance, problem.weights @ (yc * yc)))
 
 
 class _PathPredictor:

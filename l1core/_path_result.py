@@ -224,32 +224,36 @@ def predict_rows(X, rows, coefs, intercepts):
 # --------------------------------------------------------------------------- deviance
 
 
-def squared_deviance_ratio(problem, w):
-    """``1 - dev / dev_null`` of the squared-loss solution ``w`` of an EnetProblem just
-    solved: dev from the kernel's residual (r + offset = y - Xw - b on its rows) or, in the
-    Gram form, ``yy - 2 c.w + w.G.w`` (the centered moments); O(n) or O(support^2)."""
+def squared_deviance(problem, w):
+    """``sum_i s_i (y_i - x_i.w - b)^2 / S`` of the solution ``w`` of an EnetProblem just
+    solved: from the kernel's residual (r + offset = y - Xw - b on its rows) or, in the Gram
+    form, ``yy - 2 c.w + w.G.w`` on the support (the centered moments); O(n) or
+    O(support^2), no pass over X."""
     if problem.use_gram:
         G, c, yy, _, _, _ = problem._gram
         support = np.flatnonzero(w)
         ws = w[support]
-        dev = yy - 2.0 * c[support] @ ws + ws @ (G[np.ix_(support, support)] @ ws)
-        null = yy
-    else:
-        r, offset = problem.residual
-        res = r + offset[0]
-        weights = problem.kernel_sw
-        dev = weights @ (res * res) if weights is not None else np.mean(res * res)
-        yc = problem.centered_target()
-        null = problem.weights @ (yc * yc)
-    return 1.0 - max(dev, 0.0) / null if null > 0 else 0.0
+        return max(yy - 2.0 * c[support] @ ws + ws @ (G[np.ix_(support, support)] @ ws), 0.0)
+    r, offset = problem.residual
+    res = r + offset[0]
+    weights = problem.kernel_sw
+    return weights @ (res * res) if weights is not None else np.mean(res * res)
 
 
-def logistic_deviance_ratio(problem):
-    """``1 - loss / loss_null`` of a LogisticProblem just solved, from its linear predictor
-    ``z`` (binary: n values; multinomial: (n, K) C-ordered); O(n K)."""
+def explained(deviance, null_deviance):
+    """``1 - deviance / null_deviance`` (0 when there is nothing to explain)."""
+    deviance = np.asarray(deviance, dtype=np.float64)
+    if not null_deviance > 0:
+        return np.zeros_like(deviance)
+    return 1.0 - deviance / null_deviance
+
+
+def logistic_loss(problem):
+    """The loss of a LogisticProblem just solved (its deviance / 2S), from its linear
+    predictor ``z`` (binary: n values; multinomial: (n, K) C-ordered); O(n K)."""
     if problem.multinomial:
         Z = problem.z.reshape(-1, problem.n_classes)
         losses = logsumexp(Z, axis=1) - Z[np.arange(Z.shape[0]), problem.labels]
     else:
         losses = np.logaddexp(0.0, -problem.labels * problem.z)
-    return 1.0 - (problem.sw @ losses) / problem.p_null if problem.p_null > 0 else 0.0
+    return problem.sw @ losses
