@@ -171,7 +171,7 @@ class PathResult(tuple):
             if R == 1:
                 return out
             return out.reshape(X.shape[0], -1, R).transpose(0, 2, 1)
-        columns = [(k, weight) for k, weight in self._weights(alpha)]
+        columns = self._weights(alpha)
         W = sum(weight * coefs[:, k * R:(k + 1) * R] for k, weight in columns)
         b = sum(weight * intercepts[k * R:(k + 1) * R] for k, weight in columns)
         out = predict_rows(X, rows, sp.csc_matrix(W), b)
