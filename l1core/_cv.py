@@ -25,12 +25,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._design_ops import rows_dot
 from ._enet_solver import EnetProblem, _is_gram_array
 from ._estimator_base import BaseEstimator, RegressorMixin, convergence_warning, check_is_fitted
 from ._linear_model import ElasticNet
 from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request, lasso_path
+from ._path_result import predict_rows as _predict_rows
+from ._progress import Progress
 
 __all__ = ["CrossValidationSteps", "ElasticNetCV", "LassoCV"]
 
@@ -106,13 +107,45 @@ class CrossValidationSteps:
             raise ValueError(f"cv must be None, an int, an object with split(X, y) or an "
                              f"iterable of (train, test) pairs, got {cv!r}.") from None
 
-    def _task_params(self, params, l1_ratio, fold):
-        """The path arguments of one (l1_ratio, fold) task: with ``verbose``, the path prints
-        its lines prefixed by the task."""
-        if not self.verbose:
-            return params
-        return dict(params, verbose=f"[{type(self).__name__} l1_ratio={l1_ratio:g} "
-                                    f"fold {fold}] ")
+    def _task_label(self, l1_ratio, fold):
+        return f"[{type(self).__name__} l1_ratio={l1_ratio:g} fold {fold}]"
+
+    def _run_tasks(self, fn, X, tasks, labels, units_per_task):
+        """``map_shared(fn, X, tasks)`` with the progress of the fit (``verbose``): each
+        task's path is reported from this thread as the task finishes (its result ends with
+        the path's (alphas, gaps, epochs, seconds)). The progress also counts the full-data
+        path (``keep_path``); returns (results, progress)."""
+        progress = Progress(self.verbose, units_per_task * (len(tasks) + bool(self.keep_path)))
+
+        def report(index, result):
+            progress.path_done(labels[index], *result[-1])
+
+        results = map_shared(fn, X, tasks, n_jobs=self.n_jobs, executor=self.executor,
+                             on_result=report if progress.enabled else None)
+        progress.label = f"[{type(self).__name__} full data]"
+        return results, progress
+
+    def _path_alpha(self, alpha):
+        """``alpha`` as a number: "min" is ``alpha_min_``, "1se" ``alpha_1se_``."""
+        if isinstance(alpha, str):
+            if alpha not in ("min", "1se"):
+                raise ValueError(f"alpha must be a float, 'min' or '1se', got {alpha!r}.")
+            return self.alpha_min_ if alpha == "min" else self.alpha_1se_
+        return alpha
+
+    def _kept_path(self):
+        check_is_fitted(self)
+        if self.path_ is None:
+            raise ValueError(f"This {type(self).__name__} was fitted with keep_path=False: "
+                             "no path to read; fit with keep_path=True.")
+        return self.path_
+
+    def coef_at(self, alpha):
+        """Coefficients of the full-data path (``path_``) at ``alpha``: "min"
+        (``alpha_min_``), "1se" (``alpha_1se_``; glmnet's ``coef(cv, s="lambda.1se")``),
+        both on the grid, or a float (interpolated between grid values, see
+        :meth:`l1core.PathResult.coef_at`)."""
+        return self._kept_path().coef_at(self._path_alpha(alpha))
 
     def _choose(self, mse, grids, l1_ratios):
         n_folds = mse.shape[1]
@@ -132,6 +165,7 @@ class CrossValidationSteps:
         self.l1_ratio_ = float(l1_ratios[i_best])
         self.cv_mean_ = mean[0] if len(l1_ratios) == 1 else mean
         self.cv_std_ = std[0] if len(l1_ratios) == 1 else std
+        return i_best
 
     def __sklearn_clone__(self):
         """A clone sharing ``executor`` (a resource, which scikit-learn would deep-copy)."""
@@ -194,8 +228,15 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
     copy_X : bool, default=True
         Accepted for scikit-learn compatibility; X is never modified.
     verbose : bool or int, default=False
-        If true, one line per (l1_ratio, fold, alpha) solve and one for the refit on stderr:
-        alpha, duality gap, epochs and seconds, prefixed by the fold.
+        If true, progress on stderr, reported as each (l1_ratio, fold) task finishes (from
+        the main thread, whatever ``n_jobs``): a bar rewritten in place on a terminal, else
+        one line per (l1_ratio, fold, alpha) solve and per alpha of the full-data path
+        (alpha, duality gap, epochs, seconds, prefixed by the task, then the alphas done, the
+        time elapsed and an estimate of the time left), and one for the refit.
+    keep_path : bool, default=True
+        Also solve the path of all the data at ``l1_ratio_`` on the grid (warm-started, its
+        coefficients sparse) and keep it as ``path_``: ``coef_at(alpha)`` and
+        ``predict(X, alpha=...)`` read it. Costs about one more fold.
 
     Attributes
     ----------
@@ -221,6 +262,10 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
     dual_gap_ : float, duality gap of the final model
     n_iter_ : int, epochs of the final model
     n_features_in_ : int
+    path_ : :class:`l1core.PathResult` or None
+        The full-data path at ``l1_ratio_`` (``keep_path``; coefficients sparse CSC,
+        intercepts, gaps, nonzeros, deviance explained, ``summary()``). Not certified by a
+        ConvergenceWarning: compare its ``dual_gaps`` with the tolerance.
 
     Notes
     -----
@@ -239,7 +284,8 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                  fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
-                 executor=None, precompute="auto", copy_X=True, verbose=False):
+                 executor=None, precompute="auto", copy_X=True, verbose=False,
+                 keep_path=True):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -261,6 +307,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.precompute = precompute
         self.copy_X = copy_X
         self.verbose = verbose
+        self.keep_path = keep_path
 
     path = staticmethod(enet_path)
 
@@ -301,16 +348,15 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                       penalty_factor=None if np.all(penalty_factor == 1.0) else penalty_factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
                       upper_bounds=None if np.all(upper == np.inf) else upper)
-        tasks = []
+        tasks, labels = [], []
         for i, l1_ratio in enumerate(l1_ratios):
             for k, (train, test) in enumerate(folds):
                 seed = int(rng.integers(2**63)) if random else None
-                tasks.append((y, sw, unweighted, self._task_params(params, l1_ratio, k), train,
-                              test, grids[i], l1_ratio, seed))
-        results = map_shared(_fold_errors, X, tasks,
-                             n_jobs=self.n_jobs, executor=self.executor)
-        errors = [err for err, _ in results]
-        not_converged = sum(count for _, count in results)
+                tasks.append((y, sw, unweighted, params, train, test, grids[i], l1_ratio, seed))
+                labels.append(self._task_label(l1_ratio, k))
+        results, progress = self._run_tasks(_fold_errors, X, tasks, labels, len(grids[0]))
+        errors = [err for err, _, _ in results]
+        not_converged = sum(count for _, count, _ in results)
         if not_converged:
             warnings.warn(f"{not_converged} of {len(results) * len(grids[0])} (fold, alpha) "
                           f"fits stopped at max_iter={self.max_iter} before reaching "
@@ -318,7 +364,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                           convergence_warning(), stacklevel=2)
         mse = np.reshape(np.asarray(errors, dtype=np.float64),
                          (len(l1_ratios), len(folds), -1))          # (n_l1, n_folds, n_alphas)
-        self._choose(mse, grids, l1_ratios)
+        best = self._choose(mse, grids, l1_ratios)
 
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
         if auto:
@@ -333,6 +379,15 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             penalty_factor=penalty_factor, lower_bounds=lower, upper_bounds=upper,
             precompute=self.precompute,
             verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
+        self.path_ = None
+        if self.keep_path:
+            self.path_ = enet_path(
+                X, y, l1_ratio=self.l1_ratio_, alphas=grids[best],
+                sample_weight=None if unweighted else sw,
+                random_state=int(rng.integers(2**63)) if random else None, return_n_iter=True,
+                return_intercept=True, sparse_coefs=True, check_input=False, warn=False,
+                verbose=progress, **params)
+        progress.close()
         model.fit(X, y, sample_weight=None if unweighted else sw)
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_
@@ -341,8 +396,14 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.n_features_in_ = p
         return self
 
-    def predict(self, X):
-        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
+    def predict(self, X, alpha=None):
+        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,).
+
+        ``alpha``: None predicts with the refit model; "min", "1se" or a float with the
+        full-data path ``path_`` at that alpha (see :meth:`coef_at`), reading only the
+        support's columns of X in X's dtype (``PathResult.predict``)."""
+        if alpha is not None:
+            return self._kept_path().predict(X, alpha=self._path_alpha(alpha))
         check_is_fitted(self)
         X, _ = v.check_design(X)
         if X.shape[1] != self.n_features_in_:
@@ -366,14 +427,16 @@ class LassoCV(ElasticNetCV):
                  max_iter=1000, tol=1e-4, cv=None, n_jobs=None, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
-                 executor=None, precompute="auto", copy_X=True, verbose=False):
+                 executor=None, precompute="auto", copy_X=True, verbose=False,
+                 keep_path=True):
         super().__init__(l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                          fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, cv=cv,
                          n_jobs=n_jobs, positive=positive, random_state=random_state,
                          selection=selection, penalty_factor=penalty_factor,
                          lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                          shuffle=shuffle, refit_alpha=refit_alpha, executor=executor,
-                         precompute=precompute, copy_X=copy_X, verbose=verbose)
+                         precompute=precompute, copy_X=copy_X, verbose=verbose,
+                         keep_path=keep_path)
         del self.l1_ratio
 
     path = staticmethod(lasso_path)
@@ -465,12 +528,14 @@ def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, se
     X is the same object for all tasks (on Dask, one scattered copy per worker). The path is
     fitted on the full X with zero weight outside ``train`` (multiplicities as weights);
     nothing is written into X, y or sw. ``unweighted``: the user passed no sample_weight.
+    Also returns the path's (alphas, gaps, epochs, seconds), for the progress report.
     """
     n = X.shape[0]
     fold_sw = sw * np.bincount(train, minlength=n)
-    _, coefs, gaps, intercepts = enet_path(
+    path = enet_path(
         X, y, l1_ratio=l1_ratio, alphas=alphas, sample_weight=fold_sw, random_state=seed,
         return_intercept=True, sparse_coefs=True, check_input=False, warn=False, **params)
+    coefs, gaps, intercepts = path.coefs, path.dual_gaps, path.intercepts
     fold_y = y - (fold_sw @ y / fold_sw.sum() if params["fit_intercept"] else 0.0)
     not_converged = int(np.sum(gaps > params["tol"] * (fold_sw @ fold_y**2) / fold_sw.sum()))
     if not params["fit_intercept"]:
@@ -482,27 +547,5 @@ def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, se
     total = weight.sum()
     if not total > 0:
         raise ValueError("A test fold has only zero sample weights: its error is undefined.")
-    return (weight @ (residual * residual)) / total, not_converged
-
-
-# Values per block of dense test rows in _predict_rows (bounds the float64 copies).
-_PREDICT_BLOCK_VALUES = 1 << 16
-
-
-def _predict_rows(X, rows, coefs, intercepts):
-    """``X[rows] @ coefs + intercepts`` (float64, (len(rows), n_alphas)) reading only the
-    columns in the path's support; see the ElasticNetCV notes for what is copied."""
-    out = np.empty((rows.size, coefs.shape[1]))
-    out[:] = intercepts
-    support = np.unique(coefs.indices)          # coefs: the path's sparse (p, n_alphas)
-    if support.size == 0:
-        return out
-    W = coefs[support].toarray().astype(np.float64, copy=False)
-    if not sp.issparse(X):
-        # BLAS on blocks of rows: a float32 block is upcast first, so bound the blocks
-        step = max(1, _PREDICT_BLOCK_VALUES // support.size)
-        for start in range(0, rows.size, step):
-            block = X[np.ix_(rows[start:start + step], support)]
-            out[start:start + step] += block @ W
-        return out
-    return rows_dot(X, rows, support, W, out)    # reads X in place
+    trace = (path.alphas, gaps, path.n_iters, path.seconds)
+    return (weight @ (residual * residual)) / total, not_converged, trace

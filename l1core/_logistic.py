@@ -25,6 +25,8 @@ from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, solve_once
 from ._estimator_base import convergence_warning
 from ._path import path_alphas, report_solve
+from ._path_result import PathResult, explained, logistic_loss
+from ._progress import Progress, solve_text
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
 
 __all__ = ["SparseLogisticRegression", "logistic_path"]
@@ -262,7 +264,10 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1 (ovr: the
         per-class sigmoids normalized, as scikit-learn does)."""
-        scores = self.decision_function(X)
+        return self._probabilities(self.decision_function(X))
+
+    def _probabilities(self, scores):
+        """Class probabilities of decision_function's scores."""
         if scores.ndim == 1:
             pos = _sigmoid(scores)
             return np.column_stack([1.0 - pos, pos])
@@ -280,7 +285,10 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Predicted class labels (from ``classes_``)."""
-        scores = self.decision_function(X)
+        return self._labels(self.decision_function(X))
+
+    def _labels(self, scores):
+        """Class labels of decision_function's scores."""
         if scores.ndim == 1:
             return self.classes_[(scores > 0).astype(np.intp)]
         return self.classes_[np.argmax(scores, axis=1)]
@@ -364,8 +372,10 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     n_alphas * n_classes) whose column ``a * n_classes + k`` is class k at ``alphas[a]``.
     ``warn=False`` raises no ConvergenceWarning (the caller compares dual_gaps with its
     tolerance). ``column_norms``: see ``LogisticProblem`` (cross-validation folds share them).
-    ``verbose``: if true, one line per alpha on stderr (alpha, duality gap, epochs, seconds; a
-    str is the lines' prefix).
+    ``verbose``: if true, progress on stderr as for :func:`l1core.enet_path` (one line per
+    alpha: alpha, duality gap, epochs, seconds, then the progress; a str is the lines'
+    prefix). The result is a :class:`l1core.PathResult` (the tuple above, with the nonzeros
+    and the deviance explained per alpha, ``coef_at``, ``predict`` giving decision values).
     """
     if check_input:
         X, _ = check_design(X)
@@ -397,6 +407,9 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     gaps = np.empty(n_a)
     n_iters = np.empty(n_a, dtype=np.intp)
     intercepts = np.empty((R, n_a))
+    seconds = np.empty(n_a)
+    deviance = np.empty(n_a)
+    progress = verbose if isinstance(verbose, Progress) else Progress(verbose, n_a)
     w, b = problem.start()
     W = w.reshape(R, p)
     problem.ever_active[:] = np.any(W != 0.0, axis=0)     # bounds may keep some off zero
@@ -406,8 +419,9 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
         gaps[k], n_iters[k], gap_tol = problem.solve(
             alpha, w, b, tol=tol, max_iter=max_iter, screening=screening, warm=k > 0,
             strong_ratio=ratio)
-        if verbose:
-            report_solve(verbose, alpha, gaps[k], n_iters[k], time.perf_counter() - start)
+        seconds[k] = time.perf_counter() - start
+        deviance[k] = logistic_loss(problem)
+        progress.step(solve_text(alpha, gaps[k], n_iters[k], seconds[k]))
         if warn and gaps[k] > gap_tol:
             warnings.warn(f"Logistic solver did not converge at alpha={alpha:.4g} after "
                           f"{n_iters[k]} epochs (max_iter={max_iter}): duality gap "
@@ -430,4 +444,10 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                               shape=(p, n_a * R))
     elif not multinomial:
         coefs = coefs[0]                                 # (p, n_alphas), Fortran-ordered
-    return alphas, coefs, gaps, n_iters, intercepts if multinomial else intercepts[0]
+    return PathResult(_FIELDS, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
+                      intercepts=intercepts if multinomial else intercepts[0],
+                      seconds=seconds, deviance_explained=explained(deviance, problem.p_null),
+                      n_classes=K if multinomial else None)
+
+
+_FIELDS = ("alphas", "coefs", "dual_gaps", "n_iters", "intercepts")

@@ -36,7 +36,7 @@ from ._estimator_base import convergence_warning
 from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_path,
                         prepare_classification)
 from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
-from ._parallel import check_executor, effective_n_jobs, map_shared
+from ._parallel import check_executor, effective_n_jobs
 from ._path import _check_n_alphas, alpha_grid, grid_request
 
 __all__ = ["SparseLogisticRegressionCV"]
@@ -96,8 +96,13 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
     shuffle : bool, default=False
         Shuffle each class's fold assignment (an integer ``cv`` only).
     verbose : bool or int, default=False
-        If true, one line per (l1_ratio, fold, alpha) path solve and per refit solve on
-        stderr: alpha, duality gap, epochs and seconds, prefixed by the fold.
+        If true, progress on stderr as for :class:`l1core.ElasticNetCV` (reported as each
+        task finishes: a bar on a terminal, else one line per (l1_ratio, fold, alpha) path
+        solve with the time elapsed and left), and one line per refit solve.
+    keep_path : bool, default=True
+        Also solve the path of all the data at ``l1_ratio_`` and keep it as ``path_`` (see
+        :class:`l1core.ElasticNetCV`): ``coef_at``, ``decision_function``, ``predict`` and
+        ``predict_proba`` take ``alpha=`` ("min", "1se" or a float) to read it.
 
     Attributes
     ----------
@@ -119,13 +124,15 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         Mean and standard deviation (ddof=1) of the fold scores.
     coef_, intercept_, n_iter_, dual_gap_, n_features_in_
         Of the final model, as for :class:`l1core.SparseLogisticRegression`.
+    path_ : :class:`l1core.PathResult`, list of them (one-vs-rest: one per class) or None
+        The full-data path at ``l1_ratio_`` (``keep_path``), coefficients sparse.
     """
 
     def __init__(self, *, alphas=None, n_alphas=100, eps="auto", l1_ratio=1.0,
                  fit_intercept=True, cv=None, scoring="log_loss", tol=1e-4, max_iter=1000,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, class_weight=None,
                  multi_class="auto", refit_alpha="min", n_jobs=None, executor=None,
-                 random_state=None, shuffle=False, verbose=False):
+                 random_state=None, shuffle=False, verbose=False, keep_path=True):
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -146,6 +153,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         self.random_state = random_state
         self.shuffle = shuffle
         self.verbose = verbose
+        self.keep_path = keep_path
 
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
@@ -185,21 +193,25 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                       penalty_factor=None if np.all(factor == 1.0) else factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
                       upper_bounds=None if np.all(upper == np.inf) else upper)
-        tasks = [(codes, sw, test_weight, self._task_params(params, l1_ratio, k), train, test,
-                  grids[i], l1_ratio, mode, K, self.scoring)
+        tasks = [(codes, sw, test_weight, params, train, test, grids[i], l1_ratio, mode, K,
+                  self.scoring)
                  for i, l1_ratio in enumerate(l1_ratios) for k, (train, test) in enumerate(folds)]
-        results = map_shared(_fold_scores, X, tasks, n_jobs=self.n_jobs, executor=self.executor)
-        not_converged = sum(count for _, count in results)
+        labels = [self._task_label(l1_ratio, k)
+                  for l1_ratio in l1_ratios for k in range(len(folds))]
+        problems = K if mode == "ovr" else 1
+        results, progress = self._run_tasks(_fold_scores, X, tasks, labels,
+                                            len(grids[0]) * problems)
+        not_converged = sum(count for _, count, _ in results)
         if not_converged:
             fits = len(results) * len(grids[0]) * (K if mode == "ovr" else 1)
             what = "(fold, alpha, class)" if mode == "ovr" else "(fold, alpha)"
             warnings.warn(f"{not_converged} of {fits} {what} fits stopped at "
                           f"max_iter={self.max_iter} before reaching tol={self.tol}; increase "
                           "max_iter or loosen tol.", convergence_warning(), stacklevel=2)
-        scores = np.reshape(np.asarray([s for s, _ in results], dtype=np.float64),
+        scores = np.reshape(np.asarray([s for s, _, _ in results], dtype=np.float64),
                             (len(l1_ratios), len(folds), -1))        # (n_l1, n_folds, n_alphas)
         sign = 1.0 if self.scoring == "log_loss" else -1.0           # as a loss: lower is better
-        self._choose(sign * scores, grids, l1_ratios)
+        best = self._choose(sign * scores, grids, l1_ratios)
         self.cv_mean_ = sign * self.cv_mean_
         paths = np.moveaxis(scores, 2, 1)                            # (n_l1, n_alphas, n_folds)
         self.scores_path_ = paths[0] if len(l1_ratios) == 1 else paths
@@ -211,11 +223,49 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
             class_weight=self.class_weight, multi_class=self.multi_class,
             verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
+        self.path_ = None
+        if self.keep_path:
+            kw = dict(alphas=grids[best], l1_ratio=self.l1_ratio_, sample_weight=sw,
+                      sparse_coefs=True, warn=False, check_input=False, verbose=progress,
+                      **params)
+            if mode == "ovr":
+                self.path_ = [logistic_path(X, (codes == k).astype(np.intp), **kw)
+                              for k in range(K)]
+            else:
+                self.path_ = logistic_path(X, codes, multinomial=mode == "multinomial", **kw)
+        progress.close()
         model.fit(X, classes[codes], sample_weight=sample_weight)
         for name in ("classes_", "coef_", "intercept_", "n_iter_", "dual_gap_", "_mode",
                      "n_features_in_"):
             setattr(self, name, getattr(model, name))
         return self
+
+    def coef_at(self, alpha):
+        """Coefficients of the full-data path at ``alpha`` ("min", "1se" or a float, see
+        :meth:`l1core.ElasticNetCV.coef_at`): (n_features,) binary, else (n_classes,
+        n_features)."""
+        path, alpha = self._kept_path(), self._path_alpha(alpha)
+        if isinstance(path, list):
+            return np.stack([one.coef_at(alpha) for one in path])
+        return path.coef_at(alpha)
+
+    def decision_function(self, X, alpha=None):
+        """Scores of the refit model (``alpha=None``) or of the full-data path at ``alpha``
+        ("min", "1se" or a float; X read in place, only the support's columns)."""
+        if alpha is None:
+            return super().decision_function(X)
+        path, alpha = self._kept_path(), self._path_alpha(alpha)
+        if isinstance(path, list):
+            return np.column_stack([one.predict(X, alpha=alpha) for one in path])
+        return path.predict(X, alpha=alpha)
+
+    def predict_proba(self, X, alpha=None):
+        """Class probabilities (see :meth:`decision_function` for ``alpha``)."""
+        return self._probabilities(self.decision_function(X, alpha=alpha))
+
+    def predict(self, X, alpha=None):
+        """Class labels (see :meth:`decision_function` for ``alpha``)."""
+        return self._labels(self.decision_function(X, alpha=alpha))
 
     def _alpha_grids(self, X, codes, sw, factor, lower, upper, l1_ratios, mode, n_classes):
         """One decreasing grid per l1_ratio, and whether it is the automatic grid. alpha_max
@@ -330,10 +380,11 @@ def _fold_scores(X, codes, sw, test_weight, params, train, test, alphas, l1_rati
               warn=False, check_input=False, **params)
     tol, fit_intercept = params["tol"], params["fit_intercept"]
     if mode == "ovr":
-        coefs, intercepts, not_converged = [], [], 0
+        coefs, intercepts, not_converged, paths = [], [], 0, []
         for k in range(n_classes):
             target = (codes == k).astype(np.intp)
-            _, coef, gaps, _, intercept = logistic_path(X, target, **kw)
+            paths.append(logistic_path(X, target, **kw))
+            _, coef, gaps, _, intercept = paths[-1]
             p_null = null_objective(target, fold_w, 2, fit_intercept)[0]
             not_converged += int(np.sum(gaps > tol * p_null))
             coefs.append(coef)
@@ -342,19 +393,23 @@ def _fold_scores(X, codes, sw, test_weight, params, train, test, alphas, l1_rati
         intercepts = np.concatenate(intercepts)
     else:
         multinomial = mode == "multinomial"
-        _, coefs, gaps, _, intercepts = logistic_path(X, codes, multinomial=multinomial, **kw)
+        paths = [logistic_path(X, codes, multinomial=multinomial, **kw)]
+        _, coefs, gaps, _, intercepts = paths[0]
         p_null = null_objective(codes, fold_w, n_classes, fit_intercept)[0]
         not_converged = int(np.sum(gaps > tol * p_null))
         if multinomial:
             intercepts = intercepts.T.ravel()                       # column a * K + k
     rows, count = np.unique(test, return_counts=True)
     Z = _predict_rows(X, rows, coefs, intercepts)
+    trace = tuple(np.concatenate([getattr(path, name) for path in paths])
+                  for name in ("alphas", "dual_gaps", "n_iters", "seconds"))
     m, A = rows.size, alphas.shape[0]
     if mode == "multinomial":
         Z = Z.reshape(m, A, n_classes)
     elif mode == "ovr":
         Z = Z.reshape(m, n_classes, A).transpose(0, 2, 1)
-    return _score(scoring, Z, codes[rows], count * test_weight[rows], mode), not_converged
+    score = _score(scoring, Z, codes[rows], count * test_weight[rows], mode)
+    return score, not_converged, trace
 
 
 def _score(scoring, Z, y, weight, mode):

@@ -15,7 +15,7 @@ reduction over them is the same on every backend.
 
 import numbers
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 __all__ = ["effective_n_jobs", "map_shared"]
 
@@ -41,8 +41,12 @@ def check_executor(executor):
     return executor
 
 
-def map_shared(fn, shared, tasks, *, n_jobs=None, executor=None):
+def map_shared(fn, shared, tasks, *, n_jobs=None, executor=None, on_result=None):
     """``[fn(shared, *args) for args in tasks]``, in task order.
+
+    ``on_result(index, result)``, if given, is called in the calling thread as each task
+    finishes (in finishing order on threads; in task order on executors whose futures are
+    not ``concurrent.futures`` futures, e.g. Dask's): progress reports.
 
     ``executor`` (see the module docstring) takes precedence over ``n_jobs``; otherwise
     ``n_jobs`` > 1 runs the tasks on a ``ThreadPoolExecutor`` and ``n_jobs`` None or 1 runs
@@ -55,16 +59,27 @@ def map_shared(fn, shared, tasks, *, n_jobs=None, executor=None):
     if executor is not None:
         scatter = getattr(executor, "scatter", None)
         ref = scatter(shared, broadcast=True) if callable(scatter) else shared
-        return _gather([executor.submit(fn, ref, *args) for args in tasks])
+        return _gather([executor.submit(fn, ref, *args) for args in tasks], on_result)
     n_threads = min(effective_n_jobs(n_jobs), len(tasks))
     if n_threads <= 1:
-        return [fn(shared, *args) for args in tasks]
+        results = []
+        for index, args in enumerate(tasks):
+            results.append(fn(shared, *args))
+            if on_result is not None:
+                on_result(index, results[-1])
+        return results
     with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="l1core") as pool:
-        return _gather([pool.submit(fn, shared, *args) for args in tasks])
+        return _gather([pool.submit(fn, shared, *args) for args in tasks], on_result)
 
 
-def _gather(futures):
+def _gather(futures, on_result=None):
     try:
+        if on_result is not None:
+            index = {id(future): k for k, future in enumerate(futures)}
+            finished = (as_completed(futures)
+                        if all(isinstance(future, Future) for future in futures) else futures)
+            for future in finished:
+                on_result(index[id(future)], future.result())
         return [future.result() for future in futures]
     except BaseException:
         for future in futures:

@@ -21,6 +21,8 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem, warn_not_converged
+from ._path_result import PathResult, explained, squared_deviance
+from ._progress import Progress, solve_text
 
 __all__ = ["enet_path", "lasso_path", "alpha_grid"]
 
@@ -64,8 +66,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     Xy, copy_X : accepted for scikit-learn compatibility and ignored: alpha_max is computed
         exactly from X and y (with the intercept, weights and penalty factors) and X is never
         modified.
-    verbose : bool, int or str; if true, one line per alpha on stderr: the alpha, duality
-        gap, epochs and seconds of its solve (a str is the lines' prefix).
+    verbose : bool, int or str; if true, progress on stderr (``l1core._progress``): a bar
+        rewritten in place on a terminal, else one line per alpha: the alpha, duality gap,
+        epochs and seconds of its solve, then the alphas done, the time elapsed and an
+        estimate of the time left (a str is the lines' prefix).
     warn : False raises no ConvergenceWarning (the caller compares dual_gaps with its
         tolerance: cross-validation tasks on threads or remote workers report once).
     sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose
@@ -73,6 +77,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
 
     Returns
     -------
+    A :class:`l1core.PathResult`: the tuple below (scikit-learn's), whose attributes also
+    hold every item, the nonzeros and the deviance explained per alpha, ``summary()``,
+    ``coef_at(alpha)`` and ``predict(X, alpha=None)``.
+
     alphas : (n_alphas,) decreasing
     coefs : (n_features, n_alphas), in X's dtype (Fortran-ordered, or sparse)
     dual_gaps : (n_alphas,) duality gap of each solution (normalized objective)
@@ -97,6 +105,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     gaps = np.empty(n)
     n_iters = np.empty(n, dtype=np.int64)
     intercepts = np.empty(n)
+    seconds = np.empty(n)
+    deviance = np.empty(n)
+    progress = verbose if isinstance(verbose, Progress) else Progress(verbose, n)
     if sparse_coefs:
         rows, values, counts = [], [], []
     else:
@@ -110,8 +121,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         w, intercept, gap, epochs, gap_tol = problem.solve(
             alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
             screening=screening, warm=k > 0 and not moved, strong_ratio=strong_ratio)
-        if verbose:
-            report_solve(verbose, alpha, gap, epochs, time.perf_counter() - start)
+        seconds[k] = time.perf_counter() - start
+        deviance[k] = squared_deviance(problem, w)
+        progress.step(solve_text(alpha, gap, epochs, seconds[k]))
         if warn and gap > gap_tol:
             warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
         if sparse_coefs:
@@ -128,12 +140,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         indptr = np.concatenate([[0], np.cumsum(counts)])
         coefs = sp.csc_array((np.concatenate(values).astype(problem.X.dtype, copy=False),
                               np.concatenate(rows), indptr), shape=(p, n))
-    out = (alphas, coefs, gaps)
-    if return_n_iter:
-        out += (n_iters,)
-    if return_intercept:
-        out += (intercepts,)
-    return out
+    returned = (("alphas", "coefs", "dual_gaps") + ("n_iters",) * bool(return_n_iter)
+                + ("intercepts",) * bool(return_intercept))
+    yc = problem.centered_target()
+    return PathResult(returned, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
+                      intercepts=intercepts, seconds=seconds,
+                      deviance_explained=explained(deviance, problem.weights @ (yc * yc)))
 
 
 class _PathPredictor:
@@ -182,8 +194,7 @@ class _PathPredictor:
 def report_solve(verbose, alpha, gap, epochs, seconds):
     """The ``verbose`` line of one solve, on stderr (a str ``verbose`` is its prefix)."""
     prefix = verbose if isinstance(verbose, str) else ""
-    print(f"{prefix}alpha={alpha:.6g} gap={gap:.3e} epochs={epochs} time={seconds:.3f}s",
-          file=sys.stderr, flush=True)
+    print(prefix + solve_text(alpha, gap, epochs, seconds), file=sys.stderr, flush=True)
 
 
 def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, **kwargs):

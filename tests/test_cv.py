@@ -186,7 +186,7 @@ def test_zero_weight_fold_equals_dropped_rows(fmt):
     alphas = np.geomspace(0.5, 5e-3, 12)
     params = dict(fit_intercept=True, tol=1e-12, max_iter=100_000, selection="cyclic",
                   penalty_factor=None, lower_bounds=None, upper_bounds=None)
-    got, not_converged = _fold_errors(X, y, sw, False, params, train, test, alphas, 0.8, None)
+    got, not_converged, _ = _fold_errors(X, y, sw, False, params, train, test, alphas, 0.8, None)
     assert not_converged == 0
     _, coefs, _, b = enet_path(X[train], y[train], l1_ratio=0.8, alphas=alphas,
                                sample_weight=sw[train], fit_intercept=True, tol=1e-12,

@@ -103,6 +103,23 @@ def test_cross_validation_does_not_copy_float32_X(data, name):
     assert peak < BOUND * _nbytes(X), f"{name}: peak {peak / _nbytes(X):.2f} x X"
 
 
+@pytest.mark.filterwarnings("ignore::l1core.ConvergenceWarning")
+def test_predictions_along_the_kept_path_do_not_copy_float32_X(data):
+    """predict for every alpha of a path, and the CV estimators' predict(X, alpha=...),
+    read only the support's columns of X in X's dtype (dense: in blocks of rows)."""
+    X, y, codes, _ = data
+    cv = LassoCV(n_alphas=4, eps=1e-3, cv=3, max_iter=50, precompute=False).fit(X, y)
+    logit = SparseLogisticRegressionCV(n_alphas=3, eps=0.01, cv=3, max_iter=30).fit(X, codes)
+    assert cv.path_.n_nonzero.max() > 50
+    calls = {"path.predict": lambda: cv.path_.predict(X),
+             "LassoCV.predict(alpha)": lambda: cv.predict(X, alpha="1se"),
+             "LogisticCV.decision_function(alpha)": lambda: logit.decision_function(
+                 X, alpha=0.5 * (logit.alphas_[0] + logit.alphas_[1]))}
+    for name, call in calls.items():
+        peak = _peak(call)
+        assert peak < BOUND * _nbytes(X), f"{name}: peak {peak / _nbytes(X):.2f} x X"
+
+
 # --------------------------------------------------------------------------- accuracy
 
 

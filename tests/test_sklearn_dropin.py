@@ -293,8 +293,9 @@ def test_cv_verbose_prints_per_fold_and_alpha(capsys, n_jobs):
     X, y, _ = make_regression(16, n=60, p=12)
     ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, n_alphas=4, verbose=True, n_jobs=n_jobs).fit(X, y)
     lines = _verbose_lines(capsys.readouterr().err)
-    assert len(lines) == 2 * 3 * 4 + 1
+    assert len(lines) == 2 * 3 * 4 + 4 + 1               # folds, full-data path, refit
     assert sum("l1_ratio=0.5 fold 2]" in line for line in lines) == 4
+    assert sum("[ElasticNetCV full data]" in line for line in lines) == 4
     assert lines[-1].startswith("[ElasticNetCV refit] ")
     LassoCV(cv=3, n_alphas=4).fit(X, y)
     assert capsys.readouterr().err == ""
@@ -381,7 +382,7 @@ def test_logistic_verbose_prints_one_line_per_solve(capsys):
     assert len(_verbose_lines(capsys.readouterr().err)) == 3 + 1 + 3
     SparseLogisticRegressionCV(cv=3, n_alphas=3, eps=1e-2, verbose=True).fit(X, y)
     lines = _verbose_lines(capsys.readouterr().err)
-    assert len(lines) == 3 * 3 + 1
+    assert len(lines) == 3 * 3 + 3 + 1                   # folds, full-data path, refit
     assert sum("fold 1]" in line for line in lines) == 3
     assert lines[-1].startswith("[SparseLogisticRegressionCV refit] ")
     SparseLogisticRegression(alpha=0.01).fit(X, y)
