@@ -202,8 +202,11 @@ def read_csv(path, *, target=0, header=None, delimiter=None):
         raise DataError(f"{path}: {table.shape[1]} columns, the first row has {n_cols}.")
     try:
         X = np.asfortranarray(np.char.strip(table[:, feature_cols]).astype(np.float64))
-    except ValueError as exc:
-        raise DataError(f"{path}: a feature is not a number ({exc}).") from None
+    except ValueError:
+        i, j = next((i, j) for i, row in enumerate(table) for j in feature_cols
+                    if not _is_number(row[j]))
+        raise DataError(f"{path}: data row {i + 1}, column {j + 1}: a feature is not a "
+                        f"number: {table[i, j]!r}.") from None
     if not np.all(np.isfinite(X)):
         i, j = np.argwhere(~np.isfinite(X))[0]
         raise DataError(f"{path}: data row {i + 1}, column {feature_cols[j] + 1} is not "

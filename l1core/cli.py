@@ -282,7 +282,7 @@ def _summary(model):
     nz = int(np.count_nonzero(np.any(np.atleast_2d(coef) != 0, axis=0)))
     gap = np.max(np.atleast_1d(model.dual_gap_))
     alpha = getattr(model, "alpha_", getattr(model, "alpha", None))
-    alpha = "default" if alpha is None else f"{alpha:.6g}"
+    alpha = "1/n_samples" if alpha is None else f"{alpha:.6g}"
     return (f"{type(model).__name__}: alpha={alpha}, {nz} of {coef.shape[-1]} features "
             f"nonzero, duality gap {gap:.3e}")
 
