@@ -206,7 +206,7 @@ def read_csv(path, *, target=0, header=None, delimiter=None):
         i, j = next((i, j) for i, row in enumerate(table) for j in feature_cols
                     if not _is_number(row[j]))
         raise DataError(f"{path}: data row {i + 1}, column {j + 1}: a feature is not a "
-                        f"number: {table[i, j]!r}.") from None
+                        f"number: {str(table[i, j])!r}.") from None
     if not np.all(np.isfinite(X)):
         i, j = np.argwhere(~np.isfinite(X))[0]
         raise DataError(f"{path}: data row {i + 1}, column {feature_cols[j] + 1} is not "
