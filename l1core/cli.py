@@ -14,6 +14,7 @@ bad data (a one-line message, no traceback), 2 bad usage, 130 interrupted.
 
 import argparse
 import csv
+import os
 import sys
 import time
 import warnings
@@ -485,6 +486,10 @@ def main(argv=None):
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
             return _COMMANDS[args.command](args, say)
+    except BrokenPipeError:                       # `l1core path ... | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())     # no second error when Python flushes
+        return 141
     except _Usage as exc:
         parser.print_usage(sys.stderr)
         print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)

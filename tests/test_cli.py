@@ -225,7 +225,7 @@ def test_demo_command(capsys):
     (["predict", "{svm}", "{svm}"], 1, "not an l1core model file"),
     (["fit", "{svm}", "{dir}/no/such/dir/m.npz"], 1, "No such file or directory"),
     (["fit", "{dir}/X.mtx", "m.npz"], 1, "no targets"),
-    (["fit", "{dir}/bad.csv", "m.npz"], 1, "bad.csv: a feature"),
+    (["fit", "{dir}/bad.csv", "m.npz"], 1, "bad.csv: data row 2, column 2"),
 ])
 def test_bad_usage_and_bad_files_exit_cleanly(tmp_path, svm_file, capsys, monkeypatch, args,
                                               code, match):
