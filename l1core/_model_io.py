@@ -10,7 +10,8 @@ Values are encoded as JSON where they can be (None, bool, int, str, float: inf a
 ``{"__float__": "inf"}``, lists, dicts with string keys), as arrays otherwise (ndarrays,
 NumPy scalars as 0-d arrays, so their dtype survives); dicts with other keys (a
 ``class_weight`` keyed by int labels) as a list of pairs, scipy sparse matrices as their
-CSR arrays. Files are read with ``np.load(allow_pickle=False)``.
+CSR arrays, tuples as their items (l1core's own tuple subclasses, such as path results,
+with their class name and instance attributes: rebuilt only if the class is l1core's). Files are read with ``np.load(allow_pickle=False)``.
 
 What cannot be stored this way is skipped and listed under ``skipped``: parameters that are
 objects (an ``executor``, a ``cv`` splitter, a ``random_state`` Generator) are restored to
@@ -79,6 +80,12 @@ class _Encoder:
         if isinstance(value, list) or type(value) is tuple:
             items = [self.encode(v) for v in value]
             return items if isinstance(value, list) else {"__tuple__": items}
+        if isinstance(value, tuple) and _l1core_class(type(value)):
+            # a result object of l1core (a tuple subclass): its items and its attributes
+            return {"__tuple__": [self.encode(v) for v in value],
+                    "class": _l1core_class(type(value)),
+                    "attributes": {k: self.encode(v)
+                                   for k, v in getattr(value, "__dict__", {}).items()}}
         if type(value) is dict:
             if all(isinstance(k, str) and not k.startswith("__") for k in value):
                 return {k: self.encode(v) for k, v in value.items()}
@@ -97,14 +104,45 @@ def _decode(value, arrays):
     if "__float__" in value:
         return float(value["__float__"])
     if "__tuple__" in value:
-        return tuple(_decode(v, arrays) for v in value["__tuple__"])
+        items = tuple(_decode(v, arrays) for v in value["__tuple__"])
+        return _rebuild_tuple(value, items, arrays) if "class" in value else items
     if "__pairs__" in value:
         return {_key(_decode(k, arrays)): _decode(v, arrays) for k, v in value["__pairs__"]}
     if "__sparse__" in value:
         csr = sp.csr_array((_decode(value["data"], arrays), _decode(value["indices"], arrays),
                             _decode(value["indptr"], arrays)), shape=tuple(value["shape"]))
-        return sp.csr_matrix(csr) if value["__sparse__"].endswith("matrix") else csr
+        kind = str(value["__sparse__"])               # e.g. "csc_array": format and class
+        out = sp.csr_matrix(csr) if kind.endswith("matrix") else csr
+        return out.asformat(kind[:3]) if kind[:3] in ("csr", "csc", "coo") else out
     return {k: _decode(v, arrays) for k, v in value.items()}
+
+
+def _l1core_class(cls):
+    """``module:qualname`` of a class defined in l1core, else None."""
+    module = getattr(cls, "__module__", "")
+    return f"{module}:{cls.__qualname__}" if module.split(".")[0] == "l1core" else None
+
+
+def _rebuild_tuple(value, items, arrays):
+    """An l1core tuple subclass back from its items (``tuple.__new__``: no constructor
+    logic runs) and its instance attributes; a plain tuple if the class is gone."""
+    import importlib
+
+    module, _, name = str(value["class"]).partition(":")
+    if module.split(".")[0] != "l1core":
+        return items
+    try:
+        cls = importlib.import_module(module)
+        for part in name.split("."):
+            cls = getattr(cls, part)
+    except (ImportError, AttributeError):
+        return items
+    if not (isinstance(cls, type) and issubclass(cls, tuple)):
+        return items
+    out = tuple.__new__(cls, items)
+    for key, attr in value.get("attributes", {}).items():
+        setattr(out, key, _decode(attr, arrays))
+    return out
 
 
 def _key(k):

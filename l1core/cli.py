@@ -59,9 +59,10 @@ def _data_arguments(parser):
     group.add_argument("data", help="svmlight/libsvm, .csv/.tsv, .npz or .mtx file")
     group.add_argument("--format", choices=FORMATS,
                        help="file format (default: from the extension; svmlight otherwise)")
-    group.add_argument("--target", default="0",
+    group.add_argument("--target",
                        help="CSV: target column, an index (negative from the end) or a "
-                            "header name (default: 0, the first column)")
+                            "header name (default: 0, the first column; predict: none if "
+                            "the file has only the model's features)")
     header = group.add_mutually_exclusive_group()
     header.add_argument("--header", dest="header", action="store_true", default=None,
                         help="CSV: the first row is a header (default: detected)")
@@ -181,9 +182,22 @@ class _Progress:
 
 def _read(args, say, n_features=None):
     start = time.perf_counter()
-    data = read_data(args.data, fmt=args.format, target=args.target, header=args.header,
-                     delimiter=args.delimiter, target_file=args.target_file,
-                     n_features=n_features, zero_based=args.zero_based)
+    options = dict(fmt=args.format, header=args.header, delimiter=args.delimiter,
+                   target_file=args.target_file, n_features=n_features,
+                   zero_based=args.zero_based)
+    data = None
+    if args.target is None and n_features is not None and args.target_file is None \
+            and (args.format or detect_format(args.data)) == "csv":
+        # predict: a CSV file of the model's features only has no target column
+        try:
+            data = read_data(args.data, target=None, **options)
+        except ValueError:
+            data = None                 # a column of labels: it holds the target
+        if data is not None and data.X.shape[1] != n_features:
+            data = None
+    if data is None:
+        data = read_data(args.data, target="0" if args.target is None else args.target,
+                         **options)
     if sp.issparse(data.X) and data.X.format != "csc":
         data.X = data.X.tocsc()               # the faster layout for coordinate descent
     say(f"read {args.data}: {data.describe()} in {time.perf_counter() - start:.2f}s")
@@ -218,6 +232,8 @@ def _estimator_params(args, cv):
         params["positive"] = args.positive
     if args.model != "lasso" and args.l1_ratio is not None:
         ratios = args.l1_ratio
+        if not cv and len(ratios) > 1:
+            raise _Usage("fit takes one --l1-ratio (cv searches a list)")
         params["l1_ratio"] = ratios if cv and len(ratios) > 1 else ratios[0]
     elif args.model == "lasso" and args.l1_ratio not in (None, [1.0]):
         raise _Usage("--l1-ratio applies to --model enet or logistic")

@@ -297,3 +297,20 @@ def test_logistic_model_from_the_cli_predicts_like_the_api(tmp_path, capsys):
     np.testing.assert_allclose(model.coef_, ref.coef_, rtol=0,
                                atol=1e-6 * np.abs(ref.coef_).max())
     assert model.classes_.tolist() == [-1.0, 1.0]
+
+
+def test_predict_csv_with_or_without_the_target_column(tmp_path, diabetes, capsys):
+    X, y, _ = diabetes
+    train = tmp_path / "train.csv"
+    np.savetxt(train, np.column_stack([y, X]), delimiter=",")
+    assert main(["fit", str(train), str(tmp_path / "m.npz"), "--alpha", "0.2"]) == 0
+    features = tmp_path / "features.csv"
+    np.savetxt(features, X[:7], delimiter=",")
+    out = tmp_path / "p.csv"
+    capsys.readouterr()
+    assert main(["predict", str(features), str(tmp_path / "m.npz"), str(out)]) == 0
+    assert "Mean squared error" not in capsys.readouterr().err     # no targets
+    assert len(_read_csv(out)) == 8
+    assert main(["predict", str(train), str(tmp_path / "m.npz"), str(out)]) == 0
+    assert "Mean squared error" in capsys.readouterr().err
+    assert main(["fit", str(train), "m.npz", "-m", "enet", "--l1-ratio", "0.2,0.5"]) == 2

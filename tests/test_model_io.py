@@ -179,3 +179,30 @@ def test_missing_file_raises_file_not_found(tmp_path):
 
 def test_exported():
     assert l1core.save_model is save_model and l1core.load_model is load_model
+
+
+class _Result(tuple):
+    """Stands in for an l1core result object: a tuple subclass with attributes."""
+
+    @property
+    def alphas(self):
+        return self[0]
+
+
+def test_l1core_tuple_subclasses_round_trip(tmp_path, monkeypatch):
+    import l1core._path
+
+    monkeypatch.setattr(_Result, "__module__", "l1core._path")
+    monkeypatch.setattr(l1core._path, "_Result", _Result, raising=False)
+    model = Lasso()
+    model.path_ = _Result((np.array([1.0, 0.5]), sp.csc_array(np.eye(2))))
+    model.path_.note = "kept"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        save_model(model, tmp_path / "m.npz")
+    loaded = load_model(tmp_path / "m.npz").path_
+    assert type(loaded) is _Result and loaded.note == "kept"
+    np.testing.assert_array_equal(loaded.alphas, [1.0, 0.5])
+    assert isinstance(loaded[1], sp.csc_array)
+    monkeypatch.delattr(l1core._path, "_Result")
+    assert type(load_model(tmp_path / "m.npz").path_) is tuple   # class gone: its items
