@@ -20,6 +20,8 @@ strings. Every problem with a file raises :class:`DataError` (a ``ValueError``) 
 import gzip
 import io
 import os
+import re
+import warnings
 
 import numpy as np
 import scipy.io
@@ -80,38 +82,56 @@ def _as_labels(values, where):
 # --------------------------------------------------------------------------- svmlight
 
 
+# index:value pairs separated by blanks (each token exactly one colon)
+_PAIRS = re.compile(r"(?:[^\s:]+:[^\s:]+\s+)*(?:[^\s:]+:[^\s:]+)?")
+
+
 def read_svmlight(path, n_features=None, *, zero_based=False, dtype=np.float64):
     """(X CSR of shape (n_samples, n_features), y float64 or str labels) of a
     svmlight/libsvm file. ``n_features``: at least this many columns (a test file may use
-    fewer features than the training file); None: the largest index."""
-    labels, rows, cols, vals = [], [], [], []
+    fewer features than the training file); None: the largest index.
+
+    Each line is checked with one regular expression, then all the pairs are parsed at once
+    by NumPy (``np.fromstring``), so no Python code runs per nonzero."""
+    labels, parts, counts = [], [], []
     with _open_text(path) as f:
         try:
             for lineno, line in enumerate(f, 1):
-                line = line.partition("#")[0]
-                tokens = line.split()
-                if not tokens:
+                fields = line.partition("#")[0].split(None, 1)
+                if not fields:
                     continue
-                features = [t for t in tokens[1:] if not t.startswith("qid:")]
-                if tokens[0].count(":") or any(t.count(":") != 1 for t in features):
+                label, rest = fields[0], fields[1].strip() if len(fields) > 1 else ""
+                if rest.startswith("qid:"):
+                    rest = (rest.split(None, 1) + [""])[1].strip()
+                if ":" in label or not _PAIRS.fullmatch(rest):
                     raise DataError(f"{path}, line {lineno}: expected 'label index:value "
                                     f"...', got {line.strip()[:60]!r}.")
-                labels.append(tokens[0])
-                pairs = [t.split(":") for t in features]
-                rows.append(len(pairs))
-                cols.extend(p[0] for p in pairs)
-                vals.extend(p[1] for p in pairs)
+                labels.append(label)
+                parts.append(rest)
+                counts.append(rest.count(":"))
         except UnicodeDecodeError as exc:
             raise DataError(f"{path}: not a text file ({exc.reason}).") from None
     if not labels:
         raise DataError(f"{path}: no samples.")
-    counts = np.asarray(rows, dtype=np.int64)
+    counts = np.asarray(counts, dtype=np.int64)
     indptr = np.concatenate([[0], np.cumsum(counts)])
+    text = " ".join(parts).replace(":", " ")
     try:
-        indices = np.asarray(cols, dtype=str).astype(np.int64) - (0 if zero_based else 1)
-        data = np.asarray(vals, dtype=str).astype(np.float64)
-    except (ValueError, OverflowError) as exc:
-        raise DataError(f"{path}: bad index or value ({exc}).") from None
+        with warnings.catch_warnings():
+            # older NumPy warns "could not be read to its end" (and stops), newer raises
+            warnings.simplefilter("error", DeprecationWarning)
+            numbers = np.fromstring(text, dtype=np.float64, sep=" ") if text.strip() else \
+                np.zeros(0)
+    except (ValueError, DeprecationWarning):
+        numbers = None
+    if numbers is None or numbers.size != 2 * indptr[-1]:
+        raise DataError(f"{path}: bad index or value (a field is not a number).")
+    pairs = numbers.reshape(-1, 2)
+    if not np.all(pairs[:, 0] == np.round(pairs[:, 0])) or \
+            np.any(np.abs(pairs[:, 0]) > 2**53):
+        raise DataError(f"{path}: bad index or value (an index is not an integer).")
+    indices = pairs[:, 0].astype(np.int64) - (0 if zero_based else 1)
+    data = pairs[:, 1]
     row_of = np.repeat(np.arange(counts.size), counts)
     _check_svmlight_indices(path, indices, data, row_of, zero_based)
     width = int(indices.max()) + 1 if indices.size else 0
