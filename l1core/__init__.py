@@ -4,6 +4,34 @@ Lasso and Elastic Net fitted by compiled coordinate descent (dense, CSC and CSR 
 and float64), stopped by the duality gap, behind scikit-learn's estimator API.
 """
 
+import os as _os
+
+_KERNELS = ("_design_ops", "_enet_cd", "_enet_gram", "_logistic_cd")
+
+
+def _unbuilt(exc):
+    """The ImportError for a missing compiled kernel: what to do instead."""
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    root = _os.path.dirname(here)
+    source = _os.path.exists(_os.path.join(root, "meson.build"))
+    where = (f"l1core was imported from its source tree ({here}), whose folder l1core/ has "
+             "no compiled kernels and shadows any installed copy. Build and install it with "
+             f"`pip install {root}` (development: `pip install --no-build-isolation -e "
+             f"{root}`), then run Python from outside {root} (e.g. `cd tests`)."
+             if source else
+             "Reinstall l1core with pip (`pip install --force-reinstall l1core`, or "
+             "`pip install .` from its source tree) so that its kernels are built.")
+    return ImportError(f"l1core's compiled kernel {exc.name} is missing. {where}",
+                       name=exc.name)
+
+
+try:
+    from . import _design_ops, _enet_cd, _enet_gram, _logistic_cd  # noqa: F401 (kernels)
+except ModuleNotFoundError as _exc:
+    if _exc.name not in {f"{__name__}.{k}" for k in _KERNELS}:
+        raise
+    raise _unbuilt(_exc) from None
+
 from ._cv import ElasticNetCV, LassoCV
 from ._enet_solver import EnetSolution, enet_solve
 from ._estimator_base import ConvergenceWarning, NotFittedError
@@ -11,6 +39,7 @@ from ._linear_model import ElasticNet, Lasso
 from ._logistic import SparseLogisticRegression, logistic_path
 from ._logistic_cv import SparseLogisticRegressionCV
 from ._logistic_solver import LogisticSolution, logistic_solve
+from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 
@@ -19,4 +48,4 @@ __version__ = "0.1.0"
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet_solve", "EnetSolution", "ConvergenceWarning",
            "NotFittedError", "__version__", "SparseLogisticRegression", "logistic_path",
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
-           "SparseLogisticRegressionCV", "PathResult"]
+           "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model"]
