@@ -45,6 +45,9 @@ def _assert_same_value(a, b):
     if isinstance(a, np.ndarray) or isinstance(a, np.generic):
         assert type(a) is type(b) and a.dtype == b.dtype and np.shape(a) == np.shape(b)
         np.testing.assert_array_equal(a, b)      # stored bytes, not a computed result
+    elif sp.issparse(a):
+        assert type(a) is type(b) and a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a.toarray(), b.toarray())
     elif isinstance(a, dict):
         assert a.keys() == b.keys()
         for k in a:
