@@ -214,13 +214,26 @@ class LogisticProblem:
         return float(gap), int(n_iter), float(gap_tol)
 
     def result(self, w, b):
-        """(coef, intercept) of a solution: coef (p,) or (K, p) in X's dtype (a copy unless
-        float64 binary), intercept a float or (K,) array (multinomial: centered, the softmax
+        """(coef, intercept) of a solution: coef (p,) or (K, p) in X's dtype (a copy,
+        rounded inside the bounds: cast_inside), intercept a float or (K,) array (multinomial: centered, the softmax
         being invariant to a common shift)."""
+        coef = cast_inside(w.reshape(self.R, -1), self.X.dtype, self.lower, self.upper)
         if self.multinomial:
             intercept = b - b.mean() if self.fit_intercept else b.copy()
-            return w.reshape(self.R, -1).astype(self.X.dtype, copy=True), intercept
-        return w.astype(self.X.dtype, copy=True), float(b[0])
+            return coef, intercept
+        return coef[0], float(b[0])
+
+
+def cast_inside(W, dtype, lower, upper):
+    """A copy of W (rows of p coefficients) in dtype, rounded toward the inside of the bounds
+    (lower, upper) (p,): a float32 coefficient never crosses a bound float32 cannot represent
+    (as the Elastic Net's EnetProblem.cast)."""
+    out = W.astype(dtype, copy=True)
+    if out.dtype != W.dtype:
+        below, above = out < lower, out > upper
+        out[below] = np.nextafter(out[below], np.inf)
+        out[above] = np.nextafter(out[above], -np.inf)
+    return out
 
 
 def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,

@@ -159,3 +159,20 @@ def test_issue9_multinomial_unpenalized_columns():
     ref = reference_objective(X, y, 3, s, a, c, np.full(6, -np.inf), np.full(6, np.inf), True,
                               model.coef_, model.intercept_)
     assert P - ref <= model.dual_gap_ + 1e-12
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_float32_coefficients_stay_inside_bounds(K):
+    """Was a bug: a coefficient at a bound float32 cannot represent (0.1, -0.3) was rounded
+    to the nearest float32, one ulp outside."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((80, 4))
+    W = np.array([[3.0, -3.0, 0.0, 0.0], [-3.0, 3.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]])[:K - 1 or 1]
+    Z = np.column_stack([np.zeros(80), X @ W.T]) if K > 2 else X @ W[:1].T
+    codes = (np.argmax(Z, axis=1) if K > 2 else (Z[:, 0] > 0).astype(int))
+    lower, upper = np.array([-0.3, -0.3, -np.inf, -np.inf]), np.array([0.1, 0.1, np.inf, np.inf])
+    res = logistic_solve(np.asfortranarray(X, dtype=np.float32), codes, alpha=1e-3,
+                         lower_bounds=lower, upper_bounds=upper, n_classes=K, tol=1e-8)
+    assert res.coef.dtype == np.float32
+    assert np.any(np.isclose(res.coef, 0.1)) and np.any(np.isclose(res.coef, -0.3))
+    assert np.all(res.coef >= lower) and np.all(res.coef <= upper)
