@@ -314,12 +314,13 @@ def warn_if_no_minimizer(problem, alpha, stacklevel):
     free, Z = problem.projection(alpha)
     free = free.astype(bool)
     unbounded = np.isinf(problem.lower[free]) & np.isinf(problem.upper[free])
+    if not unbounded.any():
+        return False          # the intercept alone separates nothing (every class has weight)
     cols = [Z[:, unbounded]]
     if problem.fit_intercept:
         cols.insert(0, np.ones((Z.shape[0], 1)))
-    A = np.hstack(cols)
-    if A.shape[1] == 0 or separating_direction(A, problem.codes, problem.sw,
-                                               problem.n_classes) is None:
+    if separating_direction(np.hstack(cols), problem.codes, problem.sw,
+                            problem.n_classes) is None:
         return False
     warnings.warn("The penalized logistic objective has no minimizer: the intercept and the "
                   "unpenalized columns separate the classes, so the loss decreases without end "
