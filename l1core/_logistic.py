@@ -271,7 +271,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         if scores.ndim == 1:
             pos = _sigmoid(scores)
             return np.column_stack([1.0 - pos, pos])
-        if self._mode == "ovr":
+        if fitted_mode(self) == "ovr":
             prob = _sigmoid(scores)
             return prob / prob.sum(axis=1, keepdims=True)
         scores = scores - scores.max(axis=1, keepdims=True)
@@ -303,6 +303,21 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def fitted_mode(model):
+    """"binary", "ovr" or "multinomial" for a fitted model: ``_mode``, or for a model
+    pickled before it existed, derived from the public fitted attributes (``dual_gap_`` is
+    one value per class only for one-vs-rest)."""
+    mode = getattr(model, "_mode", None)
+    if mode is not None:
+        return mode
+    if len(model.classes_) == 2:
+        return "binary"
+    if not hasattr(model, "dual_gap_"):
+        raise AttributeError(f"This fitted {type(model).__name__} lacks dual_gap_ and _mode; "
+                             "it cannot tell one-vs-rest from multinomial. Refit it.")
+    return "ovr" if np.ndim(model.dual_gap_) == 1 else "multinomial"
 
 
 def _sigmoid(t):

@@ -214,13 +214,26 @@ class LogisticProblem:
         return float(gap), int(n_iter), float(gap_tol)
 
     def result(self, w, b):
-        """(coef, intercept) of a solution: coef (p,) or (K, p) in X's dtype (a copy unless
-        float64 binary), intercept a float or (K,) array (multinomial: centered, the softmax
+        """(coef, intercept) of a solution: coef (p,) or (K, p) in X's dtype (a copy,
+        rounded inside the bounds: cast_inside), intercept a float or (K,) array (multinomial: centered, the softmax
         being invariant to a common shift)."""
+        coef = cast_inside(w.reshape(self.R, -1), self.X.dtype, self.lower, self.upper)
         if self.multinomial:
             intercept = b - b.mean() if self.fit_intercept else b.copy()
-            return w.reshape(self.R, -1).astype(self.X.dtype, copy=True), intercept
-        return w.astype(self.X.dtype, copy=True), float(b[0])
+            return coef, intercept
+        return coef[0], float(b[0])
+
+
+def cast_inside(W, dtype, lower, upper):
+    """A copy of W (rows of p coefficients) in dtype, rounded toward the inside of the bounds
+    (lower, upper) (p,): a float32 coefficient never crosses a bound float32 cannot represent
+    (as the Elastic Net's EnetProblem.cast)."""
+    out = W.astype(dtype, copy=True)
+    if out.dtype != W.dtype:
+        below, above = out < lower, out > upper
+        out[below] = np.nextafter(out[below], np.inf)
+        out[above] = np.nextafter(out[above], -np.inf)
+    return out
 
 
 def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
@@ -255,7 +268,7 @@ def solve_once(problem, alpha, *, tol=1e-4, max_iter=1000, coef_init=None,
     gap, n_iter, gap_tol = problem.solve(alpha, w, b, tol=tol, max_iter=max_iter,
                                          screening=screening)
     converged = gap <= gap_tol
-    if warn and not converged:
+    if warn and not converged and not warn_if_no_minimizer(problem, alpha, stacklevel + 1):
         warnings.warn(f"Logistic solver did not converge after {n_iter} epochs "
                       f"(max_iter={max_iter}): duality gap {gap:.3e} > tolerance "
                       f"{gap_tol:.3e}. Increase max_iter, loosen tol or raise alpha.",
@@ -263,6 +276,59 @@ def solve_once(problem, alpha, *, tol=1e-4, max_iter=1000, coef_init=None,
     coef, intercept = problem.result(w, b)
     return LogisticSolution(coef=coef, intercept=intercept, dual_gap=gap, n_iter=n_iter,
                             gap_tol=gap_tol, converged=bool(converged))
+
+
+def separating_direction(A, codes, sw, n_classes):
+    """A direction D (na,) or (na, K) of the unpenalized model z = A D along which every
+    sample's margin is >= 0 and their sum is 1 (binary: y_i a_i.D; multinomial:
+    (AD)_{i, y_i} - (AD)_{ik}, k != y_i), or None. If one exists, the loss decreases
+    strictly and without end along it: the penalized objective has no minimizer. One
+    linear program (scipy's HiGHS)."""
+    from scipy.optimize import linprog
+
+    keep = sw > 0
+    A, codes = A[keep], codes[keep]
+    n, na = A.shape
+    if n_classes == 2:
+        M = np.where(codes == 1, 1.0, -1.0)[:, None] * A            # margins M d
+    else:
+        K = n_classes
+        rows = []
+        for k in range(K):
+            off = codes != k
+            E = np.zeros((off.sum(), na, K))
+            E[np.arange(off.sum()), :, codes[off]] = A[off]
+            E[:, :, k] -= A[off]
+            rows.append(E.reshape(off.sum(), na * K))
+        M = np.vstack(rows)
+    res = linprog(np.zeros(M.shape[1]), A_ub=-M, b_ub=np.zeros(M.shape[0]),
+                  A_eq=M.sum(axis=0)[None, :], b_eq=[1.0],
+                  bounds=[(None, None)] * M.shape[1], method="highs")
+    return res.x if res.status == 0 else None
+
+
+def warn_if_no_minimizer(problem, alpha, stacklevel):
+    """Warn, and return True, when the intercept and the unpenalized unbounded columns
+    separate the classes (see :func:`separating_direction`): the objective has no minimum,
+    the coefficients diverge and no duality gap can certify them."""
+    free, Z = problem.projection(alpha)
+    free = free.astype(bool)
+    unbounded = np.isinf(problem.lower[free]) & np.isinf(problem.upper[free])
+    if not unbounded.any():
+        return False          # the intercept alone separates nothing (every class has weight)
+    cols = [Z[:, unbounded]]
+    if problem.fit_intercept:
+        cols.insert(0, np.ones((Z.shape[0], 1)))
+    if separating_direction(np.hstack(cols), problem.codes, problem.sw,
+                            problem.n_classes) is None:
+        return False
+    warnings.warn("The penalized logistic objective has no minimizer: the intercept and the "
+                  "unpenalized columns separate the classes, so the loss decreases without end "
+                  "as their coefficients grow. The coefficients returned diverge and carry no "
+                  "certificate (dual_gap is infinite). Penalize those columns (penalty_factor "
+                  "> 0), bound them, or remove the separating features.",
+                  convergence_warning(), stacklevel=stacklevel)
+    return True
 
 
 def _sigmoid(t):

@@ -71,6 +71,10 @@ DEF MAX_CD_EPOCHS = 50
 DEF CD_DECREASE_CLASS = 1e-2
 # The dual point's per-sample probabilities may leave [0, 1] by rounding only by this much.
 DEF ROUND_SLACK = 1e-12
+# The dual point's orthogonality to the unpenalized columns, relative to its terms' sizes.
+DEF ORTH_SLACK = 1e-10
+# A gap below -NEGATIVE_SLACK (1 + |loss| + max |b|) is no certificate (the dual point was not feasible).
+DEF NEGATIVE_SLACK = 1e-10
 
 
 cdef struct Problem:
@@ -205,19 +209,40 @@ cdef bint solve_small(double* G, double* rhs, Py_ssize_t k) noexcept nogil:
     return True
 
 
+cdef bint verified_orthogonal(const Problem* pb, const double* theta, const double* thetap,
+                              Py_ssize_t na) noexcept nogil:
+    """Whether A^T thetap = 0 holds up to rounding: |a_r.thetap| <= ORTH_SLACK sum_i |a_ir theta_i|
+    for every column a_r of A = [1, Z] (the free columns' conjugates are taken as zero)."""
+    cdef Py_ssize_t i, r
+    cdef double dot, size, ai
+    for r in range(na):
+        dot = 0.0
+        size = 0.0
+        for i in range(pb.n):
+            ai = a_value(pb, i, r)
+            dot += ai * thetap[i]
+            size += fabs(ai * theta[i]) + fabs(ai * thetap[i])
+        if not fabs(dot) <= ORTH_SLACK * size:
+            return False
+    return True
+
+
 cdef bint binary_project(const Problem* pb, Iterate* it) noexcept nogil:
     """thetap: theta made to sum to zero (intercept) and orthogonal to the unpenalized columns,
     keeping every y_i thetap_i / sw_i in [0, 1] (the entropy's domain). Returns False when the
-    correction would leave that domain (far from the optimum with unpenalized columns).
+    correction would leave that domain (far from the optimum with unpenalized columns) or the
+    orthogonality does not hold (verified_orthogonal).
 
     Intercept only: the larger class's part is scaled down to the smaller's (always feasible).
     With unpenalized columns A = [1, Z]: thetap = theta - d * (A c), (A^T diag(d) A) c = A^T theta,
-    the linearization of theta at z + A c (one Newton step on the unpenalized directions).
+    the linearization of theta at z + A c (one Newton step on the unpenalized directions),
+    solved with one step of iterative refinement.
     """
-    cdef Py_ssize_t i, r, c, n = pb.n, na = pb.k + (1 if pb.fit_intercept else 0)
-    cdef double pos = 0.0, neg = 0.0, f, corr, s, ai, ac
+    cdef Py_ssize_t i, r, c, sweep, n = pb.n, na = pb.k + (1 if pb.fit_intercept else 0)
+    cdef double pos = 0.0, neg = 0.0, f, corr, s, ai
     cdef double* G = it.small
     cdef double* rhs = it.small + na * na
+    cdef double* C = rhs + na
     for i in range(n):
         it.thetap[i] = it.theta[i]
     if na == 0:
@@ -239,32 +264,37 @@ cdef bint binary_project(const Problem* pb, Iterate* it) noexcept nogil:
                 if it.theta[i] < 0.0:
                     it.thetap[i] = f * it.theta[i]
         return True
-    for r in range(na * na + na):
-        it.small[r] = 0.0
-    for i in range(n):
-        if it.d[i] == 0.0 and it.theta[i] == 0.0:
-            continue
-        for r in range(na):
-            ai = a_value(pb, i, r)
-            rhs[r] += ai * it.theta[i]
-            for c in range(r + 1):
-                G[r + c * na] += it.d[i] * ai * a_value(pb, i, c)
     for r in range(na):
-        for c in range(r + 1, na):
-            G[r + c * na] = G[c + r * na]
-    if not solve_small(G, rhs, na):
-        return False
-    for i in range(n):
-        if pb.sw[i] == 0.0:
-            continue
-        corr = 0.0
-        for c in range(na):
-            corr += a_value(pb, i, c) * rhs[c]
-        it.thetap[i] = it.theta[i] - it.d[i] * corr
-        s = pb.y[i] * it.thetap[i] / pb.sw[i]
-        if s < -ROUND_SLACK or s > 1.0 + ROUND_SLACK:
+        C[r] = 0.0
+    for sweep in range(2):
+        for r in range(na * na + na):
+            it.small[r] = 0.0
+        for i in range(n):
+            if it.d[i] == 0.0 and it.thetap[i] == 0.0:
+                continue
+            for r in range(na):
+                ai = a_value(pb, i, r)
+                rhs[r] += ai * it.thetap[i]
+                for c in range(r + 1):
+                    G[r + c * na] += it.d[i] * ai * a_value(pb, i, c)
+        for r in range(na):
+            for c in range(r + 1, na):
+                G[r + c * na] = G[c + r * na]
+        if not solve_small(G, rhs, na):
             return False
-    return True
+        for c in range(na):
+            C[c] += rhs[c]
+        for i in range(n):
+            if pb.sw[i] == 0.0:
+                continue
+            corr = 0.0
+            for c in range(na):
+                corr += a_value(pb, i, c) * C[c]
+            it.thetap[i] = it.theta[i] - it.d[i] * corr
+            s = pb.y[i] * it.thetap[i] / pb.sw[i]
+            if s < -ROUND_SLACK or s > 1.0 + ROUND_SLACK:
+                return False
+    return verified_orthogonal(pb, it.theta, it.thetap, na)
 
 
 cdef inline double a_value(const Problem* pb, Py_ssize_t i, Py_ssize_t c) noexcept nogil:
@@ -529,52 +559,68 @@ cdef double multinomial_loss_along(const Problem* pb, const Iterate* it, Py_ssiz
 cdef bint multinomial_project(const Problem* pb, Iterate* it) noexcept nogil:
     """thetap with sum_i thetap_ki A_ir = 0 for every class k and column r of A = [1, Z]: the
     probabilities moved by one Newton step of the loss in z + A C (C of shape (na, K)),
-    p'_ik = p_ik (1 + (AC)_ik - sum_l p_il (AC)_il), which stay on the simplex when the step is
-    small; returns False if some p'_ik < 0 (far from the optimum)."""
-    cdef Py_ssize_t i, r, s, k, l, n = pb.n, K = pb.K
-    cdef Py_ssize_t na = pb.k + (1 if pb.fit_intercept else 0), N = na * K
+    p'_ik = p_ik (1 + (AC)_ik - sum_l p_il (AC)_il), which keep sum_k p'_ik = 1 and stay
+    nonnegative when the step is small; returns False if some p'_ik < 0 (far from the
+    optimum) or the orthogonality does not hold (see verified_orthogonal).
+
+    The map C -> thetap is affine and blind to a shift common to all classes, so the last
+    class's column of C is fixed at zero: the (na (K-1))-square system is regular (a singular
+    one let the elimination's rounding through: the dual point missed the constraint and the
+    gap came out negative). One step of iterative refinement follows."""
+    cdef Py_ssize_t i, r, s, k, l, sweep, n = pb.n, K = pb.K, K1 = pb.K - 1
+    cdef Py_ssize_t na = pb.k + (1 if pb.fit_intercept else 0), N = na * K1
     cdef double* G = it.small
     cdef double* rhs = it.small + N * N
-    cdef double* ac = rhs + N
+    cdef double* C = rhs + N
+    cdef double* ac = C + N
     cdef const double* pi
     cdef double ar, a_s, mean, pnew
     for i in range(K * n):
         it.thetap[i] = it.theta[i]
     if na == 0:
         return True
-    for r in range(N * N + N):
-        it.small[r] = 0.0
-    for i in range(n):
-        if pb.sw[i] == 0.0:
-            continue
-        pi = it.prob + i * K
-        for r in range(na):
-            ar = a_value(pb, i, r)
-            for k in range(K):
-                rhs[r * K + k] += ar * it.theta[k * n + i]
-            for s in range(na):
-                a_s = pb.sw[i] * ar * a_value(pb, i, s)
-                for k in range(K):
-                    for l in range(K):
-                        G[(r * K + k) + (s * K + l) * N] += a_s * pi[k] * (
-                            (1.0 if k == l else 0.0) - pi[l])
-    if not solve_small(G, rhs, N):
-        return False
-    for i in range(n):
-        if pb.sw[i] == 0.0:
-            continue
-        pi = it.prob + i * K
-        mean = 0.0
-        for k in range(K):
-            ac[k] = 0.0
+    for r in range(N):
+        C[r] = 0.0
+    for sweep in range(2):
+        for r in range(N * N + N):
+            it.small[r] = 0.0
+        for i in range(n):
+            if pb.sw[i] == 0.0:
+                continue
+            pi = it.prob + i * K
             for r in range(na):
-                ac[k] += a_value(pb, i, r) * rhs[r * K + k]
-            mean += pi[k] * ac[k]
-        for k in range(K):
-            pnew = pi[k] * (1.0 + ac[k] - mean)
-            if pnew < -ROUND_SLACK:
-                return False
-            it.thetap[k * n + i] = it.theta[k * n + i] - pb.sw[i] * (pnew - pi[k])
+                ar = a_value(pb, i, r)
+                for k in range(K1):
+                    rhs[r * K1 + k] += ar * it.thetap[k * n + i]
+                for s in range(na):
+                    a_s = pb.sw[i] * ar * a_value(pb, i, s)
+                    for k in range(K1):
+                        for l in range(K1):
+                            G[(r * K1 + k) + (s * K1 + l) * N] += a_s * pi[k] * (
+                                (1.0 if k == l else 0.0) - pi[l])
+        if not solve_small(G, rhs, N):
+            return False
+        for r in range(N):
+            C[r] += rhs[r]
+        for i in range(n):
+            if pb.sw[i] == 0.0:
+                continue
+            pi = it.prob + i * K
+            mean = 0.0
+            for k in range(K):
+                ac[k] = 0.0
+                if k < K1:
+                    for r in range(na):
+                        ac[k] += a_value(pb, i, r) * C[r * K1 + k]
+                mean += pi[k] * ac[k]
+            for k in range(K):
+                pnew = pi[k] * (1.0 + ac[k] - mean)
+                if pnew < -ROUND_SLACK:
+                    return False
+                it.thetap[k * n + i] = it.theta[k * n + i] - pb.sw[i] * (pnew - pi[k])
+    for k in range(K):
+        if not verified_orthogonal(pb, it.theta + k * n, it.thetap + k * n, na):
+            return False
     return True
 
 
@@ -647,9 +693,21 @@ cdef inline Py_ssize_t n_classes(const Problem* pb) noexcept nogil:
 
 cdef double gap_at(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py_ssize_t m,
                    bint feasible, double* scale) noexcept nogil:
+    """The duality gap, or infinity where it is no certificate: below zero beyond rounding
+    (weak duality says it cannot be; a dual point off its constraints, e.g. where no minimizer
+    exists, would make it so). Rounding is measured on 1 + |loss| + max_k |b_k|: the linear
+    predictor carries the intercept's rounding (large with large-mean columns)."""
+    cdef double gap, size = fabs(it.loss) + 1.0
+    cdef Py_ssize_t k
     if pb.K == 1:
-        return binary_dual_gap(pb, it, feats, m, feasible, scale)
-    return multinomial_dual_gap(pb, it, feats, m, feasible, scale)
+        gap = binary_dual_gap(pb, it, feats, m, feasible, scale)
+    else:
+        gap = multinomial_dual_gap(pb, it, feats, m, feasible, scale)
+    for k in range(n_classes(pb)):
+        size = max(size, fabs(it.loss) + 1.0 + fabs(it.b[k]))
+    if gap < -NEGATIVE_SLACK * size:
+        return INFINITY
+    return gap
 
 
 cdef bint project(const Problem* pb, Iterate* it) noexcept nogil:

@@ -464,3 +464,19 @@ def test_path_grid_accounts_for_unpenalized_columns(multinomial):
     above = logistic_solve(X, codes, alpha=alphas[0] * (1 + 1e-4), penalty_factor=pf,
                            tol=1e-12, **kw)
     assert np.all(above.coef[..., 1:] == 0)
+
+
+@pytest.mark.parametrize("multi_class", ["multinomial", "ovr"])
+def test_pickle_without_private_mode_still_predicts(multi_class):
+    """Was a bug: a multiclass model pickled before ``_mode`` existed broke predict_proba."""
+    import pickle
+
+    X, codes = make_multiclass(2, n=60, p=5, K=3)
+    model = SparseLogisticRegression(alpha=0.01, multi_class=multi_class).fit(X, codes)
+    expected = model.predict_proba(X)
+    state = dict(pickle.loads(pickle.dumps(model)).__dict__)
+    del state["_mode"]
+    old = SparseLogisticRegression.__new__(SparseLogisticRegression)
+    old.__dict__.update(state)
+    old = pickle.loads(pickle.dumps(old))
+    np.testing.assert_allclose(old.predict_proba(X), expected, rtol=1e-12, atol=1e-15)
