@@ -12,10 +12,11 @@ from ._logistic import SparseLogisticRegression, logistic_path
 from ._logistic_cv import SparseLogisticRegressionCV
 from ._logistic_solver import LogisticSolution, logistic_solve
 from ._path import alpha_grid, enet_path, lasso_path
+from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 
 __version__ = "0.1.0"
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet_solve", "EnetSolution", "ConvergenceWarning",
            "NotFittedError", "__version__", "SparseLogisticRegression", "logistic_path",
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
-           "SparseLogisticRegressionCV"]
+           "SparseLogisticRegressionCV", "AlphaGridEdgeWarning", "NumericalWarning"]

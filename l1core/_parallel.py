@@ -11,13 +11,40 @@ tasks receive a reference to it, so X is not re-sent with each task. (A
 
 No scheduling happens here: results come back in task order, whatever the executor, so a
 reduction over them is the same on every backend.
+
+Ctrl-C: the kernels check for signals on the main thread, and on every thread the stop flag of
+the task group the thread runs for (``interrupt_context``). When the main thread is
+interrupted while it waits for threaded tasks, ``map_shared`` sets the group's flag, so the
+tasks already running stop within a few milliseconds, waits for them, then re-raises. Tasks on
+another kind of executor than a ``ThreadPoolExecutor`` (processes, Dask) are cancelled if not started, not stopped.
 """
 
 import numbers
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 
 __all__ = ["effective_n_jobs", "map_shared"]
+
+_task_group = threading.local()
+
+
+def interrupt_context():
+    """(stop flag, on the main thread) for a kernel starting on this thread: the flag is the
+    1-byte ``bytearray`` of the task group this thread runs for (None outside map_shared), set
+    to 1 to stop the group's kernels."""
+    return (getattr(_task_group, "stop", None),
+            threading.current_thread() is threading.main_thread())
+
+
+def _in_group(stop, fn, *args):
+    """``fn(*args)`` with this thread's kernels watching ``stop``."""
+    before = getattr(_task_group, "stop", None)
+    _task_group.stop = stop
+    try:
+        return fn(*args)
+    finally:
+        _task_group.stop = before
 
 
 def effective_n_jobs(n_jobs):
@@ -48,10 +75,15 @@ def map_shared(fn, shared, tasks, *, n_jobs=None, executor=None):
     ``n_jobs`` > 1 runs the tasks on a ``ThreadPoolExecutor`` and ``n_jobs`` None or 1 runs
     them in the calling thread. ``fn`` must be a module-level function when the executor
     pickles it. If a task raises, the tasks not yet started are cancelled and the exception
-    is raised.
+    is raised; on a KeyboardInterrupt the running threaded tasks are stopped first (module
+    docstring).
     """
     tasks = list(tasks)
     check_executor(executor)
+    if isinstance(executor, ThreadPoolExecutor):
+        stop = bytearray(1)
+        return _gather([executor.submit(_in_group, stop, fn, shared, *args) for args in tasks],
+                       stop)
     if executor is not None:
         scatter = getattr(executor, "scatter", None)
         ref = scatter(shared, broadcast=True) if callable(scatter) else shared
@@ -59,14 +91,31 @@ def map_shared(fn, shared, tasks, *, n_jobs=None, executor=None):
     n_threads = min(effective_n_jobs(n_jobs), len(tasks))
     if n_threads <= 1:
         return [fn(shared, *args) for args in tasks]
+    stop = bytearray(1)
     with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="l1core") as pool:
-        return _gather([pool.submit(fn, shared, *args) for args in tasks])
+        return _gather([pool.submit(_in_group, stop, fn, shared, *args) for args in tasks],
+                       stop)
 
 
-def _gather(futures):
+def _gather(futures, stop=None):
+    """The futures' results in order. With a ``stop`` flag (threads of this process) the
+    wait wakes up every _WAKE_SECONDS, so that a Ctrl-C arriving on another thread, or from
+    ``_thread.interrupt_main``, is seen by the main thread at once."""
     try:
-        return [future.result() for future in futures]
+        return [future.result() if stop is None else _result_awake(future)
+                for future in futures]
     except BaseException:
+        if stop is not None:
+            stop[0] = 1     # the running kernels return; the pool's exit waits for them
         for future in futures:
             future.cancel()
         raise
+
+
+_WAKE_SECONDS = 0.05
+
+
+def _result_awake(future):
+    while not future.done():
+        wait([future], timeout=_WAKE_SECONDS)
+    return future.result()

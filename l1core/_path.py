@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._enet_solver import EnetProblem, warn_not_converged
+from ._enet_solver import EnetProblem, warn_unfinished
 
 __all__ = ["enet_path", "lasso_path", "alpha_grid"]
 
@@ -112,8 +112,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
             screening=screening, warm=k > 0 and not moved, strong_ratio=strong_ratio)
         if verbose:
             report_solve(verbose, alpha, gap, epochs, time.perf_counter() - start)
-        if warn and gap > gap_tol:
-            warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
+        if warn:
+            warn_unfinished(w, intercept, epochs, max_iter, gap, gap_tol,
+                            where=f" at alpha={alpha:.4g}")
         if sparse_coefs:
             support = problem.support(w)
             rows.append(support)
