@@ -311,7 +311,9 @@ def check_target(y, n_samples, dtype, *, name="y"):
     sum of squares overflows (the squared loss and its stopping rule need it) is refused.
     """
     arr = _check_target(y, n_samples, dtype, name, warn_column=True)
-    if not np.isfinite(np.dot(arr, arr)):
+    with np.errstate(over="ignore"):
+        squares = np.dot(arr, arr)
+    if not np.isfinite(squares):
         raise ValueError(f"{name} is too large: the sum of its squares overflows float64 "
                          f"(max |{name}| = {np.max(np.abs(arr)):.3g}); rescale {name}.")
     return arr

@@ -53,6 +53,7 @@ def _nan_gap_solve(monkeypatch, bad_coef=False):
     monkeypatch.setattr(_enet_solver.EnetProblem, "solve", broken)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")   # the path's predictor
 @pytest.mark.parametrize("bad_coef", [False, True])
 def test_nan_gap_along_a_path_warns(monkeypatch, bad_coef):
     X, y = _regression()
