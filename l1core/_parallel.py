@@ -27,14 +27,14 @@ from concurrent.futures import ThreadPoolExecutor, wait
 __all__ = ["effective_n_jobs", "map_shared"]
 
 _task_group = threading.local()
+_MAIN_THREAD = threading.main_thread().ident
 
 
 def interrupt_context():
     """(stop flag, on the main thread) for a kernel starting on this thread: the flag is the
     1-byte ``bytearray`` of the task group this thread runs for (None outside map_shared), set
     to 1 to stop the group's kernels."""
-    return (getattr(_task_group, "stop", None),
-            threading.current_thread() is threading.main_thread())
+    return getattr(_task_group, "stop", None), threading.get_ident() == _MAIN_THREAD
 
 
 def _in_group(stop, fn, *args):
