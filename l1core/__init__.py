@@ -42,10 +42,12 @@ from ._logistic_solver import LogisticSolution, logistic_solve
 from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
+from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 
 __version__ = "0.1.0"
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet_solve", "EnetSolution", "ConvergenceWarning",
            "NotFittedError", "__version__", "SparseLogisticRegression", "logistic_path",
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
-           "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model"]
+           "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
+           "AlphaGridEdgeWarning", "NumericalWarning"]

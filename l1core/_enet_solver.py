@@ -27,6 +27,7 @@ from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
                        raise_overflowing_columns)
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import convergence_warning
+from ._warnings import NumericalWarning
 
 __all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
 
@@ -456,11 +457,27 @@ def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=
     w, intercept, gap, n_iter, gap_tol = problem.solve(
         alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed, screening=screening)
     converged = gap <= gap_tol
-    if warn and not converged:
-        warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel=3)
+    if warn:
+        warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=3)
     return EnetSolution(coef=problem.cast(w), intercept=float(intercept),
                         dual_gap=float(gap), n_iter=int(n_iter), gap_tol=float(gap_tol),
                         converged=bool(converged))
+
+
+def warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=2, where=""):
+    """After a solve: a NumericalWarning when its gap, coefficients ``w`` or intercept are not
+    finite (a NaN gap compares as converged), else the ConvergenceWarning when max_iter
+    stopped it short of tol. Returns whether it warned."""
+    if not (np.isfinite(gap) and np.isfinite(intercept) and np.all(np.isfinite(w))):
+        warnings.warn(f"The solve{where} ended with non-finite values (duality gap {gap}, "
+                      f"{np.count_nonzero(~np.isfinite(w))} non-finite coefficients, intercept "
+                      f"{intercept}): the result is not certified. Check the scale of X and y.",
+                      NumericalWarning, stacklevel=stacklevel + 1)
+        return True
+    if gap > gap_tol:
+        warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel + 1, where)
+        return True
+    return False
 
 
 def warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel=2, where=""):

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from scipy.special import logsumexp
 
 from . import _validation as v
-from ._cv import CrossValidationSteps, _check_folds, _predict_rows
+from ._cv import CrossValidationSteps, _check_folds, _predict_rows, fold_tol
 from ._estimator_base import convergence_warning
 from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_path,
                         prepare_classification)
@@ -377,7 +377,7 @@ def _fold_scores(X, codes, sw, test_weight, params, train, test, alphas, l1_rati
     fold_sw = sw * np.bincount(train, minlength=n)
     fold_w = fold_sw / fold_sw.sum()
     kw = dict(alphas=alphas, l1_ratio=l1_ratio, sample_weight=fold_sw, sparse_coefs=True,
-              warn=False, check_input=False, **params)
+              warn=False, check_input=False, **dict(params, tol=fold_tol(params["tol"])))
     tol, fit_intercept = params["tol"], params["fit_intercept"]
     if mode == "ovr":
         coefs, intercepts, not_converged, paths = [], [], 0, []

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
-from ._enet_solver import EnetProblem, warn_not_converged
+from ._enet_solver import EnetProblem, warn_unfinished
 from ._path_result import PathResult, explained, squared_deviance
 from ._progress import Progress, solve_text
 
@@ -124,8 +124,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         seconds[k] = time.perf_counter() - start
         deviance[k] = squared_deviance(problem, w)
         progress.step(solve_text(alpha, gap, epochs, seconds[k]))
-        if warn and gap > gap_tol:
-            warn_not_converged(epochs, max_iter, gap, gap_tol, where=f" at alpha={alpha:.4g}")
+        if warn:
+            warn_unfinished(w, intercept, epochs, max_iter, gap, gap_tol,
+                            where=f" at alpha={alpha:.4g}")
         if sparse_coefs:
             support = problem.support(w)
             rows.append(support)

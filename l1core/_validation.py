@@ -307,9 +307,16 @@ def check_target(y, n_samples, dtype, *, name="y"):
     """Validate the target: a 1-D C-contiguous array of ``dtype`` and length ``n_samples``.
 
     A column vector of shape ``(n_samples, 1)`` is raveled with a ``DataConversionWarning``
-    (as scikit-learn does). Copies only if needed; ``y`` is never modified.
+    (as scikit-learn does). Copies only if needed; ``y`` is never modified. A ``y`` whose
+    sum of squares overflows (the squared loss and its stopping rule need it) is refused.
     """
-    return _check_target(y, n_samples, dtype, name, warn_column=True)
+    arr = _check_target(y, n_samples, dtype, name, warn_column=True)
+    with np.errstate(over="ignore"):
+        squares = np.dot(arr, arr)
+    if not np.isfinite(squares):
+        raise ValueError(f"{name} is too large: the sum of its squares overflows float64 "
+                         f"(max |{name}| = {np.max(np.abs(arr)):.3g}); rescale {name}.")
+    return arr
 
 
 def _check_target(y, n_samples, dtype, name, warn_column):

@@ -48,6 +48,7 @@ from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, RowRuns, co
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale, Ranked,
                          select_smallest, sort_indices)
 from anderson cimport anderson_coefficients
+from interrupt cimport interrupted, interrupt_begin, interrupt_end
 
 cnp.import_array()
 
@@ -809,7 +810,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                Py_ssize_t max_iter, bint random_order, uint64_t seed, bint screen,
                double strong_ratio, EverActive* ever, const Workspace* work, GramCache* cache,
                double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
-    """The outer working-set loop around coordinate descent. Returns 0, or -1 (no memory).
+    """The outer working-set loop around coordinate descent. Returns 0, -1 (no memory) or -2
+    (interrupted: see interrupt.pxd).
 
     With an initial working set (a path's strong set) the first full pass is skipped: the set
     is solved to within the target gap first, and the full pass that follows either certifies
@@ -956,6 +958,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                     mark_ever(ever, feat[jj])
             epochs += 1
             phase_epochs += 1
+            if interrupted(ms):
+                status = -2
+                break
             if epochs >= max_iter:
                 if gram:
                     gram_sync(data, pb, it, feat, ms, moved)
@@ -1250,6 +1255,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.stale = &stale[0]
     it.o = spec.offset[0]
 
+    stop = interrupt_begin()
     with nogil:
         if not spec.residual_ready:
             memcpy(it.r, pb.y, n * sizeof(double))
@@ -1278,6 +1284,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                 j = ever.list[jj]
                 intercept -= pb.xbar[j] * it.w[j]
     spec.offset[0] = it.o
+    interrupt_end(stop)
     if status != 0:
         raise MemoryError("l1core: out of memory in the coordinate descent kernel")
     return intercept, gap, epochs, tol_abs, passes

@@ -22,6 +22,7 @@ import numpy as np
 
 from kernel_ops cimport penalty_value, prox_step, penalty_conjugate, constraint_scale
 from anderson cimport anderson_coefficients
+from interrupt cimport interrupted, interrupt_begin, interrupt_end
 
 DEF ANDERSON_K = 5
 
@@ -154,6 +155,8 @@ cdef int gram_solve(const GramProblem* pb, double* w, double* g, const unsigned 
             if new != w[j]:
                 move(pb, w, g, j, new)
         epochs += 1
+        if interrupted(m):
+            break
         # Anderson extrapolation of the last iterates, kept only if it lowers the objective
         memcpy(hist + n_hist * p, w, p * sizeof(double))
         n_hist += 1
@@ -226,6 +229,7 @@ def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[
     pb.k = proj_idx.shape[0]
     pb.proj_idx = &proj_idx[0] if pb.k > 0 else NULL
     pb.Ginv = &Ginv[0, 0] if pb.k > 0 else NULL
+    stop = interrupt_begin()
     with nogil:
         for j in range(p):
             alive[j] = G[j, j] > 0.0
@@ -236,6 +240,7 @@ def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[
                     g[jj] -= w[j] * G[jj, j]
         status = gram_solve(&pb, &w[0], &g[0], &alive[0], tol_abs, max_iter, random, seed,
                             &gap, &epochs)
+    interrupt_end(stop)
     if status != 0:
         raise MemoryError("l1core: out of memory in the Gram coordinate descent kernel")
     return gap, epochs

@@ -52,6 +52,7 @@ from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, c
                          xt_dot, x_dot_into, column_moments, col_newton_stats,
                          gather_columns, centered_moments, col_is_full, col_centered_wdot,
                          col_centered_axpy, column_first)
+from interrupt cimport interrupted, interrupt_begin, interrupt_end
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale,
                          Ranked, select_smallest, sort_indices)
 
@@ -747,7 +748,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                const index_t* indptr, const Problem* pb, Iterate* it, double tol_abs,
                Py_ssize_t max_iter, bint screen, double strong_ratio, unsigned char* ever,
                double* gap_out, Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
-    """The outer working-set loop around newton_round. Returns 0, or -1 (out of memory).
+    """The outer working-set loop around newton_round. Returns 0, -1 (out of memory) or -2
+    (interrupted: see interrupt.pxd).
 
     strong_ratio = alpha_prev / alpha > 0 (a path) starts with the sequential strong set
     instead of a full pass: the features with |q_j| >= a_j (2 - strong_ratio) for the q
@@ -758,7 +760,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     """
     cdef Py_ssize_t n = pb.n, p = pb.p, R = n_classes(pb)
     cdef Py_ssize_t i, j, jj, k, m = 0, ws_size = 0, n_alive = p, n_active, epochs = 0
-    cdef Py_ssize_t capacity = 0
+    cdef Py_ssize_t capacity = 0, round_start
     cdef double gap = INFINITY, inner_gap, t, radius, qj, theta_norm, target, thr
     cdef bint feasible, active, stalled = False, gathered = layout == CSR, first = True
     cdef bint sel
@@ -869,8 +871,12 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             s_ptr = g_ptr
 
         while True:
+            round_start = epochs
             stalled = newton_round(s_data, s_idx, s_ptr, gathered, pb, it, ws, m, wnew, stats,
                                    &epochs, max_iter)
+            if interrupted(m * (epochs - round_start + 1)):
+                status = -2
+                break
             if stalled or epochs >= max_iter:
                 break
             feasible = project(pb, it)
@@ -994,10 +1000,12 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                 x_dot_into(layout, data, indices, indptr, n, p, it.w + k * p, &col[0])
                 for i in range(n):
                     it.z[i * R + k] = it.b[k] - col[i]
+    stop = interrupt_begin()
     with nogil:
         it.loss = binary_eval(&pb, &it) if K == 1 else multinomial_eval(&pb, &it)
         status = solve(layout, data, indices, indptr, &pb, &it, spec.tol_abs, spec.max_iter,
                        spec.screen, spec.strong_ratio, &spec.ever[0], &gap, &epochs, &passes)
+    interrupt_end(stop)
     if status != 0:
         raise MemoryError("l1core: out of memory in the logistic kernel")
     return gap, epochs, passes
