@@ -370,7 +370,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         if screen:
             n_alive = screen_blocks(st, bl, n_alive, t, gap, sq.cnorm)
         if n_alive == 0:
-            continue
+            break            # every block screened out: nothing left to move
         ws_size = choose_working_set(st, bl, n_alive, ws_size)
         if layout == CSR:
             m_ws = 0

@@ -4,18 +4,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from conftest import STORAGES, to_storage
 from _group_reference import blocks, dual_norm, duality_gap, fista, kkt_violation, objective
 from l1core import GroupLasso, Lasso, SparseGroupLasso, group_lasso_path
 from l1core._group_solver import GroupProblem
 from l1core._groups import group_weights, parse_groups
-
-STORAGES = ["dense", "csc", "csr"]
-
-
-def as_storage(X, storage, dtype=np.float64):
-    if storage == "dense":
-        return np.asfortranarray(X, dtype=dtype)
-    return (sp.csc_matrix if storage == "csc" else sp.csr_matrix)(X.astype(dtype))
 
 
 @pytest.fixture
@@ -52,7 +45,7 @@ def test_certified_against_fista(data, storage, option):
     weights = opts.pop("weights", None)
     ptr, feat = parse_groups(4, X.shape[1])
     groups, gw = blocks(ptr, feat), group_weights(weights, ptr)
-    problem = GroupProblem(as_storage(X, storage), y, groups=4, weights=weights,
+    problem = GroupProblem(to_storage(X, storage), y, groups=4, weights=weights,
                            l1_ratio=l1_ratio, gamma=gamma, sample_weight=sw,
                            positive=positive, fit_intercept=fit_intercept)
     alpha = 0.2 * problem.alpha_max()
@@ -80,7 +73,7 @@ def test_certified_against_fista(data, storage, option):
 def test_storages_agree(data, l1_ratio):
     X, y, s = data
     coefs = [SparseGroupLasso(alpha=0.05, l1_ratio=l1_ratio, groups=3, tol=1e-14,
-                              max_iter=100000).fit(as_storage(X, st), y, sample_weight=s)
+                              max_iter=100000).fit(to_storage(X, st), y, sample_weight=s)
              for st in STORAGES]
     for m in coefs[1:]:
         np.testing.assert_allclose(m.coef_, coefs[0].coef_, atol=1e-10)
@@ -90,7 +83,7 @@ def test_storages_agree(data, l1_ratio):
 @pytest.mark.parametrize("storage", STORAGES)
 def test_singletons_reproduce_lasso(data, storage):
     X, y, s = data
-    Xs = as_storage(X, storage)
+    Xs = to_storage(X, storage)
     lasso = Lasso(alpha=0.05, tol=1e-15, max_iter=100000).fit(Xs, y, sample_weight=s)
     group = SparseGroupLasso(alpha=0.05, l1_ratio=1.0, groups=None, tol=1e-15,
                              max_iter=100000).fit(Xs, y, sample_weight=s)
@@ -121,8 +114,8 @@ def test_l1_ratio_zero_is_group_lasso(data):
 @pytest.mark.parametrize("storage", STORAGES)
 def test_float32_matches_float64(data, storage):
     X, y, _ = data
-    m64 = SparseGroupLasso(alpha=0.05, groups=4, tol=1e-10).fit(as_storage(X, storage), y)
-    X32 = as_storage(X, storage, np.float32)
+    m64 = SparseGroupLasso(alpha=0.05, groups=4, tol=1e-10).fit(to_storage(X, storage), y)
+    X32 = to_storage(X, storage, np.float32)
     m32 = SparseGroupLasso(alpha=0.05, groups=4, tol=1e-10).fit(X32, y)
     assert m32.coef_.dtype == np.float32
     np.testing.assert_allclose(m32.coef_, m64.coef_, atol=1e-4)
@@ -133,7 +126,7 @@ def test_screening_same_answer_and_screens(storage):
     rng = np.random.default_rng(1)
     X = rng.standard_normal((80, 300))
     y = X[:, :5] @ np.ones(5) + 0.1 * rng.standard_normal(80)
-    problem = GroupProblem(as_storage(X, storage), y, groups=5, l1_ratio=0.5)
+    problem = GroupProblem(to_storage(X, storage), y, groups=5, l1_ratio=0.5)
     alpha = 0.3 * problem.alpha_max()
     on = problem.solve(alpha, tol=1e-12, screening=True)
     off = problem.solve(alpha, tol=1e-12, screening=False)
