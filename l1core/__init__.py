@@ -35,6 +35,8 @@ except ModuleNotFoundError as _exc:
 from ._cv import ElasticNetCV, LassoCV
 from ._enet_solver import EnetSolution, enet_solve
 from ._estimator_base import ConvergenceWarning, NotFittedError
+from ._group import GroupLasso, SparseGroupLasso
+from ._group_path import group_lasso_path
 from ._linear_model import ElasticNet, Lasso
 from ._logistic import SparseLogisticRegression, logistic_path
 from ._logistic_cv import SparseLogisticRegressionCV
@@ -50,4 +52,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "NotFittedError", "__version__", "SparseLogisticRegression", "logistic_path",
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
-           "AlphaGridEdgeWarning", "NumericalWarning"]
+           "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
+           "group_lasso_path"]

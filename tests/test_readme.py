@@ -26,8 +26,13 @@ def _logistic_example(ns):
     assert (ns["clf"].predict(ns["X"]) == ns["labels"]).mean() > 0.8
 
 
+def _group_example(ns):
+    assert set(ns["active"]) >= {0, 1} and ns["coefs"].shape == (60, 20)
+    assert ns["gaps"].max() <= 1e-4 * ns["y"].var()
+
+
 # what each block, in order, must have done
-CHECKS = [_estimator_example, _sparse_path_and_cv_example, _logistic_example]
+CHECKS = [_estimator_example, _sparse_path_and_cv_example, _logistic_example, _group_example]
 
 
 def test_readme_has_the_examples():

@@ -1,0 +1,37 @@
+"""``group_lasso_path``: the sparse-group elastic net along a grid of alphas, warm-started."""
+
+import numpy as np
+
+from ._group_solver import GroupProblem
+from ._path import alpha_grid
+
+__all__ = ["group_lasso_path"]
+
+
+def group_lasso_path(X, y, *, groups=None, l1_ratio=0.0, weights=None, gamma=0.0, eps=1e-3,
+                     n_alphas=100, alphas=None, sample_weight=None, positive=False,
+                     fit_intercept=True, tol=1e-4, max_iter=1000, screening=True,
+                     return_intercept=False):
+    """Solve at each alpha (default: ``n_alphas`` log-spaced from the exact alpha_max down to
+    ``eps * alpha_max``), each solve warm-started from the previous one and certified.
+
+    Returns ``(alphas, coefs (n_features, n_alphas), dual_gaps, n_iters)`` and, with
+    ``return_intercept=True``, the intercepts too. X is validated once and read in place.
+    """
+    problem = GroupProblem(X, y, groups=groups, weights=weights, l1_ratio=l1_ratio,
+                           gamma=gamma, sample_weight=sample_weight, positive=positive,
+                           fit_intercept=fit_intercept)
+    if alphas is None:
+        alphas = alpha_grid(problem.alpha_max(), n_alphas=n_alphas, eps=eps)
+    alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
+    coefs = np.zeros((problem.n_features, alphas.size), dtype=problem.X.dtype)
+    gaps, n_iters, intercepts = (np.zeros(alphas.size), np.zeros(alphas.size, int),
+                                 np.zeros(alphas.size))
+    w = None
+    for k, alpha in enumerate(alphas):
+        sol = problem.solve(alpha, w=w, tol=tol, max_iter=max_iter, screening=screening)
+        coefs[:, k], gaps[k], n_iters[k], intercepts[k] = (sol.coef, sol.dual_gap, sol.n_iter,
+                                                           sol.intercept)
+        w = sol.coef
+    out = (alphas, coefs, gaps, n_iters)
+    return out + (intercepts,) if return_intercept else out

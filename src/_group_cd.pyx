@@ -1,0 +1,630 @@
+"""Squared loss with the sparse-group elastic net, by block coordinate descent on the engine
+of engine.pxd (storage x datafit x block penalty, one outer loop).
+
+Solves, with weights sw_i = s_i / S (sum 1) and blocks g (disjoint feature sets),
+
+    P(w, b) = 1/2 sum_i sw_i (y_i - x_i.w - b)^2
+              + sum_g a_g ||w_g||_1 + c_g ||w_g||_2 + gam_g / 2 ||w_g||^2  [w >= 0 if positive].
+
+The intercept is eliminated: columns are centered implicitly (x~_j = x_j - xbar_j) and the
+residual rt = y - ybar - X~ w is kept as a vector r plus a scalar offset o (glmnet's trick),
+so a block update reads and writes only the block's nonzeros.
+
+Outer loop: one full pass builds theta = t sw rhat (rhat = rt projected off the
+unpenalized columns, t in (0, 1] the largest factor keeping every block with gam = 0 inside
+its Sparse-Group dual constraint) and the gap P - D(theta); gap-safe screening removes
+blocks proven zero; the remaining blocks are ranked by their dual norm and the working set
+(the support, the unpenalized blocks and the most violating blocks, at least doubling) is
+solved by block coordinate descent until its own gap is below a fraction of the outer gap.
+A block step is one proximal gradient step on the block with step 1 / L_g, L_g the largest
+eigenvalue of X~_g^T diag(sw) X~_g (power iteration, capped by the trace; exactly H_j for a
+single feature, where the step is the exact coordinate minimization of the Lasso). CSR input
+is read row-wise by the full passes; the working set's columns are gathered into a CSC store.
+"""
+
+from libc.stdlib cimport free, malloc
+from libc.math cimport fabs, sqrt, INFINITY
+cimport numpy as cnp
+import numpy as np
+
+from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
+                         xt_dot, x_dot_into, column_moments, gather_columns)
+from kernel_ops cimport Ranked, select_smallest, sort_indices
+from block_penalty cimport (block_value, block_prox, block_scale, block_conjugate,
+                            block_screened)
+from engine cimport Blocks
+
+cnp.import_array()
+
+# Working-set schedule (celer's): at least WS_START blocks and twice the support, the inner
+# solve stops at INNER_FRACTION of the outer gap, its gap checked every GAP_EVERY epochs.
+DEF WS_START = 10
+DEF INNER_FRACTION = 0.3
+DEF GAP_EVERY = 5
+DEF POWER_ITERATIONS = 100
+
+
+cdef struct Sq:
+    # the squared-loss datafit on the kernel's rows
+    Py_ssize_t n, p
+    const double* y          # y - ybar
+    const double* sw         # sums to 1
+    const double* xbar       # weighted column means (0 without intercept)
+    const double* cnorm      # sqrt(H_j), H_j = sum_i sw_i x~_ij^2
+    Py_ssize_t k             # unpenalized columns kept out of the dual: Z (n, k), Ginv (k, k)
+    const double* Z
+    const double* Ginv
+
+
+cdef struct State:
+    double* w
+    double* r                # rt = r + o
+    double o
+    double* rhat
+    double* theta
+    double* q                # x~_j . theta (before scaling)
+    double* L                # block Lipschitz constants (< 0: not yet computed)
+    double* u                # n scratch (power iteration)
+    double* proj             # k scratch
+    double* zbuf             # 3 * max block size scratch
+    Py_ssize_t* colmap       # feature -> column of the column store read by the inner solve
+    Py_ssize_t* ws_pos       # CSR: feature -> working-set column, -1 elsewhere
+    unsigned char* alive     # block not (yet) screened out
+    Py_ssize_t* glist        # scratch list of blocks
+    Py_ssize_t* ws
+    Ranked* ranked
+
+
+# ----------------------------------------------------------------------------- datafit
+
+cdef void sq_dual_point(const Sq* sq, State* st) noexcept nogil:
+    """rhat = rt projected off the unpenalized columns (in the sw metric); theta = sw rhat."""
+    cdef Py_ssize_t i, a, b, n = sq.n, k = sq.k
+    cdef double s
+    for i in range(n):
+        st.rhat[i] = st.r[i] + st.o
+    if k > 0:
+        for a in range(k):
+            s = 0.0
+            for i in range(n):
+                s += sq.Z[a * n + i] * sq.sw[i] * st.rhat[i]
+            st.u[a] = s
+        for a in range(k):
+            s = 0.0
+            for b in range(k):
+                s += sq.Ginv[b * k + a] * st.u[b]
+            st.proj[a] = s
+        for a in range(k):
+            for i in range(n):
+                st.rhat[i] -= sq.Z[a * n + i] * st.proj[a]
+    for i in range(n):
+        st.theta[i] = sq.sw[i] * st.rhat[i]
+
+
+cdef double sq_primal_loss(const Sq* sq, const State* st) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef double s = 0.0, v
+    for i in range(sq.n):
+        v = st.r[i] + st.o
+        s += sq.sw[i] * v * v
+    return 0.5 * s
+
+
+cdef double sq_dual_loss(const Sq* sq, const State* st, double t) noexcept nogil:
+    """sum theta_i y_i - sum theta_i^2 / (2 sw_i) at theta = t sw rhat."""
+    cdef Py_ssize_t i
+    cdef double ty = 0.0, rr = 0.0
+    for i in range(sq.n):
+        ty += st.theta[i] * sq.y[i]
+        rr += st.theta[i] * st.rhat[i]
+    return t * ty - 0.5 * t * t * rr
+
+
+cdef inline double sq_block_corr(const floating* sd, const index_t* si, const index_t* sp,
+                                 const Sq* sq, const State* st, Py_ssize_t j) noexcept nogil:
+    """x~_j . (sw rt), minus the block gradient (sum sw rt = 0 makes the offset exact)."""
+    return col_wdot(sd, si, sp, sq.n, st.colmap[j], sq.sw, st.r) + st.o * sq.xbar[j]
+
+
+cdef inline void sq_block_move(const floating* sd, const index_t* si, const index_t* sp,
+                               const Sq* sq, State* st, Py_ssize_t j, double d) noexcept nogil:
+    """rt -= d x~_j."""
+    col_axpy(sd, si, sp, sq.n, st.colmap[j], -d, st.r)
+    st.o += d * sq.xbar[j]
+
+
+# ----------------------------------------------------------------------------- blocks
+
+cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t* sp,
+                            const Sq* sq, State* st, const Blocks* bl,
+                            Py_ssize_t g) noexcept nogil:
+    """Largest eigenvalue of X~_g^T diag(sw) X~_g: power iteration, then 1.05 times the
+    estimate capped by the trace (any step below 2 / lambda_max converges)."""
+    cdef Py_ssize_t i, kk, j, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g], it
+    cdef double trace = 0.0, lam = 0.0, lam_new, su, uo, norm
+    cdef double* v = st.zbuf
+    cdef double* wv = st.zbuf + m
+    for kk in range(m):
+        j = bl.feat[start + kk]
+        trace += sq.cnorm[j] * sq.cnorm[j]
+    if m == 1 or trace == 0.0:
+        return trace
+    for kk in range(m):
+        v[kk] = (1.0 + 0.01 * kk) / sqrt(<double>m)
+    for it in range(POWER_ITERATIONS):
+        for i in range(sq.n):
+            st.u[i] = 0.0
+        uo = 0.0
+        for kk in range(m):
+            j = bl.feat[start + kk]
+            col_axpy(sd, si, sp, sq.n, st.colmap[j], v[kk], st.u)
+            uo += v[kk] * sq.xbar[j]
+        su = 0.0
+        for i in range(sq.n):
+            su += sq.sw[i] * st.u[i]
+        lam_new = 0.0
+        norm = 0.0
+        for kk in range(m):
+            j = bl.feat[start + kk]
+            wv[kk] = col_wdot(sd, si, sp, sq.n, st.colmap[j], sq.sw, st.u) - sq.xbar[j] * su
+        for kk in range(m):
+            lam_new += v[kk] * wv[kk]
+            norm += wv[kk] * wv[kk]
+        norm = sqrt(norm)
+        if norm == 0.0:
+            break
+        for kk in range(m):
+            v[kk] = wv[kk] / norm
+        if fabs(lam_new - lam) <= 1e-8 * lam_new:
+            lam = lam_new
+            break
+        lam = lam_new
+    return min(trace, 1.05 * lam)
+
+
+cdef void block_step(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
+                     State* st, const Blocks* bl, Py_ssize_t g) noexcept nogil:
+    """One proximal gradient step on block g: w_g <- prox_{h/L}(w_g + X~_g^T (sw rt) / L)."""
+    cdef Py_ssize_t kk, j, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g]
+    cdef double L = st.L[g], d
+    cdef double* z = st.zbuf
+    for kk in range(m):
+        j = bl.feat[start + kk]
+        z[kk] = st.w[j] + sq_block_corr(sd, si, sp, sq, st, j) / L
+    block_prox(z, m, L, bl.a[g], bl.c[g], bl.gam[g], bl.positive)
+    for kk in range(m):
+        j = bl.feat[start + kk]
+        d = z[kk] - st.w[j]
+        if d != 0.0:
+            sq_block_move(sd, si, sp, sq, st, j, d)
+            st.w[j] = z[kk]
+
+
+cdef inline double* block_q(const State* st, const Blocks* bl, Py_ssize_t g, double t,
+                            double* out) noexcept nogil:
+    """t q_g gathered into out."""
+    cdef Py_ssize_t kk
+    for kk in range(bl.ptr[g], bl.ptr[g + 1]):
+        out[kk - bl.ptr[g]] = t * st.q[bl.feat[kk]]
+    return out
+
+
+cdef inline bint block_nonzero(const State* st, const Blocks* bl, Py_ssize_t g) noexcept nogil:
+    cdef Py_ssize_t kk
+    for kk in range(bl.ptr[g], bl.ptr[g + 1]):
+        if st.w[bl.feat[kk]] != 0.0:
+            return True
+    return False
+
+
+cdef inline bint constrained(const Blocks* bl, Py_ssize_t g) noexcept nogil:
+    """Whether block g's conjugate is an indicator (its dual constraint must be enforced)."""
+    return not bl.free_[g] and bl.gam[g] == 0.0
+
+
+# ----------------------------------------------------------------------------- gap
+
+cdef void corr_from_store(const floating* sd, const index_t* si, const index_t* sp,
+                          const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
+                          Py_ssize_t count) noexcept nogil:
+    """q_j = x~_j . theta for the features of the listed blocks, from a column store."""
+    cdef Py_ssize_t i, gg, kk, j
+    cdef double st_sum = 0.0
+    for i in range(sq.n):
+        st_sum += st.theta[i]
+    for gg in range(count):
+        for kk in range(bl.ptr[groups[gg]], bl.ptr[groups[gg] + 1]):
+            j = bl.feat[kk]
+            st.q[j] = col_wdot(sd, si, sp, sq.n, st.colmap[j], NULL, st.theta) - sq.xbar[j] * st_sum
+
+
+cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
+                   Py_ssize_t count, double* t_out) noexcept nogil:
+    """P - D(t theta) over the listed blocks (which hold every nonzero coefficient), t the
+    largest factor in (0, 1] keeping the constrained blocks feasible; st.q holds their
+    x~_j . theta."""
+    cdef Py_ssize_t gg, g, m, s_k
+    cdef double t = 1.0, primal, dual, s
+    cdef double* qb = st.zbuf
+    cdef double* work = st.zbuf + bl.max_size
+    for gg in range(count):
+        g = groups[gg]
+        if constrained(bl, g):
+            m = bl.ptr[g + 1] - bl.ptr[g]
+            s = block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g], bl.positive,
+                            work)
+            if s < t:
+                t = s
+    primal = sq_primal_loss(sq, st)
+    dual = sq_dual_loss(sq, st, t)
+    for gg in range(count):
+        g = groups[gg]
+        m = bl.ptr[g + 1] - bl.ptr[g]
+        for s_k in range(m):
+            work[s_k] = st.w[bl.feat[bl.ptr[g] + s_k]]
+        primal += block_value(work, m, bl.a[g], bl.c[g], bl.gam[g])
+        if bl.gam[g] > 0.0:
+            dual -= block_conjugate(block_q(st, bl, g, t, qb), m, bl.a[g], bl.c[g], bl.gam[g],
+                                    bl.positive)
+    t_out[0] = t
+    return primal - dual
+
+
+# ----------------------------------------------------------------------------- outer loop
+
+cdef Py_ssize_t choose_working_set(const State* st, const Blocks* bl, Py_ssize_t n_alive,
+                                   Py_ssize_t previous) noexcept nogil:
+    """Rank the alive blocks (st.glist) and put the working set in st.ws (sorted): the
+    support and unpenalized blocks, then the smallest dual-constraint scales (the largest
+    dual norms), max(WS_START, 2 |support|) blocks and at least twice the previous set."""
+    cdef Py_ssize_t gg, g, m, n_support = 0, size
+    cdef double* qb = st.zbuf
+    cdef double* work = st.zbuf + bl.max_size
+    for gg in range(n_alive):
+        g = st.glist[gg]
+        st.ranked[gg].idx = g
+        if bl.free_[g] or block_nonzero(st, bl, g):
+            st.ranked[gg].key = -INFINITY
+            n_support += 1
+        else:
+            m = bl.ptr[g + 1] - bl.ptr[g]
+            st.ranked[gg].key = block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g],
+                                            bl.positive, work)
+    size = max(WS_START, 2 * n_support)
+    if size <= previous:
+        size = 2 * previous
+    size = min(size, n_alive)
+    select_smallest(st.ranked, n_alive, size)
+    for gg in range(size):
+        st.ws[gg] = st.ranked[gg].idx
+    sort_indices(st.ws, size)
+    return size
+
+
+cdef Py_ssize_t screen_blocks(const State* st, const Blocks* bl, Py_ssize_t n_alive, double t,
+                              double gap, const double* cnorm) noexcept nogil:
+    """Gap-safe elimination of the alive zero blocks of st.glist (compacted in place);
+    returns how many stay alive. The dual optimum lies within sqrt(2 gap) of t theta in the
+    metric sum_i theta_i^2 / sw_i, where a column's norm is sqrt(H_j)."""
+    cdef Py_ssize_t gg, g, kk, m, kept = 0
+    cdef double radius = sqrt(2.0 * max(gap, 0.0))
+    cdef double* qb = st.zbuf
+    cdef double* norms = st.zbuf + bl.max_size
+    for gg in range(n_alive):
+        g = st.glist[gg]
+        m = bl.ptr[g + 1] - bl.ptr[g]
+        if not bl.free_[g] and not block_nonzero(st, bl, g):
+            for kk in range(m):
+                norms[kk] = cnorm[bl.feat[bl.ptr[g] + kk]]
+            if block_screened(block_q(st, bl, g, t, qb), norms, m, bl.a[g], bl.c[g],
+                              bl.positive, radius):
+                st.alive[g] = 0
+                continue
+        st.glist[kept] = g
+        kept += 1
+    return kept
+
+
+cdef int solve(Layout layout, const floating* data, const index_t* indices,
+               const index_t* indptr, const Sq* sq, State* st, const Blocks* bl,
+               double tol_abs, Py_ssize_t max_iter, bint screen, double* gap_out,
+               Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
+    cdef Py_ssize_t i, j, g, gg, kk, n_alive, ws_size = 0, epochs = 0, passes = 0, ep, m_ws
+    cdef double gap = INFINITY, t, ws_gap, theta_sum
+    cdef const floating* sd = data
+    cdef const index_t* si = indices
+    cdef const index_t* sp = indptr
+    cdef floating* g_data = NULL
+    cdef index_t* g_rows = NULL
+    cdef index_t* g_ptr = NULL
+    cdef Py_ssize_t capacity = 0
+    cdef int status = 0
+    if layout == CSR:
+        g_ptr = <index_t*>malloc((sq.p + 1) * sizeof(index_t))
+        if g_ptr == NULL:
+            return -1
+    else:
+        for j in range(sq.p):
+            st.colmap[j] = j
+    while True:
+        # full pass: dual point, correlations of the alive blocks, gap
+        n_alive = 0
+        for g in range(bl.count):
+            if st.alive[g]:
+                st.glist[n_alive] = g
+                n_alive += 1
+        sq_dual_point(sq, st)
+        if layout == CSR:
+            xt_dot(layout, data, indices, indptr, sq.n, sq.p, st.theta, st.q)
+            theta_sum = 0.0
+            for i in range(sq.n):
+                theta_sum += st.theta[i]
+            for j in range(sq.p):
+                st.q[j] -= sq.xbar[j] * theta_sum
+        else:
+            corr_from_store(data, indices, indptr, sq, st, bl, st.glist, n_alive)
+        passes += 1
+        gap = gap_of(sq, st, bl, st.glist, n_alive, &t)
+        if gap <= tol_abs or epochs >= max_iter:
+            break
+        if screen:
+            n_alive = screen_blocks(st, bl, n_alive, t, gap, sq.cnorm)
+        if n_alive == 0:
+            break            # every block screened out: nothing left to move
+        ws_size = choose_working_set(st, bl, n_alive, ws_size)
+        if layout == CSR:
+            m_ws = 0
+            for gg in range(ws_size):
+                g = st.ws[gg]
+                for kk in range(bl.ptr[g], bl.ptr[g + 1]):
+                    j = bl.feat[kk]
+                    st.ws_pos[j] = m_ws
+                    st.colmap[j] = m_ws
+                    m_ws += 1
+            if gather_columns(data, indices, indptr, sq.n, NULL, st.ws_pos, m_ws, &g_data,
+                              &g_rows, g_ptr, &capacity) != 0:
+                status = -1
+                break
+            for gg in range(ws_size):
+                g = st.ws[gg]
+                for kk in range(bl.ptr[g], bl.ptr[g + 1]):
+                    st.ws_pos[bl.feat[kk]] = -1
+            sd = g_data
+            si = g_rows
+            sp = g_ptr
+        for gg in range(ws_size):
+            g = st.ws[gg]
+            if st.L[g] < 0.0:
+                st.L[g] = block_lipschitz(sd, si, sp, sq, st, bl, g)
+        # inner solve: block CD over the working set to a fraction of the outer gap
+        ep = 0
+        while epochs < max_iter:
+            for gg in range(ws_size):
+                g = st.ws[gg]
+                if st.L[g] > 0.0:
+                    block_step(sd, si, sp, sq, st, bl, g)
+            epochs += 1
+            ep += 1
+            if ep % GAP_EVERY == 0:
+                sq_dual_point(sq, st)
+                corr_from_store(sd, si, sp, sq, st, bl, st.ws, ws_size)
+                ws_gap = gap_of(sq, st, bl, st.ws, ws_size, &t)
+                if ws_gap <= INNER_FRACTION * gap:
+                    break
+    free(g_data)
+    free(g_rows)
+    free(g_ptr)
+    gap_out[0] = gap
+    epochs_out[0] = epochs
+    passes_out[0] = passes
+    return status
+
+
+# ----------------------------------------------------------------------------- bindings
+
+cdef class _Spec:
+    cdef const double[::1] y, sw, xbar, cnorm, a, c, gam
+    cdef const Py_ssize_t[::1] ptr, feat
+    cdef const unsigned char[::1] free_
+    cdef const double[::1, :] Z, Ginv
+    cdef double[::1] w
+    cdef bint positive, screen
+    cdef double tol_abs
+    cdef Py_ssize_t max_iter, max_size
+
+
+cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
+                const index_t* indptr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
+    cdef Sq sq
+    cdef State st
+    cdef Blocks bl
+    cdef Py_ssize_t G = spec.ptr.shape[0] - 1, k = spec.Z.shape[1], g, j, kk
+    cdef double gap = 0.0
+    cdef Py_ssize_t epochs = 0, passes = 0
+    cdef int status
+    cdef double[::1] r = np.empty(n), rhat = np.empty(n), theta = np.empty(n)
+    cdef double[::1] u = np.empty(max(n, k, 1)), proj = np.empty(max(k, 1))
+    cdef double[::1] q = np.zeros(p), L = np.full(max(G, 1), -1.0)
+    cdef double[::1] zbuf = np.empty(3 * max(spec.max_size, 1))
+    cdef Py_ssize_t[::1] colmap = np.zeros(p, dtype=np.intp)
+    cdef Py_ssize_t[::1] ws_pos = np.full(p, -1, dtype=np.intp)
+    cdef Py_ssize_t[::1] glist = np.empty(max(G, 1), dtype=np.intp)
+    cdef Py_ssize_t[::1] ws = np.empty(max(G, 1), dtype=np.intp)
+    cdef unsigned char[::1] alive = np.ones(max(G, 1), dtype=np.uint8)
+    cdef unsigned char[::1] ranked = np.empty(max(G, 1) * sizeof(Ranked), dtype=np.uint8)
+    cdef double[::1] w = spec.w
+
+    sq.n = n
+    sq.p = p
+    sq.y = &spec.y[0]
+    sq.sw = &spec.sw[0]
+    sq.xbar = &spec.xbar[0]
+    sq.cnorm = &spec.cnorm[0]
+    sq.k = k
+    sq.Z = &spec.Z[0, 0] if k > 0 else NULL
+    sq.Ginv = &spec.Ginv[0, 0] if k > 0 else NULL
+    bl.count = G
+    bl.ptr = &spec.ptr[0]
+    bl.feat = &spec.feat[0] if spec.feat.shape[0] > 0 else NULL
+    bl.a = &spec.a[0] if G > 0 else NULL
+    bl.c = &spec.c[0] if G > 0 else NULL
+    bl.gam = &spec.gam[0] if G > 0 else NULL
+    bl.free_ = &spec.free_[0] if G > 0 else NULL
+    bl.positive = spec.positive
+    bl.max_size = max(spec.max_size, 1)
+    st.w = &w[0]
+    st.r = &r[0]
+    st.o = 0.0
+    st.rhat = &rhat[0]
+    st.theta = &theta[0]
+    st.q = &q[0]
+    st.L = &L[0]
+    st.u = &u[0]
+    st.proj = &proj[0]
+    st.zbuf = &zbuf[0]
+    st.colmap = &colmap[0]
+    st.ws_pos = &ws_pos[0]
+    st.alive = &alive[0]
+    st.glist = &glist[0]
+    st.ws = &ws[0]
+    st.ranked = <Ranked*>&ranked[0]
+    # blocks whose columns are all constant (or empty) do not enter the loss: held at zero
+    for g in range(G):
+        alive[g] = 0
+        for kk in range(spec.ptr[g], spec.ptr[g + 1]):
+            if spec.cnorm[spec.feat[kk]] > 0.0:
+                alive[g] = 1
+        if not alive[g]:
+            L[g] = 0.0
+            for kk in range(spec.ptr[g], spec.ptr[g + 1]):
+                w[spec.feat[kk]] = 0.0
+    with nogil:
+        for j in range(n):
+            st.r[j] = sq.y[j]
+        x_dot_into(layout, data, indices, indptr, n, p, st.w, st.r)
+        for j in range(p):
+            st.o += sq.xbar[j] * st.w[j]
+        status = solve(layout, data, indices, indptr, &sq, &st, &bl, spec.tol_abs,
+                       spec.max_iter, spec.screen, &gap, &epochs, &passes)
+    if status != 0:
+        raise MemoryError("l1core: out of memory in the group kernel")
+    return gap, epochs, passes, int(G - np.sum(alive[:G]))
+
+
+def _run_dense(const floating[::1, :] X, _Spec spec):
+    return _run(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL, X.shape[0],
+                X.shape[1], spec)
+
+
+def _run_sparse(const floating[::1] data, const index_t[::1] indices,
+                const index_t[::1] indptr, bint csr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
+    cdef const floating* d = &data[0] if data.shape[0] > 0 else NULL
+    cdef const index_t* ix = &indices[0] if indices.shape[0] > 0 else NULL
+    return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, spec)
+
+
+def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, Z, Ginv,
+             tol_abs, max_iter, screen=True):
+    """Solve the problem of the module docstring in place of w (float64 (p,), the start).
+
+    X: Fortran-ordered float32/float64 ndarray or CSC/CSR with int32/int64 indices, read in
+    place. y: (n,) y - ybar; sw: (n,) weights summing to 1; xbar, cnorm: (p,) column means
+    and sqrt(H_j) (column_stats). Blocks: ptr (G+1,), feat (intp); a, c, gam (G,) float64 and
+    free (G,) uint8. Z (n, k), Ginv (k, k) Fortran: the weighted-centered unpenalized
+    columns and the pseudo-inverse of their Gram matrix. Stops when the gap <= tol_abs or
+    after max_iter epochs. Returns (gap, epochs, full_passes, blocks_screened); releases the
+    GIL."""
+    cdef _Spec spec = _Spec()
+    spec.y = y
+    spec.sw = sw
+    spec.xbar = xbar
+    spec.cnorm = cnorm
+    spec.ptr = ptr
+    spec.feat = feat
+    spec.a = a
+    spec.c = c
+    spec.gam = gam
+    spec.free_ = free
+    spec.positive = positive
+    spec.Z = Z
+    spec.Ginv = Ginv
+    spec.w = w
+    spec.tol_abs = tol_abs
+    spec.max_iter = max_iter
+    spec.screen = screen
+    spec.max_size = int(np.max(np.diff(ptr))) if len(ptr) > 1 else 1
+    if hasattr(X, "format") and X.format in ("csr", "csc"):
+        n, p = X.shape
+        return _run_sparse(X.data, X.indices, X.indptr, X.format == "csr", n, p, spec)
+    return _run_dense(X, spec)
+
+
+cdef void _stats(Layout layout, const floating* data, const index_t* indices,
+                 const index_t* indptr, Py_ssize_t n, Py_ssize_t p, const double* sw,
+                 bint centered, double* xbar, double* cnorm, double* m1,
+                 double* m2) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double h
+    column_moments(layout, data, indices, indptr, n, p, sw, xbar, cnorm, m1, m2)
+    for j in range(p):
+        h = cnorm[j]
+        if centered:
+            h -= xbar[j] * xbar[j]
+            if h <= 1e-13 * cnorm[j]:
+                h = 0.0          # a constant column, up to rounding
+        else:
+            xbar[j] = 0.0
+        cnorm[j] = sqrt(max(h, 0.0))
+
+
+def column_stats(X, const double[::1] sw, bint fit_intercept):
+    """(xbar, cnorm): weighted column means (0 without intercept) and sqrt(H_j),
+    H_j = sum_i sw_i (x_ij - xbar_j)^2, in one pass over X (sw sums to 1)."""
+    p = X.shape[1]
+    xbar, cnorm, m1, m2 = np.zeros(p), np.zeros(p), np.zeros(p), np.zeros(p)
+    _stats_any(X, sw, fit_intercept, xbar, cnorm, m1, m2)
+    return xbar, cnorm
+
+
+def _stats_any(X, sw, fit_intercept, double[::1] xbar, double[::1] cnorm, double[::1] m1,
+               double[::1] m2):
+    if hasattr(X, "format") and X.format in ("csr", "csc"):
+        _stats_sparse(X.data, X.indices, X.indptr, X.format == "csr", X.shape[0], sw,
+                      fit_intercept, xbar, cnorm, m1, m2)
+    else:
+        _stats_dense(X, sw, fit_intercept, xbar, cnorm, m1, m2)
+
+
+def _stats_dense(const floating[::1, :] X, const double[::1] sw, bint c, double[::1] xbar,
+                 double[::1] cnorm, double[::1] m1, double[::1] m2):
+    with nogil:
+        _stats(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL, X.shape[0], X.shape[1],
+               &sw[0], c, &xbar[0], &cnorm[0], &m1[0], &m2[0])
+
+
+def _stats_sparse(const floating[::1] data, const index_t[::1] indices,
+                  const index_t[::1] indptr, bint csr, Py_ssize_t n, const double[::1] sw,
+                  bint c, double[::1] xbar, double[::1] cnorm, double[::1] m1,
+                  double[::1] m2):
+    cdef const floating* d = &data[0] if data.shape[0] > 0 else NULL
+    cdef const index_t* ix = &indices[0] if indices.shape[0] > 0 else NULL
+    with nogil:
+        _stats(CSR if csr else CSC, d, ix, &indptr[0], n, xbar.shape[0], &sw[0], c, &xbar[0],
+               &cnorm[0], &m1[0], &m2[0])
+
+
+def dual_norms(const double[::1] q, const Py_ssize_t[::1] ptr, const Py_ssize_t[::1] feat,
+               const double[::1] a, const double[::1] c, bint positive):
+    """Per block g the Sparse-Group dual norm of q_g for the constraint ||S_a(u)|| <= c
+    (1 / block_scale; 0 for q_g = 0): exact alpha_max is its maximum for a, c at alpha 1."""
+    cdef Py_ssize_t G = ptr.shape[0] - 1, g, kk, m
+    cdef double[::1] out = np.zeros(G)
+    cdef double[::1] buf = np.empty(max(int(np.max(np.diff(ptr))) if G > 0 else 1, 1) * 2)
+    cdef double s
+    for g in range(G):
+        m = ptr[g + 1] - ptr[g]
+        for kk in range(m):
+            buf[kk] = q[feat[ptr[g] + kk]]
+        s = block_scale(&buf[0], m, a[g], c[g], positive, &buf[0] + m)
+        out[g] = 0.0 if s == INFINITY else 1.0 / s
+    return np.asarray(out)

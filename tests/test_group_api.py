@@ -1,0 +1,73 @@
+"""groups= parsing, validation and the estimators' scikit-learn behaviour."""
+
+import numpy as np
+import pytest
+
+from _group_reference import dual_norm
+from l1core import GroupLasso, SparseGroupLasso
+from l1core._group_cd import dual_norms
+from l1core._groups import group_weights, parse_groups
+
+
+def test_groups_as_size_labels_and_index_arrays():
+    ptr, feat = parse_groups(3, 7)
+    assert ptr.tolist() == [0, 3, 6, 7] and feat.tolist() == list(range(7))
+    ptr, feat = parse_groups(["b", "a", "b", "c"], 4)
+    assert ptr.tolist() == [0, 1, 3, 4] and feat.tolist() == [1, 0, 2, 3]
+    ptr, feat = parse_groups([[4, 1], np.array([0])], 6)
+    assert ptr.tolist() == [0, 2, 3] and feat.tolist() == [4, 1, 0]
+    assert group_weights(None, ptr).tolist() == pytest.approx([np.sqrt(2), 1.0])
+
+
+@pytest.mark.parametrize("groups, match", [
+    (0, ">= 1"), ([[0, 1], [1, 2]], "disjoint"), ([[0, 9]], "outside"), ([[]], "non-empty"),
+    ([0, 1], "one label per feature"), ([[0.5]], "integer"), ("abc", "group size")])
+def test_bad_groups_raise(groups, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        parse_groups(groups, 4)
+
+
+def test_bad_weights_raise():
+    with pytest.raises(ValueError, match="one value per group"):
+        group_weights([1.0], np.array([0, 2, 4]))
+    with pytest.raises(ValueError, match="non-negative"):
+        group_weights([1.0, -1.0], np.array([0, 2, 4]))
+
+
+def test_uncovered_features_get_zero():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 6))
+    y = X @ np.ones(6)
+    m = GroupLasso(alpha=0.01, groups=[[0, 1], [4]]).fit(X, y)
+    assert not np.any(m.coef_[[2, 3, 5]]) and np.all(m.coef_[[0, 1, 4]] != 0)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_exact_dual_norm(positive):
+    rng = np.random.default_rng(3)
+    q = rng.standard_normal(40)
+    ptr = np.array([0, 1, 5, 12, 40], dtype=np.intp)
+    feat = np.arange(40, dtype=np.intp)
+    a, c = rng.uniform(0.0, 1.0, 4), rng.uniform(0.0, 1.0, 4)
+    a[0], c[1] = 0.0, 0.0
+    got = dual_norms(q, ptr, feat, a, c, positive)
+    want = [dual_norm(q[ptr[g]:ptr[g + 1]], a[g], c[g], positive) for g in range(4)]
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+def test_estimator_basics():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 8))
+    y = X[:, :2].sum(1)
+    m = SparseGroupLasso(alpha=0.01, groups=2).fit(X, y)
+    assert m.predict(X).shape == (30,) and m.score(X, y) > 0.9
+    assert m.get_params()["groups"] == 2
+    with pytest.raises(ValueError, match="features"):
+        m.predict(X[:, :3])
+
+
+def test_check_estimator():
+    pytest.importorskip("sklearn")
+    from sklearn.utils.estimator_checks import check_estimator
+    for est in (GroupLasso(alpha=0.01), SparseGroupLasso(alpha=0.01)):
+        check_estimator(est)
