@@ -6,7 +6,8 @@ tests/_apg.py (see tests/_fuzz.py for the property and the rounding bound)."""
 
 
 import numpy as np
-from hypothesis import given
+import pytest
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import _apg
@@ -15,6 +16,21 @@ import _reference as ref
 from _fuzz import cases, certify, fuzz_settings, make, run
 
 from l1core import ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path, enet_solve
+
+
+UNPENALIZED = (
+    "found by this suite (open): with unpenalized columns (penalty factors 0) Lasso, "
+    "ElasticNet and enet_path can report a negative dual_gap_ and stop far from the optimum: "
+    "-0.22 on Case(seed=5160, n=8, p=30, l1_ratio=0.9, weights='int', scale='columns'), "
+    "every storage and dtype; -0.012 on Case(seed=5788, n=15, p=15, scale='mean', "
+    "fit_intercept=False)")
+
+
+def known_defect(case):
+    """The reason a draw meets a known open defect (its property is an xfail), or None."""
+    if case.penalty == "zeros":
+        return UNPENALIZED
+    return None
 
 
 def model_of(pb, cv=False, **extra):
@@ -58,6 +74,7 @@ def fit(pb):
 @fuzz_settings(60)
 @given(cases())
 def test_fit_certified(case):
+    assume(known_defect(case) is None)
     pb = make(case)
     saved = fz.snapshot(*fz.user_arrays(pb))
     coef, intercept, gap, warned = fit(pb)
@@ -67,9 +84,21 @@ def test_fit_certified(case):
         assert warned, f"gap {verdict.gap:.3e} above tol without a ConvergenceWarning"
 
 
+@pytest.mark.xfail(strict=False, reason=UNPENALIZED)
+@fuzz_settings(4)
+@given(cases(penalty="zeros", weights=("random", "int"), scale=("columns", "mean")))
+def test_known_defects(case):
+    """The draws :func:`known_defect` keeps out of the other properties (xfail until fixed)."""
+    assert known_defect(case)
+    pb = make(case)
+    coef, intercept, gap, _ = fit(pb)
+    certify(pb, coef, intercept, gap)
+
+
 @fuzz_settings(20)
 @given(cases())
 def test_path_certified(case):
+    assume(known_defect(case) is None)
     pb = make(case)
     saved = fz.snapshot(*fz.user_arrays(pb))
     start = None
@@ -91,6 +120,7 @@ def test_path_certified(case):
 def test_storages_agree(case, index_dtype):
     """Dense, CSC and CSR give the same solution: each is certified, and where P is
     mu-strongly convex, ||w1 - w2|| <= sum_k sqrt(2 (gap_k + rounding) / mu)."""
+    assume(known_defect(case) is None)
     pb = make(case)
     fits = []
     for storage in ("dense_f", "csc", "csr"):
@@ -110,6 +140,7 @@ def test_storages_agree(case, index_dtype):
 @fuzz_settings(8)
 @given(cases(tol=(1e-4, 1e-8), warm="cold", n=(30, 40)))
 def test_cv_refit_certified(case):
+    assume(known_defect(case) is None)
     pb = make(case)
     saved = fz.snapshot(*fz.user_arrays(pb))
     model, _ = run(model_of(pb, cv=True).fit, pb.X, pb.y, sample_weight=pb.sample_weight)
