@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
-from ._logistic_solver import LogisticProblem, alpha_max_of, solve_once
+from ._logistic_solver import LogisticProblem, alpha_max_of, cast_inside, solve_once
 from ._estimator_base import convergence_warning
 from ._path import path_alphas, report_solve
 from ._path_result import PathResult, explained, logistic_loss
@@ -444,14 +444,15 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                           "loosen tol or raise alpha.", convergence_warning(), stacklevel=2)
         # the support lies among the features ever active on the path (O(support) work)
         ever = np.flatnonzero(problem.ever_active)
+        W_ever = cast_inside(W[:, ever], X.dtype, problem.lower[ever], problem.upper[ever])
         if sparse_coefs:
-            for row in W:
-                nz = ever[row[ever] != 0.0]
-                nz_rows.append(nz)
-                nz_values.append(row[nz])
-                counts.append(nz.size)
+            for row in W_ever:
+                keep = row != 0.0
+                nz_rows.append(ever[keep])
+                nz_values.append(row[keep])
+                counts.append(np.count_nonzero(keep))
         else:
-            coefs[:, ever, k] = W[:, ever]
+            coefs[:, ever, k] = W_ever
         intercepts[:, k] = b - b.mean() if multinomial and problem.fit_intercept else b
     if sparse_coefs:
         coefs = sp.csc_matrix((np.concatenate(nz_values).astype(X.dtype, copy=False),

@@ -15,21 +15,10 @@ from _fuzz import cases, certify, fuzz_settings, make, run
 from l1core import (SparseLogisticRegression, SparseLogisticRegressionCV, logistic_path,
                     logistic_solve)
 
-UNPENALIZED = (
-    "issue 9 defect 1 (being fixed): with unpenalized columns the logistic kernels can report "
-    "a negative dual_gap_ (multinomial fits; also a binary logistic_path without intercept: "
-    "-4.8e-8) or an infinite one (one-vs-rest, bounds)")
-FLOAT32_BOUNDS = (
-    "issue 9 defect 5 (open): float32 logistic coefficients can exceed a nonzero bound by an "
-    "ulp (the cast to float32 rounds outward)")
-
-
 def known_defect(case):
-    """The reason a draw meets a known open defect (its property is an xfail), or None."""
-    if case.penalty == "zeros":
-        return UNPENALIZED
-    if case.dtype == "float32" and case.bounds == "box":
-        return FLOAT32_BOUNDS
+    """The reason a draw meets a known open defect (its property is an xfail), or None.
+    None are open: issue 9 defect 1 (negative gaps with unpenalized columns) and defect 5
+    (float32 coefficients an ulp outside their bounds) are fixed; the hook stays for the next."""
     return None
 
 
@@ -92,26 +81,24 @@ def check_fit(case):
 
 
 @fuzz_settings(40)
-@given(cases("logistic", penalty=("none", "positive")))
+@given(cases("logistic", penalty=("none", "positive", "zeros")))
 def test_binary_and_ovr_certified(case):
     check_fit(case)
 
 
 @fuzz_settings(25)
-@given(cases("multinomial", penalty=("none", "positive")))
+@given(cases("multinomial", penalty=("none", "positive", "zeros")))
 def test_multinomial_certified(case):
     check_fit(case)
 
 
-@pytest.mark.xfail(strict=False, reason=f"{UNPENALIZED}; {FLOAT32_BOUNDS}")
-@fuzz_settings(5)
+@fuzz_settings(10)
 @given(cases("logistic", penalty="zeros") | cases("multinomial", penalty="zeros")
        | cases("logistic", dtype="float32", bounds="box")
        | cases("multinomial", dtype="float32", bounds="box", penalty=("none", "positive")))
-def test_known_defects(case):
-    """The draws :func:`known_defect` keeps out of the other properties (xfail until fixed)."""
-    reason = known_defect(case)
-    assert reason
+def test_unpenalized_columns_and_float32_bounds_certified(case):
+    """Once issue 9 defects 1 and 5: unpenalized columns (negative gaps), float32 with box
+    bounds (coefficients an ulp outside)."""
     pb = make(case)
     for coef, b, gap, loss, target in fit(pb):
         certify(pb, coef, b, gap, loss=loss, target=target)
@@ -119,7 +106,7 @@ def test_known_defects(case):
 
 @fuzz_settings(12)
 @given(cases("logistic", n_classes=2, penalty=("none", "positive"))
-       | cases("multinomial", penalty=("none", "positive")))
+       | cases("multinomial", penalty=("none", "positive", "zeros")))
 def test_path_certified(case):
     assume(known_defect(case) is None)
     pb = make(case)
