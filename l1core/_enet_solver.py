@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse as sp
 
 from . import _validation as v
@@ -35,6 +36,8 @@ __all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
 # which needs them as a dense (n, k) block: beyond this many values the projection is skipped
 # and the gap can certify only a fit whose unpenalized directions are exact.
 _MAX_PROJECTED_VALUES = 20_000_000
+# Unpenalized columns whose scaled residual off the others is below this are dependent.
+_RANK_RCOND = 1e-12
 # Features whose Gram entries a dense problem may keep (a capacity^2 block of doubles).
 _GRAM_CACHE_FEATURES = 1024
 # Epochs per round when unpenalized coefficients have bounds (see EnetProblem.solve).
@@ -293,7 +296,7 @@ class EnetProblem:
         free &= ~constant
         idx = np.flatnonzero(free)
         if idx.size:
-            Ginv = np.asfortranarray(np.linalg.pinv(G[np.ix_(idx, idx)], hermitian=True))
+            Ginv = _scaled_pinv(G[np.ix_(idx, idx)])
         else:
             Ginv = np.zeros((0, 0), order="F")
         gap_tol = tol * yy
@@ -468,7 +471,8 @@ def warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=2, 
     """After a solve: a NumericalWarning when its gap, coefficients ``w`` or intercept are not
     finite (a NaN gap compares as converged), else the ConvergenceWarning when max_iter
     stopped it short of tol. Returns whether it warned."""
-    if not (np.isfinite(gap) and np.isfinite(intercept) and np.all(np.isfinite(w))):
+    if not (gap == np.inf or np.isfinite(gap)) or not (
+            np.isfinite(intercept) and np.all(np.isfinite(w))):
         warnings.warn(f"The solve{where} ended with non-finite values (duality gap {gap}, "
                       f"{np.count_nonzero(~np.isfinite(w))} non-finite coefficients, intercept "
                       f"{intercept}): the result is not certified. Check the scale of X and y.",
@@ -481,18 +485,41 @@ def warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=2, 
 
 
 def warn_not_converged(n_iter, max_iter, gap, gap_tol, stacklevel=2, where=""):
-    """The ConvergenceWarning every solver raises when max_iter stops it short of tol."""
+    """The ConvergenceWarning every solver raises when max_iter stops it short of tol (an
+    infinite gap: no dual point could certify the iterate, which the message says)."""
+    why = "" if gap < np.inf else (
+        " (no certificate: the dual point could not be made feasible, e.g. orthogonal to the "
+        "unpenalized columns, to rounding)")
     warnings.warn(f"Objective did not converge{where} after {n_iter} epochs (max_iter="
-                  f"{max_iter}): duality gap {gap:.3e} > tolerance {gap_tol:.3e}. Increase "
+                  f"{max_iter}): duality gap {gap:.3e} > tolerance {gap_tol:.3e}{why}. Increase "
                   f"max_iter, loosen tol or raise alpha.", convergence_warning(),
                   stacklevel=stacklevel + 1)
 
 
-def _project(X, free, weights, fit_intercept):
-    """Dense weighted-centered unpenalized columns Z and the pseudo-inverse of Z^T diag(sw) Z.
+def _scaled_pinv(G):
+    """Pseudo-inverse of a symmetric positive semidefinite G, invariant to the scales of its
+    columns: D^-1 pinv(D^-1 G D^-1) D^-1 with D = sqrt(diag G), eigenvalues below
+    _RANK_RCOND of the largest dropped (they are rounding: eigh is exact to eps of the largest)."""
+    d = np.sqrt(np.diag(G))
+    d = np.where(d > 0.0, d, 1.0)
+    lam, V = np.linalg.eigh(G / d[:, None] / d[None, :])
+    keep = lam > _RANK_RCOND * max(lam[-1], np.finfo(float).tiny)
+    V = V[:, keep] / d[:, None]
+    return np.asfortranarray((V / lam[keep]) @ V.T)
 
-    Returns (Z, Ginv, free) with Z of shape (n, k), k = free.sum(); free is cleared when the
-    block would be too large to hold (see _MAX_PROJECTED_VALUES).
+
+def _project(X, free, weights, fit_intercept):
+    """The unpenalized columns as a basis B of their span, orthonormal for the weights, and
+    Ginv = (B^T diag(sw) B)^-1 (the identity up to rounding): the projection off them is
+    r - B Ginv B^T (sw * r), whatever their scales (``Ginv`` keeps the kernels' form).
+
+    Returns (B, Ginv, free) with B of shape (n, k); free is cleared when the block would be
+    too large to hold (see _MAX_PROJECTED_VALUES). The weighted-centered columns are scaled to
+    unit weighted norm and factored by a column-pivoted QR of diag(sqrt(sw)) Z (columns
+    scaled over 1e-8..1e8 or with large means keep their directions, where a pseudo-inverse
+    of the Gram Z^T diag(sw) Z cut them off); columns dependent on the others up to
+    _RANK_RCOND are dropped from B (they stay unpenalized: they lie in its span). Rows of
+    weight zero have B = 0 (the dual point vanishes there). Makes the dense (n, k) copy.
     """
     n = X.shape[0]
     idx = np.flatnonzero(free)
@@ -500,9 +527,19 @@ def _project(X, free, weights, fit_intercept):
         return (np.zeros((n, 0), order="F"), np.zeros((0, 0), order="F"),
                 np.zeros(X.shape[1], dtype=np.uint8))
     cols = X[:, idx]
-    Z = np.asfortranarray(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
+    Z = np.array(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64, order="F")
     if fit_intercept:
         Z -= weights @ Z
-    G = Z.T @ (weights[:, None] * Z)
-    Ginv = np.asfortranarray(np.linalg.pinv(G, hermitian=True))
-    return Z, Ginv, free.astype(np.uint8)
+    root = np.sqrt(weights)
+    A = root[:, None] * Z
+    norms = np.linalg.norm(A, axis=0)
+    A /= np.where(norms > 0.0, norms, 1.0)
+    Q, R, _ = scipy.linalg.qr(A, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(R))
+    rank = int(np.count_nonzero(diag > _RANK_RCOND * max(diag[0], np.finfo(float).tiny)))
+    B = np.zeros((n, rank), order="F")
+    kept = root > 0.0
+    B[kept] = Q[kept, :rank] / root[kept, None]
+    Ginv = np.asfortranarray(np.linalg.inv(B.T @ (weights[:, None] * B))) if rank else (
+        np.zeros((0, 0), order="F"))
+    return B, Ginv, free.astype(np.uint8)

@@ -75,6 +75,11 @@ DEF GRAM_EPOCHS_EXPECTED = 8
 # Lazy full passes bound correlations from the span of up to MAX_CENTERS earlier dual points
 # (EnetProblem keeps two: more did not let the passes skip more columns).
 DEF MAX_CENTERS = 4
+# The dual point's orthogonality to the unpenalized columns, relative to its terms' sizes,
+# and the most negative gap taken as rounding, relative to the sizes of the gap's terms: a
+# gap below it is no certificate (reported as inf, and the solve goes on).
+DEF ORTH_SLACK = 1e-10
+DEF NEGATIVE_SLACK = 1e-11
 
 
 cdef struct Problem:
@@ -181,12 +186,27 @@ cdef inline double weighted_sum(const Problem* pb, const double* u, const double
     return s
 
 
-cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
-    """Re-center the residual (with an intercept), project it off the unpenalized columns,
-    form theta = sw * rhat."""
+cdef void project_off(const Problem* pb, Iterate* it) noexcept nogil:
+    """rhat -= Z Ginv Z^T diag(sw) rhat: rhat projected off the unpenalized columns."""
     cdef Py_ssize_t i, u, v, n = pb.n
     cdef double s
     cdef const double* zu
+    for u in range(pb.k):
+        it.proj[u] = weighted_sum(pb, pb.Z + u * n, it.rhat)
+    for u in range(pb.k):
+        s = 0.0
+        for v in range(pb.k):
+            s += pb.Ginv[u + v * pb.k] * it.proj[v]
+        zu = pb.Z + u * n
+        for i in range(n):
+            it.rhat[i] -= s * zu[i]
+
+
+cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
+    """Re-center the residual (with an intercept), project it off the unpenalized columns,
+    form theta = sw * rhat."""
+    cdef Py_ssize_t i, n = pb.n
+    cdef double s
     if pb.fit_intercept:
         # sum_i sw_i r~_i = 0 holds in exact arithmetic; remove the drift rounding adds and
         # fold the offset into r (r~ - its mean = r - mean(r)), which keeps o small
@@ -196,16 +216,10 @@ cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
         it.o = 0.0
     for i in range(n):
         it.rhat[i] = it.r[i] + it.o
-    if pb.k > 0:
-        for u in range(pb.k):
-            it.proj[u] = weighted_sum(pb, pb.Z + u * n, it.rhat)
-        for u in range(pb.k):
-            s = 0.0
-            for v in range(pb.k):
-                s += pb.Ginv[u + v * pb.k] * it.proj[v]
-            zu = pb.Z + u * n
-            for i in range(n):
-                it.rhat[i] -= s * zu[i]
+    # twice: the second pass removes what rounding left in the span when rhat lies mostly in
+    # it (Z is a weight-orthonormal basis, so two passes are exact to rounding)
+    project_off(pb, it)
+    project_off(pb, it)
     if pb.sw == NULL:
         for i in range(n):
             it.theta[i] = pb.unit_w * it.rhat[i]
@@ -232,7 +246,11 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
     """
     cdef Py_ssize_t i, jj, j
     cdef double t = 1.0, primal, dual, conj = 0.0, pen = 0.0, ry = 0.0, rr = 0.0, resid, a, c
+    cdef double rhat2, size
     cdef Py_ssize_t count = pb.p if feats == NULL else m
+    scale[0] = 1.0
+    if not verified_orthogonal(pb, it, feats, count):
+        return INFINITY
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
         a = l1_of(pb, j)
@@ -259,9 +277,31 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
         rr *= pb.unit_w
         ry *= pb.unit_w
     primal = 0.5 * rr + pen
-    dual = t * ry - 0.5 * t * t * weighted_sum(pb, it.rhat, it.rhat) - conj
+    rhat2 = weighted_sum(pb, it.rhat, it.rhat)
+    dual = t * ry - 0.5 * t * t * rhat2 - conj
     scale[0] = t
+    size = primal + fabs(t * ry) + 0.5 * t * t * rhat2 + conj
+    if primal - dual < -NEGATIVE_SLACK * size:
+        return INFINITY      # theta was not feasible: no certificate
     return primal - dual
+
+
+cdef bint verified_orthogonal(const Problem* pb, const Iterate* it, const Py_ssize_t* feats,
+                              Py_ssize_t count) noexcept nogil:
+    """Whether q_j = x~_j.theta vanishes up to rounding for the unpenalized features among
+    feats (NULL: all p): |q_j| <= ORTH_SLACK (||x~_j|| + |xbar_j| sqrt(n)) ||theta||, the
+    Cauchy-Schwarz size of its terms (their conjugates are taken as zero)."""
+    cdef Py_ssize_t i, jj, j
+    cdef double theta_norm = 0.0, root_n = sqrt(<double>pb.n)
+    for i in range(pb.n):
+        theta_norm += it.theta[i] * it.theta[i]
+    theta_norm = sqrt(theta_norm)
+    for jj in range(count):
+        j = jj if feats == NULL else feats[jj]
+        if pb.free_[j] and not (fabs(it.q[j]) <= ORTH_SLACK * theta_norm
+                                * (pb.norm[j] + fabs(pb.xbar[j]) * root_n)):
+            return False
+    return True
 
 
 cdef inline uint64_t next_random(uint64_t* state) noexcept nogil:

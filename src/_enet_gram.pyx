@@ -25,6 +25,10 @@ from anderson cimport anderson_coefficients
 from interrupt cimport interrupted, interrupt_begin, interrupt_end
 
 DEF ANDERSON_K = 5
+# As in _enet_cd: the dual point's orthogonality to the unpenalized columns relative to its
+# terms, and the most negative gap taken as rounding (below it: no certificate, gap inf).
+DEF ORTH_SLACK = 1e-10
+DEF NEGATIVE_SLACK = 1e-11
 
 
 cdef struct GramProblem:
@@ -64,8 +68,9 @@ cdef double primal(const GramProblem* pb, const double* w, const double* g) noex
 cdef double gram_gap(const GramProblem* pb, const double* w, const double* g, double* q,
                      double* z) noexcept nogil:
     """P(w) - D(t theta), theta = sw * (projected residual), q = x~.theta filled (p,)."""
-    cdef Py_ssize_t j, u, v, p = pb.p
-    cdef double wc = 0.0, wg = 0.0, pen = 0.0, rr, rr_hat, ry, t = 1.0, conj = 0.0, s
+    cdef Py_ssize_t j, u, p = pb.p
+    cdef double wc = 0.0, wg = 0.0, pen = 0.0, rr, rr_hat, ry, t = 1.0, conj = 0.0
+    cdef double primal, dual
     for j in range(p):
         q[j] = g[j]
         if w[j] != 0.0:
@@ -76,17 +81,15 @@ cdef double gram_gap(const GramProblem* pb, const double* w, const double* g, do
     rr_hat = rr                 # sum sw rhat^2 and sum sw rhat y~: the dual point's
     ry = pb.yy - wc
     if pb.k > 0:
-        # z = G_UU^+ g_U; q -= G[:, U] z; rr_hat -= g_U.z; ry -= c_U.z
-        for u in range(pb.k):
-            s = 0.0
-            for v in range(pb.k):
-                s += pb.Ginv[u + v * pb.k] * g[pb.proj_idx[v]]
-            z[u] = s
+        # z = G_UU^+ g_U, refined once; q -= G[:, U] z; rr_hat -= g_U.z; ry -= c_U.z
+        projected_coefficients(pb, g, z)
         for u in range(pb.k):
             rr_hat -= g[pb.proj_idx[u]] * z[u]
             ry -= pb.c[pb.proj_idx[u]] * z[u]
             for j in range(p):
                 q[j] -= pb.G[j + pb.proj_idx[u] * p] * z[u]
+        if not verified_orthogonal(pb, g, z, q):
+            return INFINITY
     for j in range(p):
         if not pb.free_[j]:
             t = constraint_scale(t, l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j], q[j])
@@ -94,7 +97,51 @@ cdef double gram_gap(const GramProblem* pb, const double* w, const double* g, do
         if not pb.free_[j]:
             conj += penalty_conjugate(l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
                                       t * q[j])
-    return (0.5 * rr + pen) - (t * ry - 0.5 * t * t * rr_hat - conj)
+    primal = 0.5 * rr + pen
+    dual = t * ry - 0.5 * t * t * rr_hat - conj
+    if primal - dual < -NEGATIVE_SLACK * (fabs(primal) + fabs(t * ry) + fabs(t * t * rr_hat)
+                                          + conj):
+        return INFINITY      # theta was not feasible: no certificate
+    return primal - dual
+
+
+cdef void projected_coefficients(const GramProblem* pb, const double* g, double* z) noexcept nogil:
+    """z = G_UU^+ g_U with one step of iterative refinement (z += G_UU^+ (g_U - G_UU z));
+    z holds 2k values (the second half is scratch)."""
+    cdef Py_ssize_t u, v, k = pb.k, p = pb.p
+    cdef double s
+    cdef double* e = z + k
+    for u in range(k):
+        s = 0.0
+        for v in range(k):
+            s += pb.Ginv[u + v * k] * g[pb.proj_idx[v]]
+        z[u] = s
+    for u in range(k):
+        s = g[pb.proj_idx[u]]
+        for v in range(k):
+            s -= pb.G[pb.proj_idx[u] + pb.proj_idx[v] * p] * z[v]
+        e[u] = s
+    for u in range(k):
+        s = 0.0
+        for v in range(k):
+            s += pb.Ginv[u + v * k] * e[v]
+        z[u] += s
+
+
+cdef bint verified_orthogonal(const GramProblem* pb, const double* g, const double* z,
+                              const double* q) noexcept nogil:
+    """Whether q_j = g_j - G[j, U] z vanishes up to rounding on the unpenalized columns:
+    |q_j| <= ORTH_SLACK (|g_j| + sum_u |G[j, U_u] z_u|)."""
+    cdef Py_ssize_t u, j, jj, p = pb.p
+    cdef double size
+    for jj in range(pb.k):
+        j = pb.proj_idx[jj]
+        size = fabs(g[j])
+        for u in range(pb.k):
+            size += fabs(pb.G[j + pb.proj_idx[u] * p] * z[u])
+        if not fabs(q[j]) <= ORTH_SLACK * size:
+            return False
+    return True
 
 
 cdef inline void move(const GramProblem* pb, double* w, double* g, Py_ssize_t j,
@@ -125,7 +172,7 @@ cdef int gram_solve(const GramProblem* pb, double* w, double* g, const unsigned 
     cdef bint inside
     cdef Py_ssize_t* order = <Py_ssize_t*>malloc(p * sizeof(Py_ssize_t))
     cdef double* q = <double*>malloc(p * sizeof(double))
-    cdef double* z = <double*>malloc((pb.k + 1) * sizeof(double))
+    cdef double* z = <double*>malloc((2 * pb.k + 1) * sizeof(double))
     cdef double* hist = <double*>malloc((ANDERSON_K + 1) * p * sizeof(double))
     cdef double* w_acc = <double*>malloc(2 * p * sizeof(double))
     cdef double* g_acc = w_acc + p
@@ -205,7 +252,8 @@ def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[
     G (p, p) Fortran, c (p,), yy: the weighted centered second moments; w (p,) the start point,
     overwritten with the solution; penalty_factor, lower, upper (p,); free (p,) uint8 marks the
     unpenalized columns projected out of the dual point, proj_idx (k,) their indices and Ginv
-    (k, k) the pseudo-inverse of G[U, U]. Columns with G_jj = 0 are left where they are (the
+    (k, k) the pseudo-inverse of G[U, U]. A gap that cannot certify (the projection off U
+    inexact, or below -rounding) is reported as inf and the solve goes on. Columns with G_jj = 0 are left where they are (the
     caller places them at their penalty's minimum). Stops when the gap <= tol_abs or after
     max_iter epochs. Returns (gap, epochs). Releases the GIL.
     """
