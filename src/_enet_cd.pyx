@@ -80,6 +80,11 @@ DEF MAX_CENTERS = 4
 # gap below it is no certificate (reported as inf, and the solve goes on).
 DEF ORTH_SLACK = 1e-10
 DEF NEGATIVE_SLACK = 1e-11
+# ... or above -ROUNDING_FLOOR * the gap tolerance: with columns whose means dwarf their spread
+# (sparse X, implicit centering: mean/std 1e11 loses 11 digits) the terms cancel by more than
+# their sizes show; a negative gap within the tolerance is taken as converged, as before, and
+# only one beyond it (an infeasible dual point) is refused.
+DEF ROUNDING_FLOOR = 1.0
 
 
 cdef struct Problem:
@@ -90,6 +95,7 @@ cdef struct Problem:
     const double* sw           # normalized sample weights (n), NULL when all equal
     double unit_w              # the common weight 1/n when sw is NULL
     double max_w               # max_i sw_i
+    double rounding_floor      # a negative gap above -this is rounding (set with the tolerance)
     const double* factor       # v_j: a_j = alpha_l1 v_j, c_j = alpha_l2 v_j
     double alpha_l1            # alpha * l1_ratio
     double alpha_l2            # alpha * (1 - l1_ratio)
@@ -140,6 +146,7 @@ cdef struct Iterate:
     double* theta              # scratch (n): sw * rhat
     double* q                  # scratch (p): x~_j . theta
     double* proj               # scratch (k)
+    double theta_size          # ||sw * rhat|| before the projection (the size of its terms)
     Py_ssize_t* cand           # scratch (p): the features a lazy full pass reads
     double* theta_c            # (n_centers, n) the dual points of the last exact full passes
     double* q_c                # (n_centers, p) x~_j . theta_c, exact
@@ -214,8 +221,12 @@ cdef void prepare_dual_point(const Problem* pb, Iterate* it) noexcept nogil:
         for i in range(n):
             it.r[i] -= s
         it.o = 0.0
+    it.theta_size = 0.0
     for i in range(n):
         it.rhat[i] = it.r[i] + it.o
+        s = it.rhat[i] * (pb.unit_w if pb.sw == NULL else pb.sw[i])
+        it.theta_size += s * s
+    it.theta_size = sqrt(it.theta_size)
     # twice: the second pass removes what rounding left in the span when rhat lies mostly in
     # it (Z is a weight-orthonormal basis, so two passes are exact to rounding)
     project_off(pb, it)
@@ -281,7 +292,7 @@ cdef double dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py
     dual = t * ry - 0.5 * t * t * rhat2 - conj
     scale[0] = t
     size = primal + fabs(t * ry) + 0.5 * t * t * rhat2 + conj
-    if primal - dual < -NEGATIVE_SLACK * size:
+    if primal - dual < -max(NEGATIVE_SLACK * size, pb.rounding_floor):
         return INFINITY      # theta was not feasible: no certificate
     return primal - dual
 
@@ -290,12 +301,15 @@ cdef bint verified_orthogonal(const Problem* pb, const Iterate* it, const Py_ssi
                               Py_ssize_t count) noexcept nogil:
     """Whether q_j = x~_j.theta vanishes up to rounding for the unpenalized features among
     feats (NULL: all p): |q_j| <= ORTH_SLACK (||x~_j|| + |xbar_j| sqrt(n)) ||theta||, the
-    Cauchy-Schwarz size of its terms (their conjugates are taken as zero)."""
+    Cauchy-Schwarz size of its terms (their conjugates are taken as zero), ||theta|| taken
+    before the projection if larger."""
     cdef Py_ssize_t i, jj, j
     cdef double theta_norm = 0.0, root_n = sqrt(<double>pb.n)
     for i in range(pb.n):
         theta_norm += it.theta[i] * it.theta[i]
-    theta_norm = sqrt(theta_norm)
+    # the projection subtracts terms of the size of theta before it: when the residual lies
+    # almost in the unpenalized span (an exact fit), what remains is rounding of that size
+    theta_norm = max(sqrt(theta_norm), it.theta_size)
     for jj in range(count):
         j = jj if feats == NULL else feats[jj]
         if pb.free_[j] and not (fabs(it.q[j]) <= ORTH_SLACK * theta_norm
@@ -1227,6 +1241,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.upper = &spec.upper[0]
     pb.unit_w = 1.0 / n
     pb.max_w = pb.unit_w if sw == NULL else max(spec.sw)
+    pb.rounding_floor = 0.0
     if not spec.stats_ready:
         with nogil:
             status = column_stats(layout, data, indices, indptr, &pb, spec.fit_intercept,
@@ -1275,6 +1290,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     it.theta = &theta[0]
     it.q = &spec.q[0]
     it.proj = &proj[0]
+    it.theta_size = 0.0
     it.cand = &cand[0]
     cache.cap = 0
     if spec.gram_G is not None and layout == DENSE:
@@ -1315,6 +1331,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                 it.r[i] += it.o
             it.o = 0.0
         tol_abs = spec.tol * weighted_sum(&pb, pb.y, pb.y)
+        pb.rounding_floor = ROUNDING_FLOOR * tol_abs
         status = solve(layout, data, indices, indptr, &pb, &it, tol_abs, spec.max_iter,
                        spec.random_order, spec.seed, spec.screen,
                        spec.strong_ratio, &ever, &work, &cache, &gap, &epochs, &passes)
