@@ -19,6 +19,9 @@ from .common import (MAX_ITER, TOL, _FitTracks, _StorageDtypeSuite, _StorageSuit
 GROUP_SIZE = 5
 N_ALPHAS = 100
 EPS = 1e-2
+# The sparse-group path with an intercept on Zipf CSC data stalls below tol (issue 11, open):
+# a cap keeps the suite short; track_epochs and track_dual_gap show the stall.
+GROUP_MAX_ITER = 2_000
 
 
 def group_alpha_max(X, y, l1_ratio=0.0):
@@ -33,7 +36,7 @@ class GroupLassoPathSuite(_LassoPath):
 
     def _path(self):
         return group_lasso_path(self.pb.X, self.pb.y, groups=GROUP_SIZE, l1_ratio=self.l1_ratio,
-                                n_alphas=N_ALPHAS, eps=EPS, tol=TOL, max_iter=MAX_ITER)
+                                n_alphas=N_ALPHAS, eps=EPS, tol=TOL, max_iter=GROUP_MAX_ITER)
 
 
 class SparseGroupLassoPathSuite(_StorageSuite):
@@ -53,7 +56,7 @@ class GroupLassoFitSuite(_FitTracks, _StorageDtypeSuite):
 
     def _fit(self):
         return GroupLasso(alpha=self.alpha, groups=GROUP_SIZE, tol=TOL,
-                          max_iter=MAX_ITER).fit(self.pb.X, self.pb.y)
+                          max_iter=GROUP_MAX_ITER).fit(self.pb.X, self.pb.y)
 
     def time_fit(self, *params):
         self._fit()
