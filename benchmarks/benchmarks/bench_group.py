@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 
+import os
+
 from l1core import GroupLasso, group_lasso_path
 from l1core._group_solver import GroupProblem
 
@@ -24,6 +26,13 @@ EPS = 1e-2
 GROUP_MAX_ITER = 2_000
 
 
+def _long_mode_only():
+    """The group path suites run only with L1CORE_BENCH_LONG=1 until the stall is fixed
+    (uncapped they took most of CI's benchmark budget)."""
+    if os.environ.get("L1CORE_BENCH_LONG") != "1":
+        raise NotImplementedError("long benchmark: set L1CORE_BENCH_LONG=1 to run it")
+
+
 def group_alpha_max(X, y, l1_ratio=0.0):
     return GroupProblem(X, y, groups=GROUP_SIZE, l1_ratio=l1_ratio).alpha_max()
 
@@ -33,6 +42,10 @@ class GroupLassoPathSuite(_LassoPath):
     time, peak memory and tracks (epochs, largest gap, nonzeros at the end)."""
 
     l1_ratio = 0.0
+
+    def setup(self, *params):
+        _long_mode_only()
+        super().setup(*params)
 
     def _path(self):
         return group_lasso_path(self.pb.X, self.pb.y, groups=GROUP_SIZE, l1_ratio=self.l1_ratio,
@@ -44,6 +57,10 @@ class SparseGroupLassoPathSuite(_StorageSuite):
 
     l1_ratio = 0.5
     _path = GroupLassoPathSuite._path
+
+    def setup(self, *params):
+        _long_mode_only()
+        super().setup(*params)
     time_path = GroupLassoPathSuite.time_path
     track_epochs = GroupLassoPathSuite.track_epochs
 
