@@ -9,6 +9,7 @@ over alphas), number of nonzero coefficients and peak memory.
     python benchmarks/compare.py                       # everything (20-25 minutes)
     python benchmarks/compare.py --quick               # small workloads: a smoke test
     python benchmarks/compare.py --workloads tweets,khan --tasks fit/10,path --repeats 5
+    python benchmarks/compare.py --solvers l1core --baseline /path/to/old-venv/bin/python
 
 Not run by CI (too slow); ``--quick --repeats 1`` is the smoke test. Data come from
 ``benchmarks/benchmarks/data.py`` (cached under ``$L1CORE_BENCH_CACHE`` or
@@ -333,6 +334,11 @@ def run_glmnet(pb, task):
 
 RUNNERS = {"l1core": run_l1core, "sklearn": run_sklearn, "celer": run_celer,
            "skglm": run_skglm, "glmnet": run_glmnet}
+# ``--baseline PYTHON``: l1core again, imported by another interpreter (a venv holding an older
+# build), so a kernel change gets its before/after table in one run, side by side.
+BASELINE = "l1core-base"
+RUNNERS[BASELINE] = run_l1core
+PACKAGES[BASELINE], DISTRIBUTIONS[BASELINE] = "l1core", "l1core"
 
 
 def installed(solver):
@@ -380,6 +386,16 @@ def nnz_last(coefs):
     return int(np.count_nonzero(np.asarray(coefs)[:, -1]))
 
 
+def baseline_sys_path(python):
+    """The module search path of another interpreter (``--baseline``)."""
+    import json
+    import subprocess
+
+    out = subprocess.run([python, "-c", "import json, sys; print(json.dumps(sys.path[1:]))"],
+                         check=True, capture_output=True, text=True, cwd="/").stdout
+    return json.loads(out)
+
+
 class Worker:
     """One solver in its own subprocess (spawned fresh, so each solver's peak memory and
     numba caches are its own). The parent times nothing: the child times the call alone and
@@ -394,6 +410,11 @@ class Worker:
 
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
+        own_path = sys.path
+        if self.solver == BASELINE:
+            # spawn hands the child this process's sys.path: give it the baseline's own.
+            ctx.set_executable(self.args.baseline)
+            sys.path = [HERE] + baseline_sys_path(self.args.baseline)
         # Large blocks through mmap, returned to the system on free: the peak of one call
         # is not hidden by memory a previous call freed into malloc's heap.
         os.environ["MALLOC_MMAP_THRESHOLD_"] = "65536"
@@ -403,6 +424,8 @@ class Worker:
             self.proc.start()
         finally:
             del os.environ["MALLOC_MMAP_THRESHOLD_"]
+            sys.path = own_path
+            ctx.set_executable(sys.executable)
         child.close()
 
     def call(self, workload, task, limit):
@@ -522,6 +545,8 @@ def run(args):
         for x in chosen:
             if x not in known:
                 raise SystemExit(f"unknown {kind} {x!r}; choose from {', '.join(known)}")
+    if args.baseline:
+        solvers = solvers + [BASELINE]
     available = []
     for s in solvers:
         if installed(s):
@@ -630,7 +655,8 @@ def render(rows, shapes, args, available, elapsed):
     head = ["Workloads: " + "; ".join(
         f"{w} {n} x {p}" + (f" ({nnz} nonzeros)" if nnz else "")
         for w, (n, p, nnz) in shapes.items()) + ".",
-        "Versions: " + ", ".join(f"{s} {version(s)}" for s in available)
+        "Versions: " + ", ".join(f"{s} {version(s)}" if s != BASELINE
+                                 else f"{s} (imported by {args.baseline})" for s in available)
         + f", numpy {np.__version__}, scipy {scipy.__version__}"
         + f", Python {platform.python_version()}.",
         f"Settings: tol={args.tol}, repeats={args.repeats}, limit={args.limit:.0f} s, "
@@ -655,6 +681,9 @@ def main(argv=None):
     parser.add_argument("--limit", type=float, default=30.0,
                         help="stop a run after this many seconds (reported as stopped)")
     parser.add_argument("--quick", action="store_true", help="small workloads: a smoke test")
+    parser.add_argument("--baseline", metavar="PYTHON",
+                        help="also run l1core as imported by this interpreter (another build), "
+                             f"as solver {BASELINE!r}")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     run(args)
