@@ -61,15 +61,36 @@ def plot_path(path, coefs=None, *, ax=None, feature_names=None, n_top_ticks=6):
     ax.set_xlabel("alpha (log scale)")
     ax.set_ylabel("coefficient")
     nonzero = np.count_nonzero(C.reshape(-1, C.shape[-2], alphas.size).any(axis=0), axis=0)
+    _nonzero_axis(ax, alphas, nonzero, n_top_ticks)
+    if names is not None and 0 < active.size <= 20:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def _nonzero_axis(ax, alphas, nonzero, n_ticks):
+    """A top axis labelled with ``nonzero[k]`` at ``alphas[k]`` for ``n_ticks`` evenly spaced
+    grid indices k (first and last included); returns it."""
     top = ax.secondary_xaxis("top")
-    ticks = np.unique(np.linspace(0, alphas.size - 1, min(n_top_ticks, alphas.size)).round()
+    ticks = np.unique(np.linspace(0, alphas.size - 1, min(n_ticks, alphas.size)).round()
                       .astype(int))
     top.set_xticks(alphas[ticks])
     top.set_xticklabels([str(nonzero[k]) for k in ticks])
     top.set_xlabel("nonzero coefficients")
-    if names is not None and 0 < active.size <= 20:
-        ax.legend(fontsize="small")
-    return ax
+    return top
+
+
+def _path_nonzero(path):
+    """(alphas, nonzeros per alpha) of a CV estimator's full-data ``path_`` (a PathResult,
+    or one per class for one-vs-rest: a feature counts when nonzero in any class), or None
+    without one (``keep_path=False``, scikit-learn's estimators)."""
+    if path is None:
+        return None
+    paths = path if isinstance(path, list) else [path]
+    alphas = np.asarray(paths[0].alphas, dtype=np.float64)
+    if len(paths) == 1:
+        return alphas, np.asarray(paths[0].n_nonzero)
+    support = sum(sp.csc_matrix(sp.csc_matrix(p.coefs) != 0, dtype=np.int64) for p in paths)
+    return alphas, np.diff(sp.csc_matrix(support).indptr)
 
 
 def _cv_curve(cv):
@@ -93,13 +114,15 @@ def _cv_curve(cv):
     return alphas, values, label
 
 
-def plot_cv(cv, *, ax=None):
+def plot_cv(cv, *, ax=None, n_top_ticks=6):
     """The cross-validation curve of a fitted :class:`l1core.LassoCV`,
     :class:`l1core.ElasticNetCV` or :class:`l1core.SparseLogisticRegressionCV`: the mean
     over the folds of ``mse_path_`` (or ``scores_path_``) against alpha (log scale), with
     error bars of one standard error ``std(ddof=1) / sqrt(n_folds)``, and vertical lines at
-    ``alpha_min_`` (solid) and ``alpha_1se_`` (dashed), at the chosen ``l1_ratio_``.
-    scikit-learn's ``LassoCV`` works too (a line at its ``alpha_``)."""
+    ``alpha_min_`` (solid) and ``alpha_1se_`` (dashed), at the chosen ``l1_ratio_``. The top
+    axis gives the number of nonzero coefficients of the full-data path ``path_`` at
+    ``n_top_ticks`` alphas (``plot.cv.glmnet``'s ``nzero``; no top axis when the estimator
+    kept no path). scikit-learn's ``LassoCV`` works too (a line at its ``alpha_``)."""
     alphas, values, label = _cv_curve(cv)
     n_folds = values.shape[1]
     mean = values.mean(axis=1)
@@ -116,6 +139,9 @@ def plot_cv(cv, *, ax=None):
     ax.set_xlabel("alpha (log scale)")
     ax.set_ylabel(label)
     ax.legend(fontsize="small")
+    kept = _path_nonzero(getattr(cv, "path_", None))
+    if kept is not None:
+        _nonzero_axis(ax, *kept, n_top_ticks)
     return ax
 
 
