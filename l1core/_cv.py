@@ -145,7 +145,18 @@ class CrossValidationSteps:
         """Coefficients of the full-data path (``path_``) at ``alpha``: "min"
         (``alpha_min_``), "1se" (``alpha_1se_``; glmnet's ``coef(cv, s="lambda.1se")``),
         both on the grid, or a float (interpolated between grid values, see
-        :meth:`l1core.PathResult.coef_at`)."""
+        :meth:`l1core.PathResult.coef_at`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from l1core.datasets import load_diabetes
+        >>> X, y, names = load_diabetes()
+        >>> from l1core import LassoCV
+        >>> cv = LassoCV(cv=5, n_alphas=20).fit(X, y)
+        >>> np.flatnonzero(cv.coef_at("1se")), np.flatnonzero(cv.coef_at(1.0))
+        (array([1, 2, 3, 6, 8, 9]), array([2, 3, 8]))
+        """
         return self._kept_path().coef_at(self._path_alpha(alpha))
 
     def _choose(self, mse, grids, l1_ratios):
@@ -294,6 +305,16 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
     (n_folds times the work) and could not use BLAS. Each task holds its fold's path
     coefficients as a sparse ``n_features x n_alphas`` matrix (``enet_path(sparse_coefs=True)``)
     until its errors are computed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import ElasticNetCV
+    >>> cv = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, y)
+    >>> cv.l1_ratio_, round(cv.alpha_, 4), cv.mse_path_.shape    # (n_l1_ratio, n_alphas, n_folds)
+    (1.0, 0.0038, (2, 100, 5))
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
@@ -437,7 +458,22 @@ class LassoCV(ElasticNetCV):
     """Lasso with alpha chosen by cross-validation: :class:`ElasticNetCV` with
     ``l1_ratio=1``. Parameters and attributes are those of :class:`ElasticNetCV` without
     ``l1_ratio``/``l1_ratio_``; ``alphas_`` has shape (n_alphas,) and ``mse_path_``
-    (n_alphas, n_folds)."""
+    (n_alphas, n_folds).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import LassoCV
+    >>> cv = LassoCV(cv=5).fit(X, y)
+    >>> round(cv.alpha_min_, 4), round(cv.alpha_1se_, 4)        # glmnet's lambda.min, lambda.1se
+    (0.0038, 0.1868)
+    >>> [names[j] for j in np.flatnonzero(cv.coef_at("1se"))]  # coef(cv, s="lambda.1se")
+    ['sex', 'bmi', 'bp', 's3', 's5', 's6']
+    >>> cv.predict(X[:3], alpha="1se").round()
+    array([201.,  79., 176.])
+    """
 
     def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
                  max_iter=1000, tol=1e-4, cv=None, n_jobs=None, positive=False,

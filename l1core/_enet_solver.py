@@ -440,7 +440,20 @@ def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=
                tol=1e-4, max_iter=1000, selection="cyclic", random_state=None, coef_init=None,
                screening=True, precompute="auto", warn=True, check_input=True):
     """Fit one Elastic Net; see the module docstring for the objective and
-    :class:`EnetProblem` for when X is copied. Returns an :class:`EnetSolution`."""
+    :class:`EnetProblem` for when X is copied. Returns an :class:`EnetSolution`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import enet_solve
+    >>> solution = enet_solve(X, y, alpha=1.0)
+    >>> np.flatnonzero(solution.coef), solution.converged
+    (array([2, 3, 8]), True)
+    >>> bool(solution.dual_gap <= solution.gap_tol)
+    True
+    """
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,

@@ -41,6 +41,17 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
     ----------
     coef_ (n_features,) in X's dtype, intercept_, dual_gap_ (certificate of the objective
     above), n_iter_ (epochs), n_features_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import SparseGroupLasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 12))                # 4 groups of 3 columns
+    >>> y = X[:, :3] @ [1.0, 2.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> model = SparseGroupLasso(alpha=0.05, l1_ratio=0.5, groups=3).fit(X, y)
+    >>> np.flatnonzero(model.coef_)                   # in the first group, not every feature
+    array([0, 1])
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, groups=None, weights=None, gamma=0.0,
@@ -99,7 +110,19 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
 
 class GroupLasso(SparseGroupLasso):
     """Group Lasso (Yuan & Lin 2006): :class:`SparseGroupLasso` with ``l1_ratio=0``,
-    ``alpha sum_g w_g ||w_g||_2``."""
+    ``alpha sum_g w_g ||w_g||_2``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import GroupLasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 12))
+    >>> y = X[:, :3] @ [1.0, 2.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> model = GroupLasso(alpha=0.05, groups=[0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]).fit(X, y)
+    >>> np.flatnonzero(model.coef_)                   # the whole first group
+    array([0, 1, 2])
+    """
 
     def __init__(self, alpha=1.0, *, groups=None, weights=None, gamma=0.0, fit_intercept=True,
                  max_iter=1000, tol=1e-4, warm_start=False, positive=False, screening=True):

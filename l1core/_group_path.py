@@ -17,6 +17,17 @@ def group_lasso_path(X, y, *, groups=None, l1_ratio=0.0, weights=None, gamma=0.0
 
     Returns ``(alphas, coefs (n_features, n_alphas), dual_gaps, n_iters)`` and, with
     ``return_intercept=True``, the intercepts too. X is validated once and read in place.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import group_lasso_path
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 12))
+    >>> y = X[:, :3] @ [1.0, 2.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> alphas, coefs, gaps, n_iters = group_lasso_path(X, y, groups=3, n_alphas=5)
+    >>> [np.flatnonzero(coefs[:, k].reshape(4, 3).any(axis=1)).tolist() for k in range(5)]
+    [[], [0], [0], [0, 1, 3], [0, 1, 2, 3]]
     """
     problem = GroupProblem(X, y, groups=groups, weights=weights, l1_ratio=l1_ratio,
                            gamma=gamma, sample_weight=sample_weight, positive=positive,

@@ -77,6 +77,18 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         an upper bound on ``P(coef_, intercept_) - min P``
     sparse_coef_ : scipy.sparse CSR matrix of shape (1, n_features)
     n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import ElasticNet
+    >>> model = ElasticNet(alpha=0.01, l1_ratio=0.7).fit(X, y)
+    >>> int(np.count_nonzero(model.coef_)), round(model.score(X, y), 2)
+    (10, 0.43)
+    >>> bool(model.dual_gap_ <= model.tol * y.var())     # the certified stopping rule
+    True
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
@@ -179,6 +191,18 @@ class Lasso(ElasticNet):
 
     Minimizes ``1/(2S) sum_i s_i (y_i - x_i.w - b)^2 + alpha sum_j v_j |w_j|`` subject to the
     bounds. Parameters and attributes are those of :class:`ElasticNet` without ``l1_ratio``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import Lasso
+    >>> model = Lasso(alpha=1.0).fit(X, y)
+    >>> [names[j] for j in np.flatnonzero(model.coef_)]
+    ['bmi', 'bp', 's5']
+    >>> round(model.intercept_, 2), round(model.score(X, y), 2)
+    (152.13, 0.36)
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,

@@ -163,6 +163,20 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         (n_classes,) for one-vs-rest (one gap per class's binary problem): the duality gap
         of each solve, an upper bound on its objective's suboptimality
     n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import SparseLogisticRegression
+    >>> labels = np.where(y > 140, "high", "low")
+    >>> clf = SparseLogisticRegression().fit(X, labels)   # alpha = 1/n_samples (C=1)
+    >>> clf.classes_, [names[j] for j in np.flatnonzero(clf.coef_)]
+    (array(['high', 'low'], dtype='<U4'), ['bmi', 'bp', 's3', 's5'])
+    >>> clf.predict(X[:2]), clf.predict_proba(X[:2]).round(1)   # columns: clf.classes_
+    (array(['high', 'low'], dtype='<U4'), array([[0.8, 0.2],
+           [0.2, 0.8]]))
     """
 
     # The weighted and the repeated fits are both certified within tol of the same optimum,
@@ -391,6 +405,19 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     alpha: alpha, duality gap, epochs, seconds, then the progress; a str is the lines'
     prefix). The result is a :class:`l1core.PathResult` (the tuple above, with the nonzeros
     and the deviance explained per alpha, ``coef_at``, ``predict`` giving decision values).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import logistic_path
+    >>> path = logistic_path(X, y > 140, n_alphas=5, eps=1e-2)
+    >>> path.n_nonzero                               # features in the model at each alpha
+    array([0, 4, 5, 6, 8])
+    >>> alphas, coefs, gaps, n_iters, intercepts = path
+    >>> coefs.shape
+    (10, 5)
     """
     if check_input:
         X, _ = check_design(X)

@@ -126,6 +126,18 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         Of the final model, as for :class:`l1core.SparseLogisticRegression`.
     path_ : :class:`l1core.PathResult`, list of them (one-vs-rest: one per class) or None
         The full-data path at ``l1_ratio_`` (``keep_path``), coefficients sparse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import SparseLogisticRegressionCV
+    >>> cv = SparseLogisticRegressionCV(cv=5, n_alphas=20).fit(X, y > 140)   # log loss
+    >>> bool(cv.alpha_1se_ > cv.alpha_min_ == cv.alpha_)
+    True
+    >>> [names[j] for j in np.flatnonzero(cv.coef_at("1se"))]
+    ['bmi', 'bp', 's3', 's5']
     """
 
     def __init__(self, *, alphas=None, n_alphas=100, eps="auto", l1_ratio=1.0,

@@ -247,6 +247,16 @@ def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_fac
     validated once and then read in place (``check_input=False`` trusts it to be the output of
     ``check_design``). ``coef_init`` ((p,) or (K, p)) and ``intercept_init`` warm-start the
     solver. Returns a :class:`LogisticSolution`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import logistic_solve
+    >>> solution = logistic_solve(X, (y > 140).astype(int), alpha=0.01)
+    >>> np.flatnonzero(solution.coef), solution.converged
+    (array([2, 8]), True)
     """
     problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,

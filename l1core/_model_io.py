@@ -161,7 +161,23 @@ def save_model(model, path):
     (arrays plus a JSON description; no pickle). Values the format cannot hold are skipped,
     with a ``UserWarning`` naming them (see the module docstring). ``path``: a file name
     (written as given, no extension added) or a binary file object. Returns the list of
-    skipped names."""
+    skipped names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> import io
+    >>> from l1core import Lasso, load_model, save_model
+    >>> model = Lasso(alpha=1.0).fit(X, y)
+    >>> file = io.BytesIO()                           # or a file name
+    >>> save_model(model, file)                       # returns what it could not store
+    []
+    >>> again = load_model(io.BytesIO(file.getvalue()))
+    >>> again, bool(np.array_equal(again.coef_, model.coef_))
+    (Lasso(), True)
+    """
     classes = _estimator_classes()
     name = type(model).__name__
     if classes.get(name) is not type(model):
@@ -199,7 +215,22 @@ def save_model(model, path):
 def load_model(path):
     """Read a model written by :func:`save_model`: a new estimator of the stored class with
     the stored parameters and fitted attributes. Raises ``ValueError`` for a file that is not
-    an l1core model file (or comes from a newer format version)."""
+    an l1core model file (or comes from a newer format version).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> import io
+    >>> from l1core import LassoCV, load_model, save_model
+    >>> cv = LassoCV(cv=3, n_alphas=10).fit(X, y)
+    >>> file = io.BytesIO()
+    >>> _ = save_model(cv, file)
+    >>> again = load_model(io.BytesIO(file.getvalue()))
+    >>> bool(np.allclose(again.predict(X, alpha="1se"), cv.predict(X, alpha="1se")))
+    True
+    """
     try:
         with np.load(path, allow_pickle=False) as archive:
             files = getattr(archive, "files", ())

@@ -29,7 +29,14 @@ __all__ = ["enet_path", "lasso_path", "alpha_grid"]
 
 def alpha_grid(alpha_max, *, n_alphas=100, eps=1e-3):
     """``n_alphas`` values log-spaced from ``alpha_max`` down to ``eps * alpha_max``
-    (scikit-learn's and glmnet's default grid)."""
+    (scikit-learn's and glmnet's default grid).
+
+    Examples
+    --------
+    >>> from l1core import alpha_grid
+    >>> alpha_grid(1.0, n_alphas=4, eps=1e-3)
+    array([1.  , 0.1 , 0.01 , 0.001])
+    """
     if alpha_max <= 0.0:
         alpha_max = np.finfo(np.float64).resolution
     if n_alphas == 1:
@@ -86,6 +93,17 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     dual_gaps : (n_alphas,) duality gap of each solution (normalized objective)
     n_iters : (n_alphas,) epochs per alpha, if ``return_n_iter``
     intercepts : (n_alphas,), if ``return_intercept``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import enet_path
+    >>> path = enet_path(X, y, l1_ratio=0.5, n_alphas=5, fit_intercept=True)
+    >>> path.alphas.round(4), path.n_nonzero
+    (array([4.2961, 0.764 , 0.1359, 0.0242, 0.0043]), array([ 0,  9, 10, 10, 10]))
+    >>> alphas, coefs, dual_gaps = path                # scikit-learn's tuple
     """
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
@@ -199,7 +217,25 @@ def report_solve(verbose, alpha, gap, epochs, seconds):
 
 
 def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, **kwargs):
-    """The Lasso path: :func:`enet_path` with ``l1_ratio=1`` (same arguments otherwise)."""
+    """The Lasso path: :func:`enet_path` with ``l1_ratio=1`` (same arguments otherwise).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import lasso_path
+    >>> path = lasso_path(X, y, n_alphas=5, fit_intercept=True, tol=1e-10)
+    >>> print(path.summary())                         # glmnet's print(fit)
+             Df    %Dev      Lambda
+       1      0    0.00       2.148
+       2      4   47.03     0.38198
+       3      7   51.19    0.067927
+       4      9   51.55    0.012079
+       5     10   51.76    0.002148
+    >>> np.flatnonzero(path.coef_at(path.alphas[1]))  # on the grid: the path's own
+    array([2, 3, 6, 8])
+    """
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, **kwargs)
 
 

@@ -43,6 +43,21 @@ class PathResult(tuple):
     n_nonzero : (n_alphas,) int
     deviance_explained : (n_alphas,) in [0, 1] up to the solver's tolerance
     n_classes : None (squared loss, binary) or the number of classes (multinomial)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import lasso_path
+    >>> path = lasso_path(X, y, n_alphas=5, fit_intercept=True, return_n_iter=True)
+    >>> alphas, coefs, dual_gaps, n_iters = path      # unpacks as scikit-learn's tuple
+    >>> path.n_nonzero, path.deviance_explained.round(2)
+    (array([ 0,  4,  7,  9, 10]), array([0.  , 0.47, 0.51, 0.52, 0.52]))
+    >>> path.predict(X[:2]).shape                     # every alpha
+    (2, 5)
+    >>> path.predict(X[:2], alpha=0.1).round()        # one alpha, between grid values
+    array([203.,  73.])
     """
 
     def __new__(cls, returned, *, alphas, coefs, dual_gaps, n_iters, intercepts, seconds,

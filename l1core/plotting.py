@@ -40,6 +40,20 @@ def plot_path(path, coefs=None, *, ax=None, feature_names=None, n_top_ticks=6):
     alphas with ``coefs`` given separately. ``coefs``: (n_features, n_alphas), dense or
     sparse, or (n_classes, n_features, n_alphas) (multinomial: one line per class and
     feature). ``feature_names``: label the lines (a legend, up to 20 lines).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")                         # draw off screen
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import lasso_path
+    >>> from l1core.plotting import plot_path
+    >>> ax = plot_path(lasso_path(X, y, n_alphas=20, fit_intercept=True), feature_names=names)
+    >>> ax.get_xscale(), len(ax.lines)                # 10 coefficient lines and the zero line
+    ('log', 11)
+    >>> ax.figure.savefig("path.png")                 # doctest: +SKIP
     """
     alphas = np.asarray(path[0] if coefs is None else path, dtype=np.float64)
     coefs = path[1] if coefs is None else coefs
@@ -122,7 +136,21 @@ def plot_cv(cv, *, ax=None, n_top_ticks=6):
     ``alpha_min_`` (solid) and ``alpha_1se_`` (dashed), at the chosen ``l1_ratio_``. The top
     axis gives the number of nonzero coefficients of the full-data path ``path_`` at
     ``n_top_ticks`` alphas (``plot.cv.glmnet``'s ``nzero``; no top axis when the estimator
-    kept no path). scikit-learn's ``LassoCV`` works too (a line at its ``alpha_``)."""
+    kept no path). scikit-learn's ``LassoCV`` works too (a line at its ``alpha_``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")                         # draw off screen
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import LassoCV
+    >>> from l1core.plotting import plot_cv
+    >>> ax = plot_cv(LassoCV(cv=5, n_alphas=20).fit(X, y))
+    >>> ax.get_ylabel(), ax.child_axes[0].get_xlabel()
+    ('mean squared error', 'nonzero coefficients')
+    """
     alphas, values, label = _cv_curve(cv)
     n_folds = values.shape[1]
     mean = values.mean(axis=1)
@@ -148,7 +176,21 @@ def plot_cv(cv, *, ax=None, n_top_ticks=6):
 def plot_coef(model, *, feature_names=None, ax=None):
     """Horizontal bars of the nonzero coefficients of a fitted model (one bar per feature,
     and per class for multi-class models). ``feature_names``: the bars' labels (default:
-    the model's ``feature_names_in_``, else ``x1, x2, ...``)."""
+    the model's ``feature_names_in_``, else ``x1, x2, ...``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")                         # draw off screen
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import Lasso
+    >>> from l1core.plotting import plot_coef
+    >>> ax = plot_coef(Lasso(alpha=1.0).fit(X, y), feature_names=names)
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['bmi', 'bp', 's5']
+    """
     coef = np.asarray(model.coef_, dtype=np.float64)
     coef = coef[np.newaxis, :] if coef.ndim == 1 else coef
     if feature_names is None:

@@ -1,0 +1,63 @@
+"""The docstrings' Examples run as doctests (against the installed package), and every public
+estimator and function has one.
+
+Outputs are written to be robust to the BLAS kernel: rounded values, nonzero indices,
+shapes, never full float reprs. The plotting examples need matplotlib (Agg backend)."""
+
+import doctest
+import importlib
+import inspect
+import pkgutil
+import sys
+
+import pytest
+
+import l1core
+
+FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
+MODULES = sorted(name for _, name, is_pkg in
+                 pkgutil.walk_packages(l1core.__path__, prefix="l1core.")
+                 if name.rsplit(".", 1)[-1] != "__main__")
+NEEDS = {"l1core.plotting": "matplotlib"}
+
+# Exceptions, warnings and result records: documented by what raises or returns them.
+NO_EXAMPLE = {"ConvergenceWarning", "NotFittedError", "AlphaGridEdgeWarning",
+              "NumericalWarning", "EnetSolution", "LogisticSolution", "__version__"}
+
+
+def _public_objects():
+    from l1core import datasets, plotting
+
+    named = [(name, getattr(l1core, name)) for name in l1core.__all__
+             if name not in NO_EXAMPLE]
+    named += [(f"plotting.{name}", getattr(plotting, name)) for name in plotting.__all__]
+    named += [("datasets.load_diabetes", datasets.load_diabetes)]
+    return named
+
+
+def _has_python_source(module):
+    return inspect.getsourcefile(module) is not None and module.__file__.endswith(".py")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_doctests(name):
+    if name in NEEDS:
+        pytest.importorskip(NEEDS[name])
+    module = importlib.import_module(name)
+    if not _has_python_source(module):
+        pytest.skip("compiled kernel: no doctests")
+    try:
+        result = doctest.testmod(module, optionflags=FLAGS, report=True, verbose=False)
+    finally:
+        if "matplotlib.pyplot" in sys.modules:       # the plotting examples' figures
+            sys.modules["matplotlib.pyplot"].close("all")
+    assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed in {name}"
+
+
+@pytest.mark.parametrize("name,obj", _public_objects(), ids=lambda v: v if isinstance(v, str)
+                         else "")
+def test_public_api_has_a_runnable_example(name, obj):
+    doc = inspect.getdoc(obj) or ""
+    assert "Examples\n--------" in doc and ">>> " in doc, f"{name} has no Examples section"
+    tests = doctest.DocTestFinder(recurse=False).find(obj, name)
+    assert sum(len(t.examples) for t in tests) >= 2, f"{name}: no runnable example"
