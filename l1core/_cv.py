@@ -308,7 +308,6 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from l1core.datasets import load_diabetes
     >>> X, y, names = load_diabetes()
     >>> from l1core import ElasticNetCV

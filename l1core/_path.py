@@ -96,7 +96,6 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
 
     Examples
     --------
-    >>> import numpy as np
     >>> from l1core.datasets import load_diabetes
     >>> X, y, names = load_diabetes()
     >>> from l1core import enet_path

@@ -46,7 +46,6 @@ class PathResult(tuple):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from l1core.datasets import load_diabetes
     >>> X, y, names = load_diabetes()
     >>> from l1core import lasso_path

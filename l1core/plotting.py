@@ -45,7 +45,6 @@ def plot_path(path, coefs=None, *, ax=None, feature_names=None, n_top_ticks=6):
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")                         # draw off screen
-    >>> import numpy as np
     >>> from l1core.datasets import load_diabetes
     >>> X, y, names = load_diabetes()
     >>> from l1core import lasso_path
@@ -142,7 +141,6 @@ def plot_cv(cv, *, ax=None, n_top_ticks=6):
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")                         # draw off screen
-    >>> import numpy as np
     >>> from l1core.datasets import load_diabetes
     >>> X, y, names = load_diabetes()
     >>> from l1core import LassoCV
@@ -182,7 +180,6 @@ def plot_coef(model, *, feature_names=None, ax=None):
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")                         # draw off screen
-    >>> import numpy as np
     >>> from l1core.datasets import load_diabetes
     >>> X, y, names = load_diabetes()
     >>> from l1core import Lasso
