@@ -10,6 +10,8 @@ scikit-learn's ``ElasticNet``/``Lasso`` objective, so the same ``alpha`` gives t
 All the numerical work happens in :func:`l1core._enet_solver.enet_solve`.
 """
 
+from __future__ import annotations
+
 import time
 
 import numpy as np
@@ -19,6 +21,7 @@ from ._enet_solver import enet_solve
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
 from ._path import enet_path, lasso_path, report_solve
 from ._validation import check_design
+from ._typing import ArrayLike, Literal, MatrixLike, Seed, Self, Verbose
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -91,10 +94,14 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
-                 tol=1e-4, warm_start=False, positive=False, selection="cyclic",
-                 random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 precompute="auto", copy_X=True, verbose=False):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
+                 max_iter: int = 1000, tol: float = 1e-4, warm_start: bool = False,
+                 positive: bool = False, selection: Literal["cyclic", "random"] = "cyclic",
+                 random_state: Seed = None, penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
+                 verbose: Verbose = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -116,7 +123,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     path = staticmethod(enet_path)
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            check_input: bool = True) -> Self:
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None. X is copied only when it is dense and
         not Fortran-ordered (once, into Fortran order) or of a non-floating dtype.
@@ -162,7 +170,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                              f"expecting {self.n_features_in_} features as input.")
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
         return self._decision_function(X)
 
@@ -205,10 +213,14 @@ class Lasso(ElasticNet):
     (152.13, 0.36)
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
-                 warm_start=False, positive=False, selection="cyclic", random_state=None,
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None, precompute="auto",
-                 copy_X=True, verbose=False):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True, max_iter: int = 1000,
+                 tol: float = 1e-4, warm_start: bool = False, positive: bool = False,
+                 selection: Literal["cyclic", "random"] = "cyclic", random_state: Seed = None,
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
+                 verbose: Verbose = False) -> None:
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,

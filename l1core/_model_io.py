@@ -20,6 +20,8 @@ result object) are absent from the loaded model. Such a model still predicts: it
 prediction needs only ``coef_``, ``intercept_`` and (classifiers) ``classes_``.
 """
 
+from __future__ import annotations
+
 import json
 import math
 import numbers
@@ -28,6 +30,8 @@ import zipfile
 
 import numpy as np
 import scipy.sparse as sp
+
+from ._typing import Any, FileLike
 
 __all__ = ["save_model", "load_model"]
 
@@ -156,7 +160,7 @@ def _fitted_attributes(model, params):
     return {k: v for k, v in vars(model).items() if k not in params and not k.startswith("__")}
 
 
-def save_model(model, path):
+def save_model(model: Any, path: FileLike) -> list[str]:
     """Write a fitted (or unfitted) l1core estimator to ``path`` as a portable ``.npz`` file
     (arrays plus a JSON description; no pickle). Values the format cannot hold are skipped,
     with a ``UserWarning`` naming them (see the module docstring). ``path``: a file name
@@ -212,7 +216,7 @@ def save_model(model, path):
     return skipped
 
 
-def load_model(path):
+def load_model(path: FileLike) -> Any:
     """Read a model written by :func:`save_model`: a new estimator of the stored class with
     the stored parameters and fitted attributes. Raises ``ValueError`` for a file that is not
     an l1core model file (or comes from a newer format version).

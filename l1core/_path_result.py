@@ -18,12 +18,15 @@ Predictions read X in place: only the columns in the path's support, float32 X i
 dtype (:func:`predict_rows`).
 """
 
+from __future__ import annotations
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
 
 from . import _validation as v
 from ._design_ops import rows_dot
+from ._typing import MatrixLike
 
 __all__ = ["PathResult", "predict_rows"]
 
@@ -112,7 +115,7 @@ class PathResult(tuple):
         return np.array([np.unique(coefs[:, a * R:(a + 1) * R].indices).size
                          for a in range(self.alphas.shape[0])], dtype=np.intp)
 
-    def summary(self):
+    def summary(self) -> str:
         """The path as text, one row per alpha, like glmnet's ``print(fit)``: ``Df`` (the
         nonzeros), ``%Dev`` (100 x deviance explained) and ``Lambda`` (alpha)."""
         lines = [f"{'':>4} {'Df':>6} {'%Dev':>7} {'Lambda':>11}"]
@@ -123,7 +126,7 @@ class PathResult(tuple):
 
     # ------------------------------------------------------------------ one alpha
 
-    def coef_at(self, alpha):
+    def coef_at(self, alpha: float) -> np.ndarray:
         """Coefficients at ``alpha``: (n_features,), multinomial (n_classes, n_features), as
         a dense array in the path's dtype.
 
@@ -135,7 +138,7 @@ class PathResult(tuple):
         coef, _ = self._at(alpha)
         return coef
 
-    def intercept_at(self, alpha):
+    def intercept_at(self, alpha: float) -> float | np.ndarray:
         """The intercept at ``alpha`` (a float; multinomial (n_classes,)), as coef_at."""
         _, intercept = self._at(alpha)
         return intercept
@@ -167,7 +170,7 @@ class PathResult(tuple):
             return coef[0], float(intercept[0])
         return coef, intercept
 
-    def predict(self, X, alpha=None):
+    def predict(self, X: MatrixLike, alpha: float | None = None) -> np.ndarray:
         """Linear predictions ``X @ coef + intercept`` (glmnet's ``type="link"``; logistic:
         the decision values, multinomial the class scores).
 

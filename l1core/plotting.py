@@ -10,8 +10,17 @@ Each function draws on ``ax`` (a new figure's Axes when None) and returns the Ax
 - :func:`plot_coef`: a bar chart of a fitted model's nonzero coefficients.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
+
+from ._typing import Any, ArrayLike, MatrixLike, Sequence
+
+if TYPE_CHECKING:                                 # matplotlib is imported only when drawing
+    from matplotlib.axes import Axes
 
 __all__ = ["plot_path", "plot_cv", "plot_coef"]
 
@@ -31,7 +40,9 @@ def _axes(ax):
     return _pyplot().subplots()[1] if ax is None else ax
 
 
-def plot_path(path, coefs=None, *, ax=None, feature_names=None, n_top_ticks=6):
+def plot_path(path: Sequence[Any] | ArrayLike, coefs: MatrixLike | None = None, *,
+              ax: Axes | None = None, feature_names: Sequence[str] | None = None,
+              n_top_ticks: int = 6) -> Axes:
     """Coefficient paths against alpha (log scale), one line per feature that is nonzero
     somewhere on the path, the number of nonzeros at a few alphas on the top axis.
 
@@ -127,7 +138,7 @@ def _cv_curve(cv):
     return alphas, values, label
 
 
-def plot_cv(cv, *, ax=None, n_top_ticks=6):
+def plot_cv(cv: Any, *, ax: Axes | None = None, n_top_ticks: int = 6) -> Axes:
     """The cross-validation curve of a fitted :class:`l1core.LassoCV`,
     :class:`l1core.ElasticNetCV` or :class:`l1core.SparseLogisticRegressionCV`: the mean
     over the folds of ``mse_path_`` (or ``scores_path_``) against alpha (log scale), with
@@ -171,7 +182,8 @@ def plot_cv(cv, *, ax=None, n_top_ticks=6):
     return ax
 
 
-def plot_coef(model, *, feature_names=None, ax=None):
+def plot_coef(model: Any, *, feature_names: Sequence[str] | None = None,
+              ax: Axes | None = None) -> Axes:
     """Horizontal bars of the nonzero coefficients of a fitted model (one bar per feature,
     and per class for multi-class models). ``feature_names``: the bars' labels (default:
     the model's ``feature_names_in_``, else ``x1, x2, ...``).
