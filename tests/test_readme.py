@@ -78,6 +78,8 @@ def test_readme_has_the_examples():
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_readme_block_runs_on_its_own(index):
+    if "import matplotlib" in BLOCKS[index]:
+        pytest.importorskip("matplotlib")               # the plots' block needs l1core[plot]
     namespace = {"__name__": "__readme__"}           # fresh: nothing from another block
     exec(compile(BLOCKS[index], f"{README}, python block {index}", "exec"), namespace)
     if index < len(CHECKS):
