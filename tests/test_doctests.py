@@ -1,5 +1,6 @@
-"""The docstrings' Examples run as doctests (against the installed package), and every public
-estimator and function has one.
+"""The API's documentation: the docstrings' Examples run as doctests (against the installed
+package), every public estimator and function has one, and its type hints resolve and ship
+(``py.typed``).
 
 Outputs are written to be robust to the BLAS kernel: rounded values, nonzero indices,
 shapes, never full float reprs. The plotting examples need matplotlib (Agg backend)."""
@@ -9,6 +10,8 @@ import importlib
 import inspect
 import pkgutil
 import sys
+import typing
+from importlib import resources
 
 import pytest
 
@@ -65,3 +68,27 @@ def test_public_api_has_a_runnable_example(name):
     assert "Examples\n--------" in doc and ">>> " in doc, f"{name} has no Examples section"
     tests = doctest.DocTestFinder(recurse=False).find(obj, name)
     assert sum(len(t.examples) for t in tests) >= 2, f"{name}: no runnable example"
+
+
+def _signatures(obj):
+    """The public callables whose annotations users' type checkers read."""
+    if not inspect.isclass(obj):
+        return [obj]
+    return [getattr(obj, m) for m in ("__init__", "fit", "predict", "predict_proba",
+                                      "decision_function", "coef_at", "summary")
+            if m in vars(obj) or (m != "__init__" and hasattr(obj, m))]
+
+
+@pytest.mark.parametrize("name", _public_names())
+def test_public_type_hints_resolve(name):
+    extra = {}
+    if name.startswith("plotting."):
+        extra["Axes"] = pytest.importorskip("matplotlib.axes").Axes
+    for fn in _signatures(_resolve(name)):
+        hints = typing.get_type_hints(fn, localns=extra)      # a misspelt name raises
+        parameters = [p for p in inspect.signature(fn).parameters if p not in ("self", "kwargs")]
+        assert "return" in hints and set(parameters) <= set(hints), (name, fn.__name__)
+
+
+def test_package_ships_py_typed():
+    assert resources.files("l1core").joinpath("py.typed").is_file()
