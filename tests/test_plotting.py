@@ -109,7 +109,7 @@ def test_plot_cv_lasso_curve_error_bars_and_lines(tmp_path):
 
 def test_plot_cv_elastic_net_several_l1_ratios_uses_the_chosen_one():
     X, y, _ = load_diabetes()
-    cv = ElasticNetCV(l1_ratio=[0.2, 0.9], cv=3, n_alphas=10).fit(X, y)
+    cv = ElasticNetCV(l1_ratio=[0.2, 0.9], cv=3, n_alphas=10, eps=1e-4).fit(X, y)
     i = [0.2, 0.9].index(cv.l1_ratio_)
     _, mean_line, _ = _cv_lines(plot_cv(cv))
     np.testing.assert_allclose(mean_line.get_xdata(), cv.alphas_[i], rtol=1e-15)
