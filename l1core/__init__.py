@@ -1,7 +1,19 @@
 """l1core: fast, certified L1-regularized linear models.
 
-Lasso and Elastic Net fitted by compiled coordinate descent (dense, CSC and CSR input, float32
-and float64), stopped by the duality gap, behind scikit-learn's estimator API.
+Lasso, Elastic Net, sparse logistic regression and the (sparse) group Lasso, fitted by
+compiled coordinate descent (dense, CSC and CSR input, float32 and float64), stopped by the
+duality gap, behind scikit-learn's estimator API: single fits, regularization paths and
+cross-validation. ``l1core.__all__`` lists the public names (README.md: a table of them);
+plots are in :mod:`l1core.plotting`, the diabetes data in :mod:`l1core.datasets`.
+
+Examples
+--------
+>>> import numpy as np
+>>> from l1core import Lasso
+>>> from l1core.datasets import load_diabetes
+>>> X, y, names = load_diabetes()
+>>> [names[j] for j in np.flatnonzero(Lasso(alpha=1.0).fit(X, y).coef_)]
+['bmi', 'bp', 's5']
 """
 
 import os as _os

@@ -18,6 +18,8 @@ How ``fit`` runs:
    chosen by ``refit_alpha`` with :class:`l1core.ElasticNet`.
 """
 
+from __future__ import annotations
+
 import numbers
 import warnings
 
@@ -33,6 +35,8 @@ from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request, lasso_path
 from ._path_result import predict_rows as _predict_rows
 from ._progress import Progress
+from ._typing import (AlphaChoice, Any, ArrayLike, Literal, MatrixLike, Seed, Self, Sequence,
+                      Splits, Verbose)
 
 __all__ = ["CrossValidationSteps", "ElasticNetCV", "LassoCV"]
 
@@ -141,11 +145,22 @@ class CrossValidationSteps:
                              "no path to read; fit with keep_path=True.")
         return self.path_
 
-    def coef_at(self, alpha):
+    def coef_at(self, alpha: AlphaChoice) -> np.ndarray:
         """Coefficients of the full-data path (``path_``) at ``alpha``: "min"
         (``alpha_min_``), "1se" (``alpha_1se_``; glmnet's ``coef(cv, s="lambda.1se")``),
         both on the grid, or a float (interpolated between grid values, see
-        :meth:`l1core.PathResult.coef_at`)."""
+        :meth:`l1core.PathResult.coef_at`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from l1core.datasets import load_diabetes
+        >>> X, y, names = load_diabetes()
+        >>> from l1core import LassoCV
+        >>> cv = LassoCV(cv=5, n_alphas=20).fit(X, y)
+        >>> np.flatnonzero(cv.coef_at("1se")), np.flatnonzero(cv.coef_at(1.0))
+        (array([1, 2, 3, 6, 8, 9]), array([2, 3, 8]))
+        """
         return self._kept_path().coef_at(self._path_alpha(alpha))
 
     def _choose(self, mse, grids, l1_ratios):
@@ -294,14 +309,28 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
     (n_folds times the work) and could not use BLAS. Each task holds its fold's path
     coefficients as a sparse ``n_features x n_alphas`` matrix (``enet_path(sparse_coefs=True)``)
     until its errors are computed.
+
+    Examples
+    --------
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import ElasticNetCV
+    >>> cv = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=5).fit(X, y)
+    >>> cv.l1_ratio_, round(cv.alpha_, 4), cv.mse_path_.shape    # (n_l1_ratio, n_alphas, n_folds)
+    (1.0, 0.0038, (2, 100, 5))
     """
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
-                 fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
-                 positive=False, random_state=None, selection="cyclic", penalty_factor=None,
-                 lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
-                 executor=None, precompute="auto", copy_X=True, verbose=False,
-                 keep_path=True):
+    def __init__(self, *, l1_ratio: float | Sequence[float] = 0.5, eps: float = 1e-3,
+                 n_alphas: int = 100, alphas: ArrayLike | int | None = None,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 cv: Splits = None, n_jobs: int | None = None, positive: bool = False,
+                 random_state: Seed = None, selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None, shuffle: bool = False,
+                 refit_alpha: Literal["min", "1se"] = "min", executor: Any = None,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
+                 verbose: Verbose = False, keep_path: bool = True) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -327,7 +356,8 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
 
     path = staticmethod(enet_path)
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> Self:
         """Fit the models of every fold and refit on all data at the chosen alpha.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
@@ -412,7 +442,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.n_features_in_ = p
         return self
 
-    def predict(self, X, alpha=None):
+    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
         """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,).
 
         ``alpha``: None predicts with the refit model; "min", "1se" or a float with the
@@ -437,14 +467,34 @@ class LassoCV(ElasticNetCV):
     """Lasso with alpha chosen by cross-validation: :class:`ElasticNetCV` with
     ``l1_ratio=1``. Parameters and attributes are those of :class:`ElasticNetCV` without
     ``l1_ratio``/``l1_ratio_``; ``alphas_`` has shape (n_alphas,) and ``mse_path_``
-    (n_alphas, n_folds)."""
+    (n_alphas, n_folds).
 
-    def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
-                 max_iter=1000, tol=1e-4, cv=None, n_jobs=None, positive=False,
-                 random_state=None, selection="cyclic", penalty_factor=None,
-                 lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
-                 executor=None, precompute="auto", copy_X=True, verbose=False,
-                 keep_path=True):
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import LassoCV
+    >>> cv = LassoCV(cv=5).fit(X, y)
+    >>> round(cv.alpha_min_, 4), round(cv.alpha_1se_, 4)        # glmnet's lambda.min, lambda.1se
+    (0.0038, 0.1868)
+    >>> [names[j] for j in np.flatnonzero(cv.coef_at("1se"))]  # coef(cv, s="lambda.1se")
+    ['sex', 'bmi', 'bp', 's3', 's5', 's6']
+    >>> cv.predict(X[:3], alpha="1se").round()
+    array([201.,  79., 176.])
+    """
+
+    def __init__(self, *, eps: float = 1e-3, n_alphas: int = 100,
+                 alphas: ArrayLike | int | None = None, fit_intercept: bool = True,
+                 max_iter: int = 1000, tol: float = 1e-4, cv: Splits = None,
+                 n_jobs: int | None = None, positive: bool = False, random_state: Seed = None,
+                 selection: Literal["cyclic", "random"] = "cyclic",
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None, shuffle: bool = False,
+                 refit_alpha: Literal["min", "1se"] = "min", executor: Any = None,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
+                 verbose: Verbose = False, keep_path: bool = True) -> None:
         super().__init__(l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                          fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, cv=cv,
                          n_jobs=n_jobs, positive=positive, random_state=random_state,
@@ -460,7 +510,8 @@ class LassoCV(ElasticNetCV):
     def _l1_ratios(self):
         return [1.0]
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> Self:
         super().fit(X, y, sample_weight=sample_weight, groups=groups)
         del self.l1_ratio_
         return self

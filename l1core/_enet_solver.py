@@ -15,6 +15,8 @@ column statistics, the projection off unpenalized columns), so that a path or a
 cross-validation fold pays for it once; :func:`enet_solve` is one problem, one alpha.
 """
 
+from __future__ import annotations
+
 import warnings
 from dataclasses import dataclass
 
@@ -29,6 +31,7 @@ from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import convergence_warning
 from ._warnings import NumericalWarning
+from ._typing import ArrayLike, Literal, MatrixLike, Seed
 
 __all__ = ["EnetProblem", "EnetSolution", "enet_solve"]
 
@@ -435,12 +438,30 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
     return G, c, yy, xbar, ybar, constant
 
 
-def enet_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
-               lower_bounds=None, upper_bounds=None, positive=False, fit_intercept=True,
-               tol=1e-4, max_iter=1000, selection="cyclic", random_state=None, coef_init=None,
-               screening=True, precompute="auto", warn=True, check_input=True):
+def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1.0,
+               sample_weight: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
+               lower_bounds: float | ArrayLike | None = None,
+               upper_bounds: float | ArrayLike | None = None, positive: bool = False,
+               fit_intercept: bool = True, tol: float = 1e-4, max_iter: int = 1000,
+               selection: Literal["cyclic", "random"] = "cyclic", random_state: Seed = None,
+               coef_init: ArrayLike | None = None, screening: bool = True,
+               precompute: bool | Literal["auto"] | ArrayLike = "auto", warn: bool = True,
+               check_input: bool = True) -> EnetSolution:
     """Fit one Elastic Net; see the module docstring for the objective and
-    :class:`EnetProblem` for when X is copied. Returns an :class:`EnetSolution`."""
+    :class:`EnetProblem` for when X is copied. Returns an :class:`EnetSolution`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import enet_solve
+    >>> solution = enet_solve(X, y, alpha=1.0)
+    >>> np.flatnonzero(solution.coef), solution.converged
+    (array([2, 3, 8]), True)
+    >>> bool(solution.dual_gap <= solution.gap_tol)
+    True
+    """
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,

@@ -10,12 +10,15 @@ Both minimize (see :mod:`l1core._group_solver`)
 in no group get coefficient 0); see :mod:`l1core._groups`.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
 from ._group_path import group_lasso_path
 from ._group_solver import GroupProblem
 from ._validation import check_design
+from ._typing import ArrayLike, GroupSpec, MatrixLike, Self
 
 __all__ = ["SparseGroupLasso", "GroupLasso"]
 
@@ -41,11 +44,23 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
     ----------
     coef_ (n_features,) in X's dtype, intercept_, dual_gap_ (certificate of the objective
     above), n_iter_ (epochs), n_features_in_.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import SparseGroupLasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 12))                # 4 groups of 3 columns
+    >>> y = X[:, :3] @ [1.0, 2.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> model = SparseGroupLasso(alpha=0.05, l1_ratio=0.5, groups=3).fit(X, y)
+    >>> np.flatnonzero(model.coef_)                   # in the first group, not every feature
+    array([0, 1])
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, groups=None, weights=None, gamma=0.0,
-                 fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False,
-                 positive=False, screening=True):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, groups: GroupSpec = None,
+                 weights: float | ArrayLike | None = None, gamma: float = 0.0,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 warm_start: bool = False, positive: bool = False, screening: bool = True) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.groups = groups
@@ -61,7 +76,7 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
     def _effective_l1_ratio(self):
         return self.l1_ratio
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit on X (dense, CSC or CSR; read in place unless dense C-ordered), y (n,)."""
         problem = GroupProblem(X, y, groups=self.groups, weights=self.weights,
                                l1_ratio=self._effective_l1_ratio(), gamma=self.gamma,
@@ -80,7 +95,7 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
         self.n_features_in_ = problem.n_features
         return self
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """``X @ coef_ + intercept_``."""
         check_is_fitted(self)
         X, _ = check_design(X)
@@ -99,10 +114,24 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
 
 class GroupLasso(SparseGroupLasso):
     """Group Lasso (Yuan & Lin 2006): :class:`SparseGroupLasso` with ``l1_ratio=0``,
-    ``alpha sum_g w_g ||w_g||_2``."""
+    ``alpha sum_g w_g ||w_g||_2``.
 
-    def __init__(self, alpha=1.0, *, groups=None, weights=None, gamma=0.0, fit_intercept=True,
-                 max_iter=1000, tol=1e-4, warm_start=False, positive=False, screening=True):
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import GroupLasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 12))
+    >>> y = X[:, :3] @ [1.0, 2.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> model = GroupLasso(alpha=0.05, groups=[0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]).fit(X, y)
+    >>> np.flatnonzero(model.coef_)                   # the whole first group
+    array([0, 1, 2])
+    """
+
+    def __init__(self, alpha: float = 1.0, *, groups: GroupSpec = None,
+                 weights: float | ArrayLike | None = None, gamma: float = 0.0,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 warm_start: bool = False, positive: bool = False, screening: bool = True) -> None:
         super().__init__(alpha=alpha, l1_ratio=0.0, groups=groups, weights=weights,
                          gamma=gamma, fit_intercept=fit_intercept, max_iter=max_iter, tol=tol,
                          warm_start=warm_start, positive=positive, screening=screening)

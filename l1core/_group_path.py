@@ -1,22 +1,39 @@
 """``group_lasso_path``: the sparse-group elastic net along a grid of alphas, warm-started."""
 
+from __future__ import annotations
+
 import numpy as np
 
 from ._group_solver import GroupProblem
 from ._path import alpha_grid
+from ._typing import ArrayLike, GroupSpec, MatrixLike
 
 __all__ = ["group_lasso_path"]
 
 
-def group_lasso_path(X, y, *, groups=None, l1_ratio=0.0, weights=None, gamma=0.0, eps=1e-3,
-                     n_alphas=100, alphas=None, sample_weight=None, positive=False,
-                     fit_intercept=True, tol=1e-4, max_iter=1000, screening=True,
-                     return_intercept=False):
+def group_lasso_path(X: MatrixLike, y: ArrayLike, *, groups: GroupSpec = None,
+                     l1_ratio: float = 0.0, weights: float | ArrayLike | None = None,
+                     gamma: float = 0.0, eps: float = 1e-3, n_alphas: int = 100,
+                     alphas: ArrayLike | None = None, sample_weight: ArrayLike | None = None,
+                     positive: bool = False, fit_intercept: bool = True, tol: float = 1e-4,
+                     max_iter: int = 1000, screening: bool = True,
+                     return_intercept: bool = False) -> tuple:
     """Solve at each alpha (default: ``n_alphas`` log-spaced from the exact alpha_max down to
     ``eps * alpha_max``), each solve warm-started from the previous one and certified.
 
     Returns ``(alphas, coefs (n_features, n_alphas), dual_gaps, n_iters)`` and, with
     ``return_intercept=True``, the intercepts too. X is validated once and read in place.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import group_lasso_path
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 12))
+    >>> y = X[:, :3] @ [1.0, 2.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> alphas, coefs, gaps, n_iters = group_lasso_path(X, y, groups=3, n_alphas=5)
+    >>> [np.flatnonzero(coefs[:, k].reshape(4, 3).any(axis=1)).tolist() for k in range(5)]
+    [[], [0], [0], [0, 1, 3], [0, 1, 2, 3]]
     """
     problem = GroupProblem(X, y, groups=groups, weights=weights, l1_ratio=l1_ratio,
                            gamma=gamma, sample_weight=sample_weight, positive=positive,

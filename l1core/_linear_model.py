@@ -10,6 +10,8 @@ scikit-learn's ``ElasticNet``/``Lasso`` objective, so the same ``alpha`` gives t
 All the numerical work happens in :func:`l1core._enet_solver.enet_solve`.
 """
 
+from __future__ import annotations
+
 import time
 
 import numpy as np
@@ -19,6 +21,7 @@ from ._enet_solver import enet_solve
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
 from ._path import enet_path, lasso_path, report_solve
 from ._validation import check_design
+from ._typing import ArrayLike, Literal, MatrixLike, Seed, Self, Verbose
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -77,12 +80,28 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         an upper bound on ``P(coef_, intercept_) - min P``
     sparse_coef_ : scipy.sparse CSR matrix of shape (1, n_features)
     n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import ElasticNet
+    >>> model = ElasticNet(alpha=0.01, l1_ratio=0.7).fit(X, y)
+    >>> int(np.count_nonzero(model.coef_)), round(model.score(X, y), 2)
+    (10, 0.43)
+    >>> bool(model.dual_gap_ <= model.tol * y.var())     # the certified stopping rule
+    True
     """
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
-                 tol=1e-4, warm_start=False, positive=False, selection="cyclic",
-                 random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 precompute="auto", copy_X=True, verbose=False):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, fit_intercept: bool = True,
+                 max_iter: int = 1000, tol: float = 1e-4, warm_start: bool = False,
+                 positive: bool = False, selection: Literal["cyclic", "random"] = "cyclic",
+                 random_state: Seed = None, penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
+                 verbose: Verbose = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -104,7 +123,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     path = staticmethod(enet_path)
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            check_input: bool = True) -> Self:
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None. X is copied only when it is dense and
         not Fortran-ordered (once, into Fortran order) or of a non-floating dtype.
@@ -150,7 +170,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                              f"expecting {self.n_features_in_} features as input.")
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
         return self._decision_function(X)
 
@@ -179,12 +199,28 @@ class Lasso(ElasticNet):
 
     Minimizes ``1/(2S) sum_i s_i (y_i - x_i.w - b)^2 + alpha sum_j v_j |w_j|`` subject to the
     bounds. Parameters and attributes are those of :class:`ElasticNet` without ``l1_ratio``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import Lasso
+    >>> model = Lasso(alpha=1.0).fit(X, y)
+    >>> [names[j] for j in np.flatnonzero(model.coef_)]
+    ['bmi', 'bp', 's5']
+    >>> round(model.intercept_, 2), round(model.score(X, y), 2)
+    (152.13, 0.36)
     """
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
-                 warm_start=False, positive=False, selection="cyclic", random_state=None,
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None, precompute="auto",
-                 copy_X=True, verbose=False):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True, max_iter: int = 1000,
+                 tol: float = 1e-4, warm_start: bool = False, positive: bool = False,
+                 selection: Literal["cyclic", "random"] = "cyclic", random_state: Seed = None,
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
+                 verbose: Verbose = False) -> None:
         super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,

@@ -14,6 +14,8 @@ family="multinomial"). With unit weights this is scikit-learn's ``LogisticRegres
 logistic_solve`.
 """
 
+from __future__ import annotations
+
 import time
 import warnings
 
@@ -28,6 +30,7 @@ from ._path import path_alphas, report_solve
 from ._path_result import PathResult, explained, logistic_loss
 from ._progress import Progress, solve_text
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
+from ._typing import ArrayLike, Literal, MatrixLike, Seed, Self, Verbose
 
 __all__ = ["SparseLogisticRegression", "logistic_path"]
 
@@ -163,6 +166,20 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         (n_classes,) for one-vs-rest (one gap per class's binary problem): the duality gap
         of each solve, an upper bound on its objective's suboptimality
     n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import SparseLogisticRegression
+    >>> labels = np.where(y > 140, "high", "low")
+    >>> clf = SparseLogisticRegression().fit(X, labels)   # alpha = 1/n_samples (C=1)
+    >>> clf.classes_, [names[j] for j in np.flatnonzero(clf.coef_)]
+    (array(['high', 'low'], dtype='<U4'), ['bmi', 'bp', 's3', 's5'])
+    >>> clf.predict(X[:2]), clf.predict_proba(X[:2]).round(1)   # columns: clf.classes_
+    (array(['high', 'low'], dtype='<U4'), array([[0.8, 0.2],
+           [0.2, 0.8]]))
     """
 
     # The weighted and the repeated fits are both certified within tol of the same optimum,
@@ -174,10 +191,14 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
             "optimum (tol=1e-4: probabilities ~1e-5 apart); they agree at tol=1e-12")
         for kind in ("dense", "sparse")}
 
-    def __init__(self, alpha=None, *, l1_ratio=1.0, fit_intercept=True, tol=1e-4,
-                 max_iter=1000, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 class_weight=None, warm_start=False, multi_class="auto", random_state=None,
-                 verbose=False):
+    def __init__(self, alpha: float | None = None, *, l1_ratio: float = 1.0,
+                 fit_intercept: bool = True, tol: float = 1e-4, max_iter: int = 1000,
+                 penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 class_weight: dict | Literal["balanced"] | None = None, warm_start: bool = False,
+                 multi_class: Literal["auto", "multinomial", "ovr"] = "auto",
+                 random_state: Seed = None, verbose: Verbose = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -192,7 +213,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: labels of
         any type (n_samples,); sample_weight: (n_samples,) non-negative or None."""
         X, classes, codes, _, s, mode = prepare_classification(self, X, y, sample_weight)
@@ -250,7 +271,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
             report_solve(self.verbose, alpha, result.dual_gap, result.n_iter, now - start)
         return now
 
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> np.ndarray:
         """Scores ``X @ coef_.T + intercept_``: shape (n_samples,) for two classes (positive
         means ``classes_[1]``), else (n_samples, n_classes)."""
         check_is_fitted(self)
@@ -261,7 +282,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         scores = np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1 (ovr: the
         per-class sigmoids normalized, as scikit-learn does)."""
         return self._probabilities(self.decision_function(X))
@@ -278,12 +299,12 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         prob = np.exp(scores)
         return prob / prob.sum(axis=1, keepdims=True)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Predicted class labels (from ``classes_``)."""
         return self._labels(self.decision_function(X))
 
@@ -354,11 +375,15 @@ def logistic_alpha_max(X, codes, *, l1_ratio=1.0, sample_weight=None, penalty_fa
                         n_classes, fit_intercept, offset)
 
 
-def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
-                  sample_weight=None, penalty_factor=None, lower_bounds=None,
-                  upper_bounds=None, fit_intercept=True, tol=1e-4, max_iter=1000,
-                  multinomial=False, sparse_coefs=False, strong_rule=True, screening=True,
-                  warn=True, check_input=True, column_norms=None, verbose=False):
+def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None = None,
+                  n_alphas: int = 100, eps: float = 1e-3, l1_ratio: float = 1.0,
+                  sample_weight: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
+                  lower_bounds: float | ArrayLike | None = None,
+                  upper_bounds: float | ArrayLike | None = None, fit_intercept: bool = True,
+                  tol: float = 1e-4, max_iter: int = 1000, multinomial: bool = False,
+                  sparse_coefs: bool = False, strong_rule: bool = True, screening: bool = True,
+                  warn: bool = True, check_input: bool = True,
+                  column_norms: ArrayLike | None = None, verbose: Verbose = False) -> PathResult:
     """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
@@ -391,6 +416,19 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     alpha: alpha, duality gap, epochs, seconds, then the progress; a str is the lines'
     prefix). The result is a :class:`l1core.PathResult` (the tuple above, with the nonzeros
     and the deviance explained per alpha, ``coef_at``, ``predict`` giving decision values).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import logistic_path
+    >>> path = logistic_path(X, y > 140, n_alphas=5, eps=1e-2)
+    >>> path.n_nonzero                               # features in the model at each alpha
+    array([0, 4, 5, 6, 8])
+    >>> alphas, coefs, gaps, n_iters, intercepts = path
+    >>> coefs.shape
+    (10, 5)
     """
     if check_input:
         X, _ = check_design(X)

@@ -23,6 +23,8 @@
    :class:`l1core.SparseLogisticRegression`.
 """
 
+from __future__ import annotations
+
 import numbers
 import warnings
 
@@ -38,6 +40,8 @@ from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_p
 from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
 from ._parallel import check_executor, effective_n_jobs
 from ._path import _check_n_alphas, alpha_grid, grid_request
+from ._typing import (AlphaChoice, Any, ArrayLike, Literal, MatrixLike, Seed, Self, Sequence,
+                      Splits, Verbose)
 
 __all__ = ["SparseLogisticRegressionCV"]
 
@@ -126,13 +130,32 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         Of the final model, as for :class:`l1core.SparseLogisticRegression`.
     path_ : :class:`l1core.PathResult`, list of them (one-vs-rest: one per class) or None
         The full-data path at ``l1_ratio_`` (``keep_path``), coefficients sparse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import SparseLogisticRegressionCV
+    >>> cv = SparseLogisticRegressionCV(cv=5, n_alphas=20).fit(X, y > 140)   # log loss
+    >>> bool(cv.alpha_1se_ > cv.alpha_min_ == cv.alpha_)
+    True
+    >>> [names[j] for j in np.flatnonzero(cv.coef_at("1se"))]
+    ['bmi', 'bp', 's3', 's5']
     """
 
-    def __init__(self, *, alphas=None, n_alphas=100, eps="auto", l1_ratio=1.0,
-                 fit_intercept=True, cv=None, scoring="log_loss", tol=1e-4, max_iter=1000,
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None, class_weight=None,
-                 multi_class="auto", refit_alpha="min", n_jobs=None, executor=None,
-                 random_state=None, shuffle=False, verbose=False, keep_path=True):
+    def __init__(self, *, alphas: ArrayLike | int | None = None, n_alphas: int = 100,
+                 eps: float | Literal["auto"] = "auto", l1_ratio: float | Sequence[float] = 1.0,
+                 fit_intercept: bool = True, cv: Splits = None,
+                 scoring: Literal["log_loss", "accuracy", "roc_auc"] = "log_loss",
+                 tol: float = 1e-4, max_iter: int = 1000, penalty_factor: ArrayLike | None = None,
+                 lower_bounds: float | ArrayLike | None = None,
+                 upper_bounds: float | ArrayLike | None = None,
+                 class_weight: dict | Literal["balanced"] | None = None,
+                 multi_class: Literal["auto", "multinomial", "ovr"] = "auto",
+                 refit_alpha: Literal["min", "1se"] = "min", n_jobs: int | None = None,
+                 executor: Any = None, random_state: Seed = None, shuffle: bool = False,
+                 verbose: Verbose = False, keep_path: bool = True) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -155,7 +178,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         self.verbose = verbose
         self.keep_path = keep_path
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> Self:
         """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
@@ -240,7 +264,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             setattr(self, name, getattr(model, name))
         return self
 
-    def coef_at(self, alpha):
+    def coef_at(self, alpha: AlphaChoice) -> np.ndarray:
         """Coefficients of the full-data path at ``alpha`` ("min", "1se" or a float, see
         :meth:`l1core.ElasticNetCV.coef_at`): (n_features,) binary, else (n_classes,
         n_features)."""
@@ -249,7 +273,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             return np.stack([one.coef_at(alpha) for one in path])
         return path.coef_at(alpha)
 
-    def decision_function(self, X, alpha=None):
+    def decision_function(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
         """Scores of the refit model (``alpha=None``) or of the full-data path at ``alpha``
         ("min", "1se" or a float; X read in place, only the support's columns)."""
         if alpha is None:
@@ -259,11 +283,11 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             return np.column_stack([one.predict(X, alpha=alpha) for one in path])
         return path.predict(X, alpha=alpha)
 
-    def predict_proba(self, X, alpha=None):
+    def predict_proba(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
         """Class probabilities (see :meth:`decision_function` for ``alpha``)."""
         return self._probabilities(self.decision_function(X, alpha=alpha))
 
-    def predict(self, X, alpha=None):
+    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
         """Class labels (see :meth:`decision_function` for ``alpha``)."""
         return self._labels(self.decision_function(X, alpha=alpha))
 

@@ -20,6 +20,8 @@ cross-validation fold pays for it once and warm-starts without a pass over X;
 :func:`logistic_solve` is one problem, one alpha.
 """
 
+from __future__ import annotations
+
 import warnings
 from dataclasses import dataclass
 
@@ -30,6 +32,7 @@ from . import _validation as v
 from ._design_ops import xt_dot
 from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
+from ._typing import ArrayLike, MatrixLike
 
 __all__ = ["LogisticProblem", "LogisticSolution", "logistic_solve", "null_objective"]
 
@@ -236,10 +239,14 @@ def cast_inside(W, dtype, lower, upper):
     return out
 
 
-def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
-                   lower_bounds=None, upper_bounds=None, fit_intercept=True, tol=1e-4,
-                   max_iter=1000, coef_init=None, intercept_init=None, n_classes=2,
-                   screening=True, warn=True, check_input=True):
+def logistic_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1.0,
+                   sample_weight: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
+                   lower_bounds: float | ArrayLike | None = None,
+                   upper_bounds: float | ArrayLike | None = None, fit_intercept: bool = True,
+                   tol: float = 1e-4, max_iter: int = 1000, coef_init: ArrayLike | None = None,
+                   intercept_init: float | ArrayLike | None = None, n_classes: int = 2,
+                   screening: bool = True, warn: bool = True,
+                   check_input: bool = True) -> LogisticSolution:
     """Fit one penalized logistic regression; see the module docstring for the objective.
 
     ``y`` holds class codes in ``[0, n_classes)`` (``n_classes=2``: code 1 is the positive
@@ -247,6 +254,16 @@ def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_fac
     validated once and then read in place (``check_input=False`` trusts it to be the output of
     ``check_design``). ``coef_init`` ((p,) or (K, p)) and ``intercept_init`` warm-start the
     solver. Returns a :class:`LogisticSolution`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import logistic_solve
+    >>> solution = logistic_solve(X, (y > 140).astype(int), alpha=0.01)
+    >>> np.flatnonzero(solution.coef), solution.converged
+    (array([2, 8]), True)
     """
     problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,

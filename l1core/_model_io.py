@@ -20,6 +20,8 @@ result object) are absent from the loaded model. Such a model still predicts: it
 prediction needs only ``coef_``, ``intercept_`` and (classifiers) ``classes_``.
 """
 
+from __future__ import annotations
+
 import json
 import math
 import numbers
@@ -28,6 +30,8 @@ import zipfile
 
 import numpy as np
 import scipy.sparse as sp
+
+from ._typing import Any, FileLike
 
 __all__ = ["save_model", "load_model"]
 
@@ -156,12 +160,28 @@ def _fitted_attributes(model, params):
     return {k: v for k, v in vars(model).items() if k not in params and not k.startswith("__")}
 
 
-def save_model(model, path):
+def save_model(model: Any, path: FileLike) -> list[str]:
     """Write a fitted (or unfitted) l1core estimator to ``path`` as a portable ``.npz`` file
     (arrays plus a JSON description; no pickle). Values the format cannot hold are skipped,
     with a ``UserWarning`` naming them (see the module docstring). ``path``: a file name
     (written as given, no extension added) or a binary file object. Returns the list of
-    skipped names."""
+    skipped names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> import io
+    >>> from l1core import Lasso, load_model, save_model
+    >>> model = Lasso(alpha=1.0).fit(X, y)
+    >>> file = io.BytesIO()                           # or a file name
+    >>> save_model(model, file)                       # returns what it could not store
+    []
+    >>> again = load_model(io.BytesIO(file.getvalue()))
+    >>> again, bool(np.array_equal(again.coef_, model.coef_))
+    (Lasso(), True)
+    """
     classes = _estimator_classes()
     name = type(model).__name__
     if classes.get(name) is not type(model):
@@ -196,10 +216,25 @@ def save_model(model, path):
     return skipped
 
 
-def load_model(path):
+def load_model(path: FileLike) -> Any:
     """Read a model written by :func:`save_model`: a new estimator of the stored class with
     the stored parameters and fitted attributes. Raises ``ValueError`` for a file that is not
-    an l1core model file (or comes from a newer format version)."""
+    an l1core model file (or comes from a newer format version).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> import io
+    >>> from l1core import LassoCV, load_model, save_model
+    >>> cv = LassoCV(cv=3, n_alphas=10).fit(X, y)
+    >>> file = io.BytesIO()
+    >>> _ = save_model(cv, file)
+    >>> again = load_model(io.BytesIO(file.getvalue()))
+    >>> bool(np.allclose(again.predict(X, alpha="1se"), cv.predict(X, alpha="1se")))
+    True
+    """
     try:
         with np.load(path, allow_pickle=False) as archive:
             files = getattr(archive, "files", ())

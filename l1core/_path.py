@@ -12,6 +12,8 @@ every returned point meets ``tol`` on the full problem. Gap-safe screening runs 
 solve.
 """
 
+from __future__ import annotations
+
 import numbers
 import sys
 import time
@@ -23,13 +25,21 @@ from . import _validation as v
 from ._enet_solver import EnetProblem, warn_unfinished
 from ._path_result import PathResult, explained, squared_deviance
 from ._progress import Progress, solve_text
+from ._typing import Any, ArrayLike, Literal, MatrixLike, Seed, Verbose
 
 __all__ = ["enet_path", "lasso_path", "alpha_grid"]
 
 
-def alpha_grid(alpha_max, *, n_alphas=100, eps=1e-3):
+def alpha_grid(alpha_max: float, *, n_alphas: int = 100, eps: float = 1e-3) -> np.ndarray:
     """``n_alphas`` values log-spaced from ``alpha_max`` down to ``eps * alpha_max``
-    (scikit-learn's and glmnet's default grid)."""
+    (scikit-learn's and glmnet's default grid).
+
+    Examples
+    --------
+    >>> from l1core import alpha_grid
+    >>> alpha_grid(1.0, n_alphas=4, eps=1e-3)
+    array([1.  , 0.1 , 0.01 , 0.001])
+    """
     if alpha_max <= 0.0:
         alpha_max = np.finfo(np.float64).resolution
     if n_alphas == 1:
@@ -37,12 +47,19 @@ def alpha_grid(alpha_max, *, n_alphas=100, eps=1e-3):
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_init=None,
-              fit_intercept=False, sample_weight=None, penalty_factor=None, lower_bounds=None,
-              upper_bounds=None, positive=False, tol=1e-4, max_iter=1000, selection="cyclic",
-              random_state=None, screening=True, strong_rule=True, return_n_iter=False,
-              return_intercept=False, sparse_coefs=False, precompute="auto", warn=True,
-              check_input=True, Xy=None, copy_X=True, verbose=False):
+def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float = 1e-3,
+              n_alphas: int = 100, alphas: ArrayLike | int | None = None,
+              coef_init: ArrayLike | None = None, fit_intercept: bool = False,
+              sample_weight: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
+              lower_bounds: float | ArrayLike | None = None,
+              upper_bounds: float | ArrayLike | None = None, positive: bool = False,
+              tol: float = 1e-4, max_iter: int = 1000,
+              selection: Literal["cyclic", "random"] = "cyclic", random_state: Seed = None,
+              screening: bool = True, strong_rule: bool = True, return_n_iter: bool = False,
+              return_intercept: bool = False, sparse_coefs: bool = False,
+              precompute: bool | Literal["auto"] | ArrayLike = "auto", warn: bool = True,
+              check_input: bool = True, Xy: ArrayLike | None = None, copy_X: bool = True,
+              verbose: Verbose = False) -> PathResult:
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -86,6 +103,16 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     dual_gaps : (n_alphas,) duality gap of each solution (normalized objective)
     n_iters : (n_alphas,) epochs per alpha, if ``return_n_iter``
     intercepts : (n_alphas,), if ``return_intercept``
+
+    Examples
+    --------
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import enet_path
+    >>> path = enet_path(X, y, l1_ratio=0.5, n_alphas=5, fit_intercept=True)
+    >>> path.alphas.round(4), path.n_nonzero
+    (array([4.2961, 0.764 , 0.1359, 0.0242, 0.0043]), array([ 0,  9, 10, 10, 10]))
+    >>> alphas, coefs, dual_gaps = path                # scikit-learn's tuple
     """
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
@@ -198,8 +225,27 @@ def report_solve(verbose, alpha, gap, epochs, seconds):
     print(prefix + solve_text(alpha, gap, epochs, seconds), file=sys.stderr, flush=True)
 
 
-def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, **kwargs):
-    """The Lasso path: :func:`enet_path` with ``l1_ratio=1`` (same arguments otherwise)."""
+def lasso_path(X: MatrixLike, y: ArrayLike, *, eps: float = 1e-3, n_alphas: int = 100,
+               alphas: ArrayLike | int | None = None, **kwargs: Any) -> PathResult:
+    """The Lasso path: :func:`enet_path` with ``l1_ratio=1`` (same arguments otherwise).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import lasso_path
+    >>> path = lasso_path(X, y, n_alphas=5, fit_intercept=True, tol=1e-10)
+    >>> print(path.summary())                         # glmnet's print(fit)
+             Df    %Dev      Lambda
+       1      0    0.00       2.148
+       2      4   47.03     0.38198
+       3      7   51.19    0.067927
+       4      9   51.55    0.012079
+       5     10   51.76    0.002148
+    >>> np.flatnonzero(path.coef_at(path.alphas[1]))  # on the grid: the path's own
+    array([2, 3, 6, 8])
+    """
     return enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas, **kwargs)
 
 

@@ -18,12 +18,15 @@ Predictions read X in place: only the columns in the path's support, float32 X i
 dtype (:func:`predict_rows`).
 """
 
+from __future__ import annotations
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
 
 from . import _validation as v
 from ._design_ops import rows_dot
+from ._typing import MatrixLike
 
 __all__ = ["PathResult", "predict_rows"]
 
@@ -43,6 +46,20 @@ class PathResult(tuple):
     n_nonzero : (n_alphas,) int
     deviance_explained : (n_alphas,) in [0, 1] up to the solver's tolerance
     n_classes : None (squared loss, binary) or the number of classes (multinomial)
+
+    Examples
+    --------
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import lasso_path
+    >>> path = lasso_path(X, y, n_alphas=5, fit_intercept=True, return_n_iter=True)
+    >>> alphas, coefs, dual_gaps, n_iters = path      # unpacks as scikit-learn's tuple
+    >>> path.n_nonzero, path.deviance_explained.round(2)
+    (array([ 0,  4,  7,  9, 10]), array([0.  , 0.47, 0.51, 0.52, 0.52]))
+    >>> path.predict(X[:2]).shape                     # every alpha
+    (2, 5)
+    >>> path.predict(X[:2], alpha=0.1).round()        # one alpha, between grid values
+    array([203.,  73.])
     """
 
     def __new__(cls, returned, *, alphas, coefs, dual_gaps, n_iters, intercepts, seconds,
@@ -98,7 +115,7 @@ class PathResult(tuple):
         return np.array([np.unique(coefs[:, a * R:(a + 1) * R].indices).size
                          for a in range(self.alphas.shape[0])], dtype=np.intp)
 
-    def summary(self):
+    def summary(self) -> str:
         """The path as text, one row per alpha, like glmnet's ``print(fit)``: ``Df`` (the
         nonzeros), ``%Dev`` (100 x deviance explained) and ``Lambda`` (alpha)."""
         lines = [f"{'':>4} {'Df':>6} {'%Dev':>7} {'Lambda':>11}"]
@@ -109,7 +126,7 @@ class PathResult(tuple):
 
     # ------------------------------------------------------------------ one alpha
 
-    def coef_at(self, alpha):
+    def coef_at(self, alpha: float) -> np.ndarray:
         """Coefficients at ``alpha``: (n_features,), multinomial (n_classes, n_features), as
         a dense array in the path's dtype.
 
@@ -121,7 +138,7 @@ class PathResult(tuple):
         coef, _ = self._at(alpha)
         return coef
 
-    def intercept_at(self, alpha):
+    def intercept_at(self, alpha: float) -> float | np.ndarray:
         """The intercept at ``alpha`` (a float; multinomial (n_classes,)), as coef_at."""
         _, intercept = self._at(alpha)
         return intercept
@@ -153,7 +170,7 @@ class PathResult(tuple):
             return coef[0], float(intercept[0])
         return coef, intercept
 
-    def predict(self, X, alpha=None):
+    def predict(self, X: MatrixLike, alpha: float | None = None) -> np.ndarray:
         """Linear predictions ``X @ coef + intercept`` (glmnet's ``type="link"``; logistic:
         the decision values, multinomial the class scores).
 

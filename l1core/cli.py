@@ -105,6 +105,16 @@ def _grid_arguments(parser):
                              "logistic cv: glmnet's 1e-2 or 1e-4)")
 
 
+def _model_command(sub, verbose, name, **texts):
+    """The subcommand ``name`` (fit or cv): DATA MODEL, the model options and ``--coef``."""
+    p = sub.add_parser(name, parents=[verbose], **texts)
+    _data_arguments(p)
+    p.add_argument("model_file", metavar="MODEL", help="model file to write (.npz)")
+    _model_arguments(p, cv=name == "cv")
+    p.add_argument("--coef", metavar="CSV", help="also write the coefficient table")
+    return p
+
+
 def _parser():
     parser = argparse.ArgumentParser(
         prog=PROG, description="Fast, certified L1-regularized linear models: fit, "
@@ -116,19 +126,12 @@ def _parser():
                          help="progress on stderr (one line per solve)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("fit", parents=[verbose], help="fit one model, save it",
-                       description="Fit a model at one alpha and save it to MODEL.")
-    _data_arguments(p)
-    p.add_argument("model_file", metavar="MODEL", help="model file to write (.npz)")
-    _model_arguments(p, cv=False)
-    p.add_argument("--coef", metavar="CSV", help="also write the coefficient table")
+    _model_command(sub, verbose, "fit", help="fit one model, save it",
+                   description="Fit a model at one alpha and save it to MODEL.")
 
-    p = sub.add_parser("cv", parents=[verbose], help="choose alpha by cross-validation",
+    p = _model_command(sub, verbose, "cv", help="choose alpha by cross-validation",
                        description="Choose alpha (and the l1 ratio) by K-fold "
                        "cross-validation, refit on all data and save the model.")
-    _data_arguments(p)
-    p.add_argument("model_file", metavar="MODEL", help="model file to write (.npz)")
-    _model_arguments(p, cv=True)
     _grid_arguments(p)
     p.add_argument("-k", "--folds", type=int, default=5, help="number of folds (default: 5)")
     p.add_argument("--refit", choices=("min", "1se"), default="min",
@@ -139,7 +142,6 @@ def _parser():
     p.add_argument("--shuffle", action="store_true", help="shuffle before making the folds")
     p.add_argument("--seed", type=int, help="seed of the shuffle")
     p.add_argument("-j", "--n-jobs", type=int, help="threads running the folds (-1: all)")
-    p.add_argument("--coef", metavar="CSV", help="also write the coefficient table")
     p.add_argument("--plot", metavar="PNG", help="also draw the CV curve (needs matplotlib)")
 
     p = sub.add_parser("path", parents=[verbose], help="regularization path",

@@ -10,8 +10,17 @@ Each function draws on ``ax`` (a new figure's Axes when None) and returns the Ax
 - :func:`plot_coef`: a bar chart of a fitted model's nonzero coefficients.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
+
+from ._typing import Any, ArrayLike, MatrixLike, Sequence
+
+if TYPE_CHECKING:                                 # matplotlib is imported only when drawing
+    from matplotlib.axes import Axes
 
 __all__ = ["plot_path", "plot_cv", "plot_coef"]
 
@@ -31,7 +40,9 @@ def _axes(ax):
     return _pyplot().subplots()[1] if ax is None else ax
 
 
-def plot_path(path, coefs=None, *, ax=None, feature_names=None, n_top_ticks=6):
+def plot_path(path: Sequence[Any] | ArrayLike, coefs: MatrixLike | None = None, *,
+              ax: Axes | None = None, feature_names: Sequence[str] | None = None,
+              n_top_ticks: int = 6) -> Axes:
     """Coefficient paths against alpha (log scale), one line per feature that is nonzero
     somewhere on the path, the number of nonzeros at a few alphas on the top axis.
 
@@ -40,6 +51,19 @@ def plot_path(path, coefs=None, *, ax=None, feature_names=None, n_top_ticks=6):
     alphas with ``coefs`` given separately. ``coefs``: (n_features, n_alphas), dense or
     sparse, or (n_classes, n_features, n_alphas) (multinomial: one line per class and
     feature). ``feature_names``: label the lines (a legend, up to 20 lines).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")                         # draw off screen
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import lasso_path
+    >>> from l1core.plotting import plot_path
+    >>> ax = plot_path(lasso_path(X, y, n_alphas=20, fit_intercept=True), feature_names=names)
+    >>> ax.get_xscale(), len(ax.lines)                # 10 coefficient lines and the zero line
+    ('log', 11)
+    >>> ax.figure.savefig("path.png")                 # doctest: +SKIP
     """
     alphas = np.asarray(path[0] if coefs is None else path, dtype=np.float64)
     coefs = path[1] if coefs is None else coefs
@@ -61,15 +85,36 @@ def plot_path(path, coefs=None, *, ax=None, feature_names=None, n_top_ticks=6):
     ax.set_xlabel("alpha (log scale)")
     ax.set_ylabel("coefficient")
     nonzero = np.count_nonzero(C.reshape(-1, C.shape[-2], alphas.size).any(axis=0), axis=0)
+    _nonzero_axis(ax, alphas, nonzero, n_top_ticks)
+    if names is not None and 0 < active.size <= 20:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def _nonzero_axis(ax, alphas, nonzero, n_ticks):
+    """A top axis labelled with ``nonzero[k]`` at ``alphas[k]`` for ``n_ticks`` evenly spaced
+    grid indices k (first and last included); returns it."""
     top = ax.secondary_xaxis("top")
-    ticks = np.unique(np.linspace(0, alphas.size - 1, min(n_top_ticks, alphas.size)).round()
+    ticks = np.unique(np.linspace(0, alphas.size - 1, min(n_ticks, alphas.size)).round()
                       .astype(int))
     top.set_xticks(alphas[ticks])
     top.set_xticklabels([str(nonzero[k]) for k in ticks])
     top.set_xlabel("nonzero coefficients")
-    if names is not None and 0 < active.size <= 20:
-        ax.legend(fontsize="small")
-    return ax
+    return top
+
+
+def _path_nonzero(path):
+    """(alphas, nonzeros per alpha) of a CV estimator's full-data ``path_`` (a PathResult,
+    or one per class for one-vs-rest: a feature counts when nonzero in any class), or None
+    without one (``keep_path=False``, scikit-learn's estimators)."""
+    if path is None:
+        return None
+    paths = path if isinstance(path, list) else [path]
+    alphas = np.asarray(paths[0].alphas, dtype=np.float64)
+    if len(paths) == 1:
+        return alphas, np.asarray(paths[0].n_nonzero)
+    support = sum(sp.csc_matrix(sp.csc_matrix(p.coefs) != 0, dtype=np.int64) for p in paths)
+    return alphas, np.diff(sp.csc_matrix(support).indptr)
 
 
 def _cv_curve(cv):
@@ -93,13 +138,28 @@ def _cv_curve(cv):
     return alphas, values, label
 
 
-def plot_cv(cv, *, ax=None):
+def plot_cv(cv: Any, *, ax: Axes | None = None, n_top_ticks: int = 6) -> Axes:
     """The cross-validation curve of a fitted :class:`l1core.LassoCV`,
     :class:`l1core.ElasticNetCV` or :class:`l1core.SparseLogisticRegressionCV`: the mean
     over the folds of ``mse_path_`` (or ``scores_path_``) against alpha (log scale), with
     error bars of one standard error ``std(ddof=1) / sqrt(n_folds)``, and vertical lines at
-    ``alpha_min_`` (solid) and ``alpha_1se_`` (dashed), at the chosen ``l1_ratio_``.
-    scikit-learn's ``LassoCV`` works too (a line at its ``alpha_``)."""
+    ``alpha_min_`` (solid) and ``alpha_1se_`` (dashed), at the chosen ``l1_ratio_``. The top
+    axis gives the number of nonzero coefficients of the full-data path ``path_`` at
+    ``n_top_ticks`` alphas (``plot.cv.glmnet``'s ``nzero``; no top axis when the estimator
+    kept no path). scikit-learn's ``LassoCV`` works too (a line at its ``alpha_``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")                         # draw off screen
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import LassoCV
+    >>> from l1core.plotting import plot_cv
+    >>> ax = plot_cv(LassoCV(cv=5, n_alphas=20).fit(X, y))
+    >>> ax.get_ylabel(), ax.child_axes[0].get_xlabel()
+    ('mean squared error', 'nonzero coefficients')
+    """
     alphas, values, label = _cv_curve(cv)
     n_folds = values.shape[1]
     mean = values.mean(axis=1)
@@ -116,13 +176,30 @@ def plot_cv(cv, *, ax=None):
     ax.set_xlabel("alpha (log scale)")
     ax.set_ylabel(label)
     ax.legend(fontsize="small")
+    kept = _path_nonzero(getattr(cv, "path_", None))
+    if kept is not None:
+        _nonzero_axis(ax, *kept, n_top_ticks)
     return ax
 
 
-def plot_coef(model, *, feature_names=None, ax=None):
+def plot_coef(model: Any, *, feature_names: Sequence[str] | None = None,
+              ax: Axes | None = None) -> Axes:
     """Horizontal bars of the nonzero coefficients of a fitted model (one bar per feature,
     and per class for multi-class models). ``feature_names``: the bars' labels (default:
-    the model's ``feature_names_in_``, else ``x1, x2, ...``)."""
+    the model's ``feature_names_in_``, else ``x1, x2, ...``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")                         # draw off screen
+    >>> from l1core.datasets import load_diabetes
+    >>> X, y, names = load_diabetes()
+    >>> from l1core import Lasso
+    >>> from l1core.plotting import plot_coef
+    >>> ax = plot_coef(Lasso(alpha=1.0).fit(X, y), feature_names=names)
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['bmi', 'bp', 's5']
+    """
     coef = np.asarray(model.coef_, dtype=np.float64)
     coef = coef[np.newaxis, :] if coef.ndim == 1 else coef
     if feature_names is None:

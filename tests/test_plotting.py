@@ -109,7 +109,7 @@ def test_plot_cv_lasso_curve_error_bars_and_lines(tmp_path):
 
 def test_plot_cv_elastic_net_several_l1_ratios_uses_the_chosen_one():
     X, y, _ = load_diabetes()
-    cv = ElasticNetCV(l1_ratio=[0.2, 0.9], cv=3, n_alphas=10).fit(X, y)
+    cv = ElasticNetCV(l1_ratio=[0.2, 0.9], cv=3, n_alphas=10, eps=1e-4).fit(X, y)
     i = [0.2, 0.9].index(cv.l1_ratio_)
     _, mean_line, _ = _cv_lines(plot_cv(cv))
     np.testing.assert_allclose(mean_line.get_xdata(), cv.alphas_[i], rtol=1e-15)
@@ -171,3 +171,34 @@ def test_matplotlib_is_imported_only_when_plotting_and_missing_names_the_extra()
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert 'pip install "l1core[plot]"' in proc.stdout
+
+
+def _top_labels(ax, alphas):
+    """(the top axis' labels as ints, the grid index of each tick)."""
+    top = _top_axis(ax)
+    labels = [int(t.get_text()) for t in top.get_xticklabels()]
+    return labels, [int(np.argmin(np.abs(alphas - t))) for t in top.get_xticks()]
+
+
+def test_plot_cv_top_axis_counts_the_full_data_paths_nonzeros():
+    X, y, _ = load_diabetes()
+    cv = LassoCV(cv=3, n_alphas=20).fit(X, y)
+    ax = plot_cv(cv, n_top_ticks=5)
+    labels, index = _top_labels(ax, cv.path_.alphas)
+    nonzero = np.count_nonzero(cv.path_.coefs.toarray(), axis=0)
+    assert len(labels) == 5 and index[0] == 0 and index[-1] == 19
+    assert labels == [nonzero[k] for k in index]
+    assert labels[0] == 0 and labels[-1] == 10
+    assert _top_axis(ax).get_xlabel() == "nonzero coefficients"
+    assert not plot_cv(LassoCV(cv=3, n_alphas=5, keep_path=False).fit(X, y)).child_axes
+
+
+def test_plot_cv_top_axis_one_vs_rest_counts_features_nonzero_in_any_class():
+    X, y, _ = load_diabetes()
+    codes = np.digitize(y, [100, 200])
+    cv = SparseLogisticRegressionCV(cv=3, n_alphas=6, eps=1e-2, multi_class="ovr")
+    cv.fit(X, codes)
+    labels, index = _top_labels(plot_cv(cv), cv.path_[0].alphas)
+    dense = np.stack([p.coefs.toarray() for p in cv.path_])      # (K, p, n_alphas)
+    nonzero = np.count_nonzero(np.any(dense != 0, axis=0), axis=0)
+    assert labels == [nonzero[k] for k in index] and max(labels) > 0

@@ -4,6 +4,7 @@ on its own: a reader may copy any one of them into a fresh interpreter."""
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
@@ -13,6 +14,23 @@ BLOCKS = (re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 
 def _estimator_example(ns):
     assert ns["model"].score(ns["X"], ns["y"]) > 0.9
+
+
+def _cv_example(ns):
+    cv, X = ns["cv"], ns["X"]
+    assert cv.alpha_1se_ > cv.alpha_min_ == cv.alpha_
+    support_1se = np.flatnonzero(cv.coef_at("1se"))
+    assert 0 < support_1se.size < np.count_nonzero(cv.coef_at("min"))
+    np.testing.assert_allclose(ns["y_1se"], X[:, support_1se] @ cv.coef_at("1se")[support_1se]
+                               + cv.path_.intercept_at(cv.alpha_1se_), rtol=1e-10)
+
+
+def _path_example(ns):
+    path, X = ns["path"], ns["X"]
+    assert ns["coefs"].shape == (10, 10) and ns["predictions"].shape == (X.shape[0], 10)
+    assert path.summary().splitlines()[0].split() == ["Df", "%Dev", "Lambda"]
+    assert list(path.n_nonzero) == list(np.count_nonzero(ns["coefs"], axis=0))
+    assert ns["alphas"][-1] < 0.5 < ns["alphas"][0] and ns["coef"].shape == (10,)
 
 
 def _sparse_path_and_cv_example(ns):
@@ -31,8 +49,25 @@ def _group_example(ns):
     assert ns["gaps"].max() <= 1e-4 * ns["y"].var()
 
 
+def _plot_example(ns):
+    for name in ("lasso_path.png", "lasso_cv.png", "lasso_coef.png"):
+        assert (ns["out"] / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        (ns["out"] / name).unlink()
+    ns["out"].rmdir()
+
+
+def _model_file_example(ns):
+    again, cv, X = ns["again"], ns["cv"], ns["X"]
+    assert type(again) is type(cv) and again.alpha_1se_ == cv.alpha_1se_
+    np.testing.assert_allclose(again.predict(X, alpha="1se"), cv.predict(X, alpha="1se"),
+                               rtol=1e-12)
+    ns["file"].unlink()
+    ns["file"].parent.rmdir()
+
+
 # what each block, in order, must have done
-CHECKS = [_estimator_example, _sparse_path_and_cv_example, _logistic_example, _group_example]
+CHECKS = [_estimator_example, _cv_example, _path_example, _sparse_path_and_cv_example,
+          _logistic_example, _group_example, _plot_example, _model_file_example]
 
 
 def test_readme_has_the_examples():
@@ -43,6 +78,8 @@ def test_readme_has_the_examples():
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_readme_block_runs_on_its_own(index):
+    if "import matplotlib" in BLOCKS[index]:
+        pytest.importorskip("matplotlib")               # the plots' block needs l1core[plot]
     namespace = {"__name__": "__readme__"}           # fresh: nothing from another block
     exec(compile(BLOCKS[index], f"{README}, python block {index}", "exec"), namespace)
     if index < len(CHECKS):

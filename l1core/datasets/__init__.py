@@ -23,7 +23,7 @@ def _load_gz_table(name):
         return np.loadtxt(text, dtype=np.float64)
 
 
-def load_diabetes(scaled=True):
+def load_diabetes(scaled: bool = True) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Load the diabetes data of Efron, Hastie, Johnstone and Tibshirani (2004).
 
     442 diabetes patients, 10 baseline variables (age, sex, body mass index
