@@ -32,6 +32,7 @@ from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request, lasso_path
 from ._path_result import predict_rows as _predict_rows
+from ._offset import add_offset
 from ._progress import Progress
 
 __all__ = ["CrossValidationSteps", "ElasticNetCV", "LassoCV"]
@@ -84,6 +85,19 @@ class CrossValidationSteps:
             raise ValueError(f"alphas must be a non-empty 1-D list of floats, got {alphas!r}.")
         grid = np.sort(np.array([v.check_alpha(a, "alphas") for a in values]))[::-1]
         return [grid] * len(l1_ratios), False
+
+    def _limited_grids(self, grids, l1_ratios, full_path):
+        """The grids cut by ``dfmax`` / ``pmax``: where ``full_path(grid, l1_ratio, dfmax=,
+        pmax=)`` (the full-data path with those limits) stops, every grid at the shortest
+        such length (at least one alpha: the first solution is always kept or is the
+        limit's whole path)."""
+        limits = dict(dfmax=v.check_model_size_limit(self.dfmax, "dfmax"),
+                      pmax=v.check_model_size_limit(self.pmax, "pmax"))
+        if limits["dfmax"] is None and limits["pmax"] is None:
+            return grids
+        length = min(len(full_path(grid, l1_ratio, **limits).alphas)
+                     for grid, l1_ratio in zip(grids, l1_ratios))
+        return [grid[:max(length, 1)] for grid in grids]
 
     def _splits(self, X, y, groups=None):
         """The (train, test) folds; ``groups`` goes to a splitter's ``split`` (GroupKFold and
@@ -253,6 +267,11 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         Also solve the path of all the data at ``l1_ratio_`` on the grid (warm-started, its
         coefficients sparse) and keep it as ``path_``: ``coef_at(alpha)`` and
         ``predict(X, alpha=...)`` read it. Costs about one more fold.
+    dfmax, pmax : int or None, default=None
+        glmnet's limits on the model size (see :func:`l1core.enet_path`): each grid is cut
+        where the full-data path at its l1_ratio stops (one more path per l1_ratio), all
+        grids to the shortest of them; the folds then solve the cut grid, as cv.glmnet
+        does with the full-data fit's lambdas.
 
     Attributes
     ----------
@@ -301,7 +320,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                  positive=False, random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
                  executor=None, precompute="auto", copy_X=True, verbose=False,
-                 keep_path=True):
+                 keep_path=True, dfmax=None, pmax=None):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -324,17 +343,22 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.copy_X = copy_X
         self.verbose = verbose
         self.keep_path = keep_path
+        self.dfmax = dfmax
+        self.pmax = pmax
 
     path = staticmethod(enet_path)
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
         """Fit the models of every fold and refit on all data at the chosen alpha.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
         place (see the class notes for the test-row copies); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None, used in training and to weight
         each fold's test error; groups: (n_samples,) group labels passed to the splitter's
-        ``split(X, y, groups)`` (``cv=GroupKFold(...)``), or None.
+        ``split(X, y, groups)`` (``cv=GroupKFold(...)``), or None; offset: (n_samples,)
+        glmnet's offset (see :meth:`l1core.ElasticNet.fit`), split with the folds: for the
+        squared loss every fold, the path and the refit solve ``y - offset`` (exact), and
+        the test errors compare ``X w + b + offset`` with y.
         """
         if self.refit_alpha not in ("min", "1se"):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
@@ -342,6 +366,9 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         X, _ = v.check_design(X)
         n, p = X.shape
         y = v.check_target(y, n, np.float64)
+        offset = v.check_offset(offset, n)
+        if offset is not None:
+            y = y - offset
         unweighted = sample_weight is None
         sw = v.check_sample_weight(sample_weight, n, np.float64)
         penalty_factor = v.check_penalty_factor(self.penalty_factor, p)
@@ -353,6 +380,12 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         if self.executor is None:
             effective_n_jobs(self.n_jobs)
         grids, auto = self._alpha_grids(X, y, sw, penalty_factor, lower, upper, l1_ratios)
+        grids = self._limited_grids(grids, l1_ratios, lambda grid, l1_ratio, **limits: enet_path(
+            X, y, l1_ratio=l1_ratio, alphas=grid, sample_weight=None if unweighted else sw,
+            fit_intercept=bool(self.fit_intercept), penalty_factor=penalty_factor,
+            lower_bounds=lower, upper_bounds=upper, tol=tol, max_iter=max_iter,
+            precompute=False if _is_gram_array(self.precompute) else self.precompute,
+            check_input=False, warn=False, **limits))
 
         folds = _check_folds(self._splits(X, y, groups), n, sw)
         rng = v.check_random_state(self.random_state) if random else None
@@ -412,20 +445,22 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.n_features_in_ = p
         return self
 
-    def predict(self, X, alpha=None):
-        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,).
+    def predict(self, X, alpha=None, offset=None):
+        """Predicted values ``X @ coef_ + intercept_`` (``+ offset`` if given), shape
+        (n_samples,).
 
         ``alpha``: None predicts with the refit model; "min", "1se" or a float with the
         full-data path ``path_`` at that alpha (see :meth:`coef_at`), reading only the
         support's columns of X in X's dtype (``PathResult.predict``)."""
         if alpha is not None:
-            return self._kept_path().predict(X, alpha=self._path_alpha(alpha))
+            predicted = self._kept_path().predict(X, alpha=self._path_alpha(alpha))
+            return add_offset(predicted, offset)
         check_is_fitted(self)
         X, _ = v.check_design(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                              f"expecting {self.n_features_in_} features as input.")
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        return add_offset(np.asarray(X @ self.coef_).ravel() + self.intercept_, offset)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -444,7 +479,7 @@ class LassoCV(ElasticNetCV):
                  random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
                  executor=None, precompute="auto", copy_X=True, verbose=False,
-                 keep_path=True):
+                 keep_path=True, dfmax=None, pmax=None):
         super().__init__(l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                          fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, cv=cv,
                          n_jobs=n_jobs, positive=positive, random_state=random_state,
@@ -452,7 +487,7 @@ class LassoCV(ElasticNetCV):
                          lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                          shuffle=shuffle, refit_alpha=refit_alpha, executor=executor,
                          precompute=precompute, copy_X=copy_X, verbose=verbose,
-                         keep_path=keep_path)
+                         keep_path=keep_path, dfmax=dfmax, pmax=pmax)
         del self.l1_ratio
 
     path = staticmethod(lasso_path)
@@ -460,8 +495,8 @@ class LassoCV(ElasticNetCV):
     def _l1_ratios(self):
         return [1.0]
 
-    def fit(self, X, y, sample_weight=None, groups=None):
-        super().fit(X, y, sample_weight=sample_weight, groups=groups)
+    def fit(self, X, y, sample_weight=None, groups=None, offset=None):
+        super().fit(X, y, sample_weight=sample_weight, groups=groups, offset=offset)
         del self.l1_ratio_
         return self
 

@@ -18,6 +18,8 @@ import scipy.sparse as sp
 from ._enet_solver import enet_solve
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
 from ._path import enet_path, lasso_path, report_solve
+from . import _validation as v
+from ._offset import add_offset
 from ._validation import check_design
 
 __all__ = ["ElasticNet", "Lasso"]
@@ -104,7 +106,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     path = staticmethod(enet_path)
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X, y, sample_weight=None, check_input=True, offset=None):
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None. X is copied only when it is dense and
         not Fortran-ordered (once, into Fortran order) or of a non-floating dtype.
@@ -112,9 +114,17 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         ``check_input=False`` (scikit-learn's) skips the validation of X (its values are not
         checked for NaN or infinity, nothing is converted): X must already be a
         Fortran-ordered float32/float64 ndarray or a CSC/CSR matrix of those dtypes, which is
-        checked (O(1)). y and sample_weight are always checked."""
+        checked (O(1)). y and sample_weight are always checked.
+
+        ``offset``: (n_samples,) or None, glmnet's offset: a known term of the linear
+        predictor, the model being ``X w + b + offset``. For the squared loss this is the fit
+        of ``y - offset`` (exact); ``dual_gap_`` certifies that problem. ``predict`` adds it
+        only when given ``offset`` again."""
         start = time.perf_counter()
         X = check_design(X)[0] if check_input else _trusted_design(X)
+        offset = v.check_offset(offset, X.shape[0])
+        if offset is not None:
+            y = v.check_target(y, X.shape[0], np.float64) - offset
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (X.shape[1],):
@@ -150,9 +160,10 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                              f"expecting {self.n_features_in_} features as input.")
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
-    def predict(self, X):
-        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
-        return self._decision_function(X)
+    def predict(self, X, offset=None):
+        """Predicted values ``X @ coef_ + intercept_`` (``+ offset`` if given: glmnet's
+        ``newoffset``), shape (n_samples,)."""
+        return add_offset(self._decision_function(X), offset)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

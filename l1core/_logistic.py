@@ -25,6 +25,7 @@ from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, cast_inside, solve_once
 from ._estimator_base import convergence_warning
 from ._path import path_alphas, report_solve
+from ._path_limits import DROP_AND_STOP, KEEP, KEEP_AND_STOP, PathLimits
 from ._path_result import PathResult, explained, logistic_loss
 from ._progress import Progress, solve_text
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
@@ -358,7 +359,8 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                   sample_weight=None, penalty_factor=None, lower_bounds=None,
                   upper_bounds=None, fit_intercept=True, tol=1e-4, max_iter=1000,
                   multinomial=False, sparse_coefs=False, strong_rule=True, screening=True,
-                  warn=True, check_input=True, column_norms=None, verbose=False):
+                  warn=True, check_input=True, column_norms=None, verbose=False, dfmax=None,
+                  pmax=None):
     """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
@@ -391,6 +393,9 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     alpha: alpha, duality gap, epochs, seconds, then the progress; a str is the lines'
     prefix). The result is a :class:`l1core.PathResult` (the tuple above, with the nonzeros
     and the deviance explained per alpha, ``coef_at``, ``predict`` giving decision values).
+    ``dfmax``, ``pmax``: glmnet's limits on the model size, as for :func:`l1core.enet_path`
+    (``l1core._path_limits``; a feature counts once if nonzero in any class): the path may
+    hold fewer alphas than asked for.
     """
     if check_input:
         X, _ = check_design(X)
@@ -428,12 +433,21 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     w, b = problem.start()
     W = w.reshape(R, p)
     problem.ever_active[:] = np.any(W != 0.0, axis=0)     # bounds may keep some off zero
+    limits = PathLimits(dfmax, pmax, p)
+    n_solved = n_a
     for k, alpha in enumerate(alphas):
         start = time.perf_counter()
         ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
         gaps[k], n_iters[k], gap_tol = problem.solve(
             alpha, w, b, tol=tol, max_iter=max_iter, screening=screening, warm=k > 0,
             strong_ratio=ratio)
+        # the support lies among the features ever active on the path (O(support) work)
+        ever = np.flatnonzero(problem.ever_active)
+        verdict = (limits.verdict(ever[np.any(W[:, ever] != 0.0, axis=0)]) if limits.active
+                   else KEEP)
+        if verdict == DROP_AND_STOP:
+            n_solved = k
+            break
         seconds[k] = time.perf_counter() - start
         deviance[k] = logistic_loss(problem)
         progress.step(solve_text(alpha, gaps[k], n_iters[k], seconds[k]))
@@ -442,8 +456,6 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                           f"{n_iters[k]} epochs (max_iter={max_iter}): duality gap "
                           f"{gaps[k]:.3e} > tolerance {gap_tol:.3e}. Increase max_iter, "
                           "loosen tol or raise alpha.", convergence_warning(), stacklevel=2)
-        # the support lies among the features ever active on the path (O(support) work)
-        ever = np.flatnonzero(problem.ever_active)
         W_ever = cast_inside(W[:, ever], X.dtype, problem.lower[ever], problem.upper[ever])
         if sparse_coefs:
             for row in W_ever:
@@ -454,6 +466,16 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
         else:
             coefs[:, ever, k] = W_ever
         intercepts[:, k] = b - b.mean() if multinomial and problem.fit_intercept else b
+        if verdict == KEEP_AND_STOP:
+            n_solved = k + 1
+            break
+    if n_solved < n_a:
+        alphas, gaps, n_iters, seconds, deviance = (
+            a[:n_solved] for a in (alphas, gaps, n_iters, seconds, deviance))
+        intercepts = intercepts[:, :n_solved]
+        n_a = n_solved
+        if not sparse_coefs:
+            coefs = coefs[:, :, :n_a]
     if sparse_coefs:
         coefs = sp.csc_matrix((np.concatenate(nz_values).astype(X.dtype, copy=False),
                                np.concatenate(nz_rows), np.cumsum(counts)),

@@ -103,6 +103,9 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         Also solve the path of all the data at ``l1_ratio_`` and keep it as ``path_`` (see
         :class:`l1core.ElasticNetCV`): ``coef_at``, ``decision_function``, ``predict`` and
         ``predict_proba`` take ``alpha=`` ("min", "1se" or a float) to read it.
+    dfmax, pmax : int or None, default=None
+        glmnet's limits on the model size, as for :class:`l1core.ElasticNetCV` (the grid cut
+        where the full-data path stops; one-vs-rest: the shortest class path).
 
     Attributes
     ----------
@@ -132,7 +135,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                  fit_intercept=True, cv=None, scoring="log_loss", tol=1e-4, max_iter=1000,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, class_weight=None,
                  multi_class="auto", refit_alpha="min", n_jobs=None, executor=None,
-                 random_state=None, shuffle=False, verbose=False, keep_path=True):
+                 random_state=None, shuffle=False, verbose=False, keep_path=True, dfmax=None,
+                 pmax=None):
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -154,6 +158,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         self.shuffle = shuffle
         self.verbose = verbose
         self.keep_path = keep_path
+        self.dfmax = dfmax
+        self.pmax = pmax
 
     def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
@@ -181,6 +187,13 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         if self.executor is None:
             effective_n_jobs(self.n_jobs)
         grids, auto = self._alpha_grids(X, codes, sw, factor, lower, upper, l1_ratios, mode, K)
+        grids = self._limited_grids(grids, l1_ratios, lambda grid, l1_ratio, **limits: min(
+            (logistic_path(X, target, multinomial=mode == "multinomial", alphas=grid,
+                           l1_ratio=l1_ratio, sample_weight=sw, penalty_factor=factor,
+                           lower_bounds=lower, upper_bounds=upper,
+                           fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter,
+                           sparse_coefs=True, warn=False, check_input=False, **limits)
+             for target in _cv_targets(codes, mode, K)), key=lambda path: len(path.alphas)))
         folds = _check_folds(self._splits(X, classes[codes], codes, groups), n, sw)
         for k, (train, _) in enumerate(folds):
             present = np.bincount(codes[train], weights=sw[train], minlength=K) > 0
@@ -309,6 +322,13 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             return _stratified_kfold(codes, int(cv), bool(self.shuffle), self.random_state)
         return super()._splits(X, labels, groups)
 
+
+
+def _cv_targets(codes, mode, n_classes):
+    """The class codes of each problem solved: one per class for one-vs-rest, else codes."""
+    if mode == "ovr":
+        return [(codes == k).astype(np.intp) for k in range(n_classes)]
+    return [codes]
 
 
 def _is_int(value):

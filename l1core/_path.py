@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem, warn_unfinished
+from ._path_limits import DROP_AND_STOP, KEEP, KEEP_AND_STOP, PathLimits
 from ._path_result import PathResult, explained, squared_deviance
 from ._progress import Progress, solve_text
 
@@ -42,7 +43,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
               upper_bounds=None, positive=False, tol=1e-4, max_iter=1000, selection="cyclic",
               random_state=None, screening=True, strong_rule=True, return_n_iter=False,
               return_intercept=False, sparse_coefs=False, precompute="auto", warn=True,
-              check_input=True, Xy=None, copy_X=True, verbose=False):
+              check_input=True, Xy=None, copy_X=True, verbose=False, dfmax=None, pmax=None,
+              offset=None):
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -74,6 +76,14 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         tolerance: cross-validation tasks on threads or remote workers report once).
     sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose
         n_features x n_alphas values dominate the memory of a path on wide data.
+    dfmax, pmax : int or None; glmnet's limits on the model size (``l1core._path_limits``):
+        the path stops after the first alpha with more than ``dfmax`` nonzeros (returned), or
+        at the first alpha that brings the features ever nonzero above ``pmax`` (not
+        returned). The result then holds fewer alphas than asked for.
+    offset : (n_samples,) or None; glmnet's offset, a known term added to the linear
+        predictor: the model is ``X w + b + offset``. For the squared loss that is the path of
+        ``y - offset`` (exactly), and the dual gaps certify that problem; ``predict`` of the
+        result does not add it.
 
     Returns
     -------
@@ -87,6 +97,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     n_iters : (n_alphas,) epochs per alpha, if ``return_n_iter``
     intercepts : (n_alphas,), if ``return_intercept``
     """
+    if offset is not None:
+        y = v.check_target(y, X.shape[0], np.float64) - v.check_offset(offset, X.shape[0])
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,
@@ -113,6 +125,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     else:
         coefs = np.empty((p, n), dtype=problem.X.dtype, order="F")
     predictor = _PathPredictor(problem)
+    limits = PathLimits(dfmax, pmax, p)
+    n_solved = n
     for k, alpha in enumerate(alphas):
         start = time.perf_counter()
         strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
@@ -121,6 +135,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         w, intercept, gap, epochs, gap_tol = problem.solve(
             alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
             screening=screening, warm=k > 0 and not moved, strong_ratio=strong_ratio)
+        verdict = limits.verdict(problem.support(w)) if limits.active else KEEP
+        if verdict == DROP_AND_STOP:
+            n_solved = k
+            break
         seconds[k] = time.perf_counter() - start
         deviance[k] = squared_deviance(problem, w)
         progress.step(solve_text(alpha, gap, epochs, seconds[k]))
@@ -137,6 +155,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         gaps[k] = gap
         n_iters[k] = epochs
         intercepts[k] = intercept
+        if verdict == KEEP_AND_STOP:
+            n_solved = k + 1
+            break
+    if n_solved < n:
+        alphas, gaps, n_iters, intercepts, seconds, deviance = (
+            a[:n_solved] for a in (alphas, gaps, n_iters, intercepts, seconds, deviance))
+        n = n_solved
+        if not sparse_coefs:
+            coefs = coefs[:, :n]
     if sparse_coefs:
         indptr = np.concatenate([[0], np.cumsum(counts)])
         coefs = sp.csc_array((np.concatenate(values).astype(problem.X.dtype, copy=False),
