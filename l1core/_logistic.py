@@ -25,6 +25,7 @@ from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, cast_inside, solve_once
 from ._estimator_base import convergence_warning
 from ._path import path_alphas, report_solve
+from ._offset import add_offset
 from ._path_limits import DROP_AND_STOP, KEEP, KEEP_AND_STOP, PathLimits
 from ._path_result import PathResult, explained, logistic_loss
 from ._progress import Progress, solve_text
@@ -193,11 +194,18 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: labels of
-        any type (n_samples,); sample_weight: (n_samples,) non-negative or None."""
+        any type (n_samples,); sample_weight: (n_samples,) non-negative or None; offset:
+        (n_samples,) or None, glmnet's offset (two classes only): a known term of the linear
+        predictor, the model being ``sigmoid(X w + b + offset)``; ``dual_gap_`` certifies
+        that problem, and the predictions add it only when given ``offset`` again."""
         X, classes, codes, _, s, mode = prepare_classification(self, X, y, sample_weight)
         n, p = X.shape
+        offset = v.check_offset(offset, n)
+        if offset is not None and mode != "binary":
+            raise ValueError(f"offset is supported for two classes only; y has "
+                             f"{classes.shape[0]}.")
         K = classes.shape[0]
         rows = 1 if K == 2 else K
         coef_init = intercept_init = None
@@ -208,6 +216,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                       penalty_factor=self.penalty_factor, lower_bounds=self.lower_bounds,
                       upper_bounds=self.upper_bounds, fit_intercept=self.fit_intercept,
                       check_input=False)
+        if offset is not None:
+            kwargs["offset"] = offset
         solve = dict(tol=self.tol, max_iter=self.max_iter)
         alpha = 1.0 / s.sum() if self.alpha is None else self.alpha      # C = 1
         start = time.perf_counter()
@@ -251,21 +261,25 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
             report_solve(self.verbose, alpha, result.dual_gap, result.n_iter, now - start)
         return now
 
-    def decision_function(self, X):
-        """Scores ``X @ coef_.T + intercept_``: shape (n_samples,) for two classes (positive
-        means ``classes_[1]``), else (n_samples, n_classes)."""
+    def decision_function(self, X, offset=None):
+        """Scores ``X @ coef_.T + intercept_`` (``+ offset``, two classes, if given: glmnet's
+        ``newoffset``): shape (n_samples,) for two classes (positive means ``classes_[1]``),
+        else (n_samples, n_classes)."""
         check_is_fitted(self)
         X, _ = check_design(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                              f"expecting {self.n_features_in_} features as input.")
         scores = np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        if offset is not None and scores.shape[1] != 1:
+            raise ValueError("offset is supported for two classes only.")
+        return add_offset(scores[:, 0], offset) if scores.shape[1] == 1 else scores
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, offset=None):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1 (ovr: the
-        per-class sigmoids normalized, as scikit-learn does)."""
-        return self._probabilities(self.decision_function(X))
+        per-class sigmoids normalized, as scikit-learn does); ``offset`` as in
+        :meth:`decision_function`."""
+        return self._probabilities(self.decision_function(X, offset=offset))
 
     def _probabilities(self, scores):
         """Class probabilities of decision_function's scores."""
@@ -279,14 +293,15 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         prob = np.exp(scores)
         return prob / prob.sum(axis=1, keepdims=True)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X, offset=None):
         """Logarithm of :meth:`predict_proba`."""
         with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+            return np.log(self.predict_proba(X, offset=offset))
 
-    def predict(self, X):
-        """Predicted class labels (from ``classes_``)."""
-        return self._labels(self.decision_function(X))
+    def predict(self, X, offset=None):
+        """Predicted class labels (from ``classes_``); ``offset`` as in
+        :meth:`decision_function`."""
+        return self._labels(self.decision_function(X, offset=offset))
 
     def _labels(self, scores):
         """Class labels of decision_function's scores."""
@@ -360,7 +375,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                   upper_bounds=None, fit_intercept=True, tol=1e-4, max_iter=1000,
                   multinomial=False, sparse_coefs=False, strong_rule=True, screening=True,
                   warn=True, check_input=True, column_norms=None, verbose=False, dfmax=None,
-                  pmax=None):
+                  pmax=None, offset=None):
     """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
@@ -395,7 +410,9 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     and the deviance explained per alpha, ``coef_at``, ``predict`` giving decision values).
     ``dfmax``, ``pmax``: glmnet's limits on the model size, as for :func:`l1core.enet_path`
     (``l1core._path_limits``; a feature counts once if nonzero in any class): the path may
-    hold fewer alphas than asked for.
+    hold fewer alphas than asked for. ``offset`` (n_samples,): glmnet's offset (binary), a
+    known term of the linear predictor (``l1core._offset``); alpha_max and the null model
+    include it, ``predict`` of the result does not.
     """
     if check_input:
         X, _ = check_design(X)
@@ -411,7 +428,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,
                               lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                               fit_intercept=fit_intercept, column_norms=column_norms,
-                              check_input=False)
+                              check_input=False, offset=offset)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
     alphas = path_alphas(alphas, problem.l1_ratio,

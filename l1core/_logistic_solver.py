@@ -30,6 +30,7 @@ from . import _validation as v
 from ._design_ops import xt_dot
 from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
+from ._offset import binary_null_model
 
 __all__ = ["LogisticProblem", "LogisticSolution", "logistic_solve", "null_objective"]
 
@@ -96,7 +97,7 @@ class LogisticProblem:
 
     def __init__(self, X, codes, *, n_classes=2, l1_ratio=1.0, sample_weight=None,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, fit_intercept=True,
-                 column_norms=None, check_input=True):
+                 column_norms=None, check_input=True, ridge_factor=None, offset=None):
         if check_input:
             X, _ = v.check_design(X)
         else:
@@ -122,8 +123,19 @@ class LogisticProblem:
         self.lower, self.upper = v.check_bounds(lower_bounds, upper_bounds, False, p)
         self.fit_intercept = bool(fit_intercept)
         self.sw = s / s.sum()
-        self.p_null, self.b_null = null_objective(codes, self.sw, self.n_classes,
-                                                  self.fit_intercept)
+        # the ridge part's own factors (standardization; None: the penalty factors)
+        self.ridge_factor = (None if ridge_factor is None
+                             else v.check_penalty_factor(ridge_factor, p))
+        self.offset = v.check_offset(offset, n)
+        if self.offset is not None and self.multinomial:
+            raise ValueError("offset is supported for the binary logistic model (and the "
+                             "squared loss), not the multinomial one.")
+        if self.offset is None:
+            self.p_null, self.b_null = null_objective(codes, self.sw, self.n_classes,
+                                                      self.fit_intercept)
+        else:
+            self.p_null, self.b_null = binary_null_model(
+                (codes == 1).astype(np.float64), self.sw, self.offset, self.fit_intercept)
         self.labels = (codes.astype(np.intp) if self.multinomial
                        else np.where(codes == 1, 1.0, -1.0))
         if column_norms is not None:
@@ -184,9 +196,12 @@ class LogisticProblem:
         """Decision values, (n,) or (n, K), of the model with the intercept and the
         unpenalized columns only (solved tightly on a copy of those few columns), or None
         when every column is penalized."""
-        return unpenalized_decision(self.X, self.codes, self.sw, self.penalty_factor == 0.0,
-                                    self.lower, self.upper, self.n_classes,
-                                    self.fit_intercept)
+        decision = unpenalized_decision(self.X, self.codes, self.sw,
+                                        self.penalty_factor == 0.0, self.lower, self.upper,
+                                        self.n_classes, self.fit_intercept, self.offset)
+        if decision is None and self.offset is not None:
+            return self.offset + self.b_null        # the intercept-only model with the offset
+        return decision
 
     def alpha_max(self, offset=None):
         """The smallest alpha at which every penalized coefficient is zero (see
@@ -209,7 +224,8 @@ class LogisticProblem:
             upper=self.upper, free=free, Z=Z, fit_intercept=self.fit_intercept,
             gap_tol=gap_tol, max_iter=max_iter, norm=self.norm, stats_ready=self.stats_ready,
             z=self.z, z_ready=bool(warm), q=self.q, ever=self.ever_active,
-            strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening))
+            strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening),
+            ridge_factor=self.ridge_factor, offset=self.offset)
         self.stats_ready = True
         return float(gap), int(n_iter), float(gap_tol)
 
@@ -239,16 +255,17 @@ def cast_inside(W, dtype, lower, upper):
 def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                    lower_bounds=None, upper_bounds=None, fit_intercept=True, tol=1e-4,
                    max_iter=1000, coef_init=None, intercept_init=None, n_classes=2,
-                   screening=True, warn=True, check_input=True):
+                   screening=True, warn=True, check_input=True, offset=None):
     """Fit one penalized logistic regression; see the module docstring for the objective.
 
     ``y`` holds class codes in ``[0, n_classes)`` (``n_classes=2``: code 1 is the positive
     label +1). ``n_classes >= 3`` fits the multinomial model. X (dense, CSC or CSR) is
     validated once and then read in place (``check_input=False`` trusts it to be the output of
     ``check_design``). ``coef_init`` ((p,) or (K, p)) and ``intercept_init`` warm-start the
-    solver. Returns a :class:`LogisticSolution`.
+    solver. ``offset`` (n,): glmnet's offset, a known term of the linear predictor (binary;
+    see ``l1core._offset``). Returns a :class:`LogisticSolution`.
     """
-    problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio,
+    problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio, offset=offset,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,
                               lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                               fit_intercept=fit_intercept, check_input=check_input)
@@ -335,18 +352,20 @@ def _sigmoid(t):
     return 0.5 * (1.0 + np.tanh(0.5 * t))
 
 
-def unpenalized_decision(X, codes, sw, free, lower, upper, n_classes, fit_intercept):
+def unpenalized_decision(X, codes, sw, free, lower, upper, n_classes, fit_intercept,
+                         offset=None):
     """Decision values, (n,) or (n, n_classes), of the model with the intercept and the
     unpenalized columns ``free`` (boolean (p,)) only, solved tightly on a copy of those few
-    columns; None when there are none."""
+    columns (``offset`` included, binary); None when there are none."""
     idx = np.flatnonzero(free)
     if idx.size == 0:
         return None
     cols = X[:, idx]
     res = logistic_solve(cols, codes, alpha=0.0, sample_weight=sw, lower_bounds=lower[idx],
                          upper_bounds=upper[idx], fit_intercept=fit_intercept,
-                         n_classes=n_classes, tol=1e-10, max_iter=10_000)
-    return np.asarray(cols @ res.coef.T, dtype=np.float64) + res.intercept
+                         n_classes=n_classes, tol=1e-10, max_iter=10_000, offset=offset)
+    decision = np.asarray(cols @ res.coef.T, dtype=np.float64) + res.intercept
+    return decision if offset is None else decision + offset
 
 
 def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_intercept,

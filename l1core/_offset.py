@@ -23,3 +23,29 @@ def add_offset(predicted, offset):
     if offset is None:
         return predicted
     return predicted + v.check_offset(offset, predicted.shape[0])
+
+
+def binary_null_model(y01, sw, offset, fit_intercept):
+    """(P_null, b): the best intercept-only logistic model with a known ``offset``,
+    ``b = argmin sum_i sw_i log(1 + exp(-y_i (b + o_i)))`` (labels y = 2 y01 - 1, weights sw
+    summing to 1), and its objective. b solves ``sum_i sw_i (sigma(b + o_i) - y01_i) = 0``, a
+    increasing function of b (bracketed, then Brent's method to 1e-14); b = 0 without an
+    intercept or when one class has no weight (the infimum is then not attained: the
+    tolerance still uses the objective at b = 0)."""
+    from scipy.optimize import brentq
+    from scipy.special import expit
+
+    labels = 2.0 * y01 - 1.0
+    b = 0.0
+    positive = float(sw @ y01)
+    if fit_intercept and 0.0 < positive < 1.0:
+        def slope(t):
+            return float(sw @ (expit(t + offset) - y01))
+
+        low, high = -1.0, 1.0
+        while slope(low) > 0.0:
+            low *= 2.0
+        while slope(high) < 0.0:
+            high *= 2.0
+        b = brentq(slope, low, high, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+    return float(sw @ np.logaddexp(0.0, -labels * (b + offset))), b
