@@ -77,7 +77,8 @@ class CrossValidationSteps:
                 problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sw,
                                       penalty_factor=penalty_factor, lower_bounds=lower,
                                       upper_bounds=upper, fit_intercept=self.fit_intercept,
-                                      check_input=False)
+                                      check_input=False,
+                                      standardize=bool(getattr(self, "standardize", False)))
                 grids.append(alpha_grid(problem.alpha_max(), n_alphas=n_alphas, eps=eps))
             return grids, True
         values = np.atleast_1d(np.asarray(alphas, dtype=object))
@@ -272,6 +273,10 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         where the full-data path at its l1_ratio stops (one more path per l1_ratio), all
         grids to the shortest of them; the folds then solve the cut grid, as cv.glmnet
         does with the full-data fit's lambdas.
+    standardize : bool, default=False
+        glmnet's ``standardize`` (see :class:`l1core.ElasticNet`; glmnet's default is
+        True): the grid is the standardized problem's, each fold standardizes by its
+        training rows' weighted scales (as cv.glmnet's fits do), the refit by all rows'.
 
     Attributes
     ----------
@@ -320,7 +325,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                  positive=False, random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
                  executor=None, precompute="auto", copy_X=True, verbose=False,
-                 keep_path=True, dfmax=None, pmax=None):
+                 keep_path=True, dfmax=None, pmax=None, standardize=False):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -345,6 +350,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.keep_path = keep_path
         self.dfmax = dfmax
         self.pmax = pmax
+        self.standardize = standardize
 
     path = staticmethod(enet_path)
 
@@ -385,7 +391,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             fit_intercept=bool(self.fit_intercept), penalty_factor=penalty_factor,
             lower_bounds=lower, upper_bounds=upper, tol=tol, max_iter=max_iter,
             precompute=False if _is_gram_array(self.precompute) else self.precompute,
-            check_input=False, warn=False, **limits))
+            check_input=False, warn=False, standardize=bool(self.standardize), **limits))
 
         folds = _check_folds(self._splits(X, y, groups), n, sw)
         rng = v.check_random_state(self.random_state) if random else None
@@ -396,7 +402,8 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                       # defaults as None: less to send per task
                       penalty_factor=None if np.all(penalty_factor == 1.0) else penalty_factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
-                      upper_bounds=None if np.all(upper == np.inf) else upper)
+                      upper_bounds=None if np.all(upper == np.inf) else upper,
+                      standardize=bool(self.standardize))
         tasks, labels = [], []
         for i, l1_ratio in enumerate(l1_ratios):
             for k, (train, test) in enumerate(folds):
@@ -426,7 +433,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             max_iter=max_iter, tol=tol, positive=False, selection=self.selection,
             random_state=int(rng.integers(2**63)) if random else None,
             penalty_factor=penalty_factor, lower_bounds=lower, upper_bounds=upper,
-            precompute=self.precompute,
+            precompute=self.precompute, standardize=self.standardize,
             verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
         self.path_ = None
         if self.keep_path:
@@ -479,8 +486,9 @@ class LassoCV(ElasticNetCV):
                  random_state=None, selection="cyclic", penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, shuffle=False, refit_alpha="min",
                  executor=None, precompute="auto", copy_X=True, verbose=False,
-                 keep_path=True, dfmax=None, pmax=None):
-        super().__init__(l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+                 keep_path=True, dfmax=None, pmax=None, standardize=False):
+        super().__init__(l1_ratio=1.0, standardize=standardize, eps=eps, n_alphas=n_alphas,
+                         alphas=alphas,
                          fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, cv=cv,
                          n_jobs=n_jobs, positive=positive, random_state=random_state,
                          selection=selection, penalty_factor=penalty_factor,

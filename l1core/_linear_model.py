@@ -69,6 +69,13 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     verbose : bool, int or str, default=False
         If true, ``fit`` prints one line on stderr: alpha, duality gap, epochs and seconds
         (a str is the line's prefix).
+    standardize : bool, default=False
+        glmnet's ``standardize`` (glmnet's default is True; False is scikit-learn's): the
+        penalty applies to the coefficients of the columns scaled to unit weighted standard
+        deviation ``d_j = sqrt(sum_i s_i (x_ij - xbar_j)^2 / S)`` (xbar_j = 0 without an
+        intercept); ``coef_`` is on the original scale, constant columns get 0, bounds
+        apply to ``coef_``. X is not scaled or copied: the kernel takes per-feature penalty
+        factors ``v_j d_j`` and ridge factors ``v_j d_j^2`` (``l1core._standardize``).
 
     Attributes
     ----------
@@ -76,7 +83,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     intercept_ : float
     n_iter_ : int, epochs run
     dual_gap_ : float, duality gap at the solution on the objective above (divided by S),
-        an upper bound on ``P(coef_, intercept_) - min P``
+        an upper bound on ``P(coef_, intercept_) - min P``; with ``standardize=True``, of
+        the standardized problem (the objective of ``X diag(1/d)`` at ``d * coef_``, the
+        same number)
     sparse_coef_ : scipy.sparse CSR matrix of shape (1, n_features)
     n_features_in_ : int
     """
@@ -84,7 +93,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
                  tol=1e-4, warm_start=False, positive=False, selection="cyclic",
                  random_state=None, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 precompute="auto", copy_X=True, verbose=False):
+                 precompute="auto", copy_X=True, verbose=False, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -100,6 +109,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.precompute = precompute
         self.copy_X = copy_X
         self.verbose = verbose
+        self.standardize = standardize
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -135,7 +145,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
             positive=self.positive, fit_intercept=self.fit_intercept, tol=self.tol,
             max_iter=self.max_iter, selection=self.selection, random_state=self.random_state,
-            coef_init=coef_init, precompute=self.precompute, check_input=False)
+            coef_init=coef_init, precompute=self.precompute, check_input=False,
+            standardize=self.standardize)
         self.coef_ = result.coef
         self.intercept_ = result.intercept if self.fit_intercept else 0.0
         self.n_iter_ = result.n_iter
@@ -195,8 +206,8 @@ class Lasso(ElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
                  warm_start=False, positive=False, selection="cyclic", random_state=None,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, precompute="auto",
-                 copy_X=True, verbose=False):
-        super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
+                 copy_X=True, verbose=False, standardize=False):
+        super().__init__(alpha=alpha, l1_ratio=1.0, standardize=standardize, fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,
                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,

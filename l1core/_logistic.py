@@ -151,6 +151,12 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     verbose : bool, int or str, default=False
         If true, ``fit`` prints one line per solve (one-vs-rest: per class) on stderr:
         alpha, duality gap, epochs and seconds (a str is the line's prefix).
+    standardize : bool, default=False
+        glmnet's ``standardize`` (glmnet's default is True): the penalty applies to the
+        coefficients of the columns scaled to unit weighted standard deviation (as
+        :class:`l1core.ElasticNet`; weights: the sample times the class weights), ``coef_``
+        on the original scale, constant columns 0, no copy of X; ``dual_gap_`` is the
+        standardized problem's (the same number, ``l1core._standardize``).
 
     Attributes
     ----------
@@ -179,7 +185,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     def __init__(self, alpha=None, *, l1_ratio=1.0, fit_intercept=True, tol=1e-4,
                  max_iter=1000, penalty_factor=None, lower_bounds=None, upper_bounds=None,
                  class_weight=None, warm_start=False, multi_class="auto", random_state=None,
-                 verbose=False):
+                 verbose=False, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -193,6 +199,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.multi_class = multi_class
         self.random_state = random_state
         self.verbose = verbose
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: labels of
@@ -215,7 +222,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         kwargs = dict(l1_ratio=self.l1_ratio, sample_weight=s,
                       penalty_factor=self.penalty_factor, lower_bounds=self.lower_bounds,
                       upper_bounds=self.upper_bounds, fit_intercept=self.fit_intercept,
-                      check_input=False)
+                      check_input=False, standardize=self.standardize)
         if offset is not None:
             kwargs["offset"] = offset
         solve = dict(tol=self.tol, max_iter=self.max_iter)
@@ -375,7 +382,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                   upper_bounds=None, fit_intercept=True, tol=1e-4, max_iter=1000,
                   multinomial=False, sparse_coefs=False, strong_rule=True, screening=True,
                   warn=True, check_input=True, column_norms=None, verbose=False, dfmax=None,
-                  pmax=None, offset=None):
+                  pmax=None, offset=None, standardize=False):
     """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
@@ -412,7 +419,8 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
     (``l1core._path_limits``; a feature counts once if nonzero in any class): the path may
     hold fewer alphas than asked for. ``offset`` (n_samples,): glmnet's offset (binary), a
     known term of the linear predictor (``l1core._offset``); alpha_max and the null model
-    include it, ``predict`` of the result does not.
+    include it, ``predict`` of the result does not. ``standardize``: glmnet's (see
+    :class:`SparseLogisticRegression`; the default grid is the standardized problem's).
     """
     if check_input:
         X, _ = check_design(X)
@@ -428,7 +436,7 @@ def logistic_path(X, y, *, alphas=None, n_alphas=100, eps=1e-3, l1_ratio=1.0,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,
                               lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                               fit_intercept=fit_intercept, column_norms=column_norms,
-                              check_input=False, offset=offset)
+                              check_input=False, offset=offset, standardize=standardize)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
     alphas = path_alphas(alphas, problem.l1_ratio,

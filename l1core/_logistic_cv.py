@@ -36,6 +36,7 @@ from ._estimator_base import convergence_warning
 from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_path,
                         prepare_classification)
 from ._offset import add_offset, binary_null_model
+from ._standardize import standardized_penalty
 from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
 from ._parallel import check_executor, effective_n_jobs
 from ._path import _check_n_alphas, alpha_grid, grid_request
@@ -107,6 +108,9 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
     dfmax, pmax : int or None, default=None
         glmnet's limits on the model size, as for :class:`l1core.ElasticNetCV` (the grid cut
         where the full-data path stops; one-vs-rest: the shortest class path).
+    standardize : bool, default=False
+        glmnet's (see :class:`l1core.SparseLogisticRegression`); each fold standardizes by
+        its training rows' weighted scales, as cv.glmnet's fits do.
 
     Attributes
     ----------
@@ -137,7 +141,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, class_weight=None,
                  multi_class="auto", refit_alpha="min", n_jobs=None, executor=None,
                  random_state=None, shuffle=False, verbose=False, keep_path=True, dfmax=None,
-                 pmax=None):
+                 pmax=None, standardize=False):
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -161,6 +165,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         self.keep_path = keep_path
         self.dfmax = dfmax
         self.pmax = pmax
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None, groups=None, offset=None):
         """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
@@ -201,7 +206,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                            lower_bounds=lower, upper_bounds=upper,
                            fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter,
                            sparse_coefs=True, warn=False, check_input=False, offset=offset,
-                           **limits)
+                           standardize=self.standardize, **limits)
              for target in _cv_targets(codes, mode, K)), key=lambda path: len(path.alphas)))
         folds = _check_folds(self._splits(X, classes[codes], codes, groups), n, sw)
         for k, (train, _) in enumerate(folds):
@@ -214,7 +219,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         params = dict(fit_intercept=bool(self.fit_intercept), tol=tol, max_iter=max_iter,
                       penalty_factor=None if np.all(factor == 1.0) else factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
-                      upper_bounds=None if np.all(upper == np.inf) else upper, offset=offset)
+                      upper_bounds=None if np.all(upper == np.inf) else upper, offset=offset,
+                      standardize=bool(self.standardize))
         tasks = [(codes, sw, test_weight, params, train, test, grids[i], l1_ratio, mode, K,
                   self.scoring)
                  for i, l1_ratio in enumerate(l1_ratios) for k, (train, test) in enumerate(folds)]
@@ -244,7 +250,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             tol=tol, max_iter=max_iter, penalty_factor=self.penalty_factor,
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
             class_weight=self.class_weight, multi_class=self.multi_class,
-            verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
+            verbose=f"[{type(self).__name__} refit] " if self.verbose else False,
+            standardize=self.standardize)
         self.path_ = None
         if self.keep_path:
             kw = dict(alphas=grids[best], l1_ratio=self.l1_ratio_, sample_weight=sw,
@@ -308,6 +315,9 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                 raise ValueError("eps must be > 0 or 'auto', got 0.0.")
         free = factor == 0.0
         s = sw / sw.sum()
+        if self.standardize:            # alpha_max of the standardized problem
+            factor, _, lower, upper = standardized_penalty(X, s, self.fit_intercept, factor,
+                                                           lower, upper, 1.0)
 
         def alpha_max(target, K):
             decision = _unpenalized_decision(X, target, s, free, lower, upper, K,

@@ -31,6 +31,7 @@ from ._design_ops import xt_dot
 from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
 from ._offset import binary_null_model
+from ._standardize import standardized_penalty
 
 __all__ = ["LogisticProblem", "LogisticSolution", "logistic_solve", "null_objective"]
 
@@ -90,6 +91,9 @@ class LogisticProblem:
     problem on the same X with the same ``fit_intercept`` (they depend on neither labels nor
     weights), shared instead of recomputed.
 
+    ``offset`` (n,): glmnet's offset (binary, ``l1core._offset``); ``standardize``: glmnet's
+    standardization (``l1core._standardize``: penalty and ridge factors, no copy of X).
+
     State carried between solves (filled by the kernel): ``norm`` the column norms (screening),
     ``z`` the linear predictor of the last solution, ``q`` X^T theta of the last full pass (the
     sequential strong rule reads it) and ``ever_active``.
@@ -97,7 +101,7 @@ class LogisticProblem:
 
     def __init__(self, X, codes, *, n_classes=2, l1_ratio=1.0, sample_weight=None,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, fit_intercept=True,
-                 column_norms=None, check_input=True, ridge_factor=None, offset=None):
+                 column_norms=None, check_input=True, offset=None, standardize=False):
         if check_input:
             X, _ = v.check_design(X)
         else:
@@ -123,9 +127,12 @@ class LogisticProblem:
         self.lower, self.upper = v.check_bounds(lower_bounds, upper_bounds, False, p)
         self.fit_intercept = bool(fit_intercept)
         self.sw = s / s.sum()
-        # the ridge part's own factors (standardization; None: the penalty factors)
-        self.ridge_factor = (None if ridge_factor is None
-                             else v.check_penalty_factor(ridge_factor, p))
+        # glmnet's standardize (l1core._standardize): the ridge part's own factors
+        self.ridge_factor = None
+        if standardize:
+            self.penalty_factor, self.ridge_factor, self.lower, self.upper = (
+                standardized_penalty(X, self.sw, self.fit_intercept, self.penalty_factor,
+                                     self.lower, self.upper, self.l1_ratio))
         self.offset = v.check_offset(offset, n)
         if self.offset is not None and self.multinomial:
             raise ValueError("offset is supported for the binary logistic model (and the "
@@ -255,7 +262,8 @@ def cast_inside(W, dtype, lower, upper):
 def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                    lower_bounds=None, upper_bounds=None, fit_intercept=True, tol=1e-4,
                    max_iter=1000, coef_init=None, intercept_init=None, n_classes=2,
-                   screening=True, warn=True, check_input=True, offset=None):
+                   screening=True, warn=True, check_input=True, offset=None,
+                   standardize=False):
     """Fit one penalized logistic regression; see the module docstring for the objective.
 
     ``y`` holds class codes in ``[0, n_classes)`` (``n_classes=2``: code 1 is the positive
@@ -266,6 +274,7 @@ def logistic_solve(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_fac
     see ``l1core._offset``). Returns a :class:`LogisticSolution`.
     """
     problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio, offset=offset,
+                              standardize=standardize,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,
                               lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                               fit_intercept=fit_intercept, check_input=check_input)

@@ -44,7 +44,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
               random_state=None, screening=True, strong_rule=True, return_n_iter=False,
               return_intercept=False, sparse_coefs=False, precompute="auto", warn=True,
               check_input=True, Xy=None, copy_X=True, verbose=False, dfmax=None, pmax=None,
-              offset=None):
+              offset=None, standardize=False):
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -84,6 +84,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         predictor: the model is ``X w + b + offset``. For the squared loss that is the path of
         ``y - offset`` (exactly), and the dual gaps certify that problem; ``predict`` of the
         result does not add it.
+    standardize : bool, default False (scikit-learn's; glmnet's default is True): penalize
+        the coefficients of the columns scaled to unit weighted standard deviation (1/S
+        divisor, as glmnet), returned on the original scale; constant columns get 0
+        (``l1core._standardize``: X is not copied). The default grid is then the
+        standardized problem's, and dual_gaps certify the standardized problem (equal to
+        the original-scale objective with the per-feature penalties it implies).
 
     Returns
     -------
@@ -104,7 +110,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
                           upper_bounds=upper_bounds, positive=positive,
                           fit_intercept=fit_intercept, precompute=precompute,
                           n_solves=_n_path_alphas(alphas, n_alphas),
-                          check_input=check_input)
+                          check_input=check_input, standardize=standardize)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
     random = v.check_selection(selection) == "random"
