@@ -24,6 +24,7 @@ from ._enet_solver import EnetProblem, warn_unfinished
 from ._path_limits import DROP_AND_STOP, KEEP, KEEP_AND_STOP, PathLimits
 from ._path_result import PathResult, explained, squared_deviance
 from ._progress import Progress, solve_text
+from ._relax import check_relax_allowed, relaxed_refits
 
 __all__ = ["enet_path", "lasso_path", "alpha_grid"]
 
@@ -44,7 +45,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
               random_state=None, screening=True, strong_rule=True, return_n_iter=False,
               return_intercept=False, sparse_coefs=False, precompute="auto", warn=True,
               check_input=True, Xy=None, copy_X=True, verbose=False, dfmax=None, pmax=None,
-              offset=None, standardize=False):
+              offset=None, standardize=False, relax=False):
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -90,6 +91,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
         (``l1core._standardize``: X is not copied). The default grid is then the
         standardized problem's, and dual_gaps certify the standardized problem (equal to
         the original-scale objective with the per-feature penalties it implies).
+    relax : bool, default False; glmnet's relaxed fit (``l1core._relax``): also refit each
+        solution by unpenalized weighted least squares on its support (bounds refused);
+        ``result.relaxed(gamma)`` is then the path of ``gamma * penalized + (1 - gamma) *
+        relaxed`` (gamma = 1: this path; 0: the refits).
 
     Returns
     -------
@@ -177,9 +182,16 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None, coef_i
     returned = (("alphas", "coefs", "dual_gaps") + ("n_iters",) * bool(return_n_iter)
                 + ("intercepts",) * bool(return_intercept))
     yc = problem.centered_target()
-    return PathResult(returned, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
-                      intercepts=intercepts, seconds=seconds,
-                      deviance_explained=explained(deviance, problem.weights @ (yc * yc)))
+    result = PathResult(returned, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
+                        intercepts=intercepts, seconds=seconds,
+                        deviance_explained=explained(deviance, problem.weights @ (yc * yc)))
+    if relax:
+        check_relax_allowed(lower_bounds, upper_bounds, positive)
+        result.attach_relaxed(*relaxed_refits(problem.X, problem.y, problem.weights, coefs,
+                                              intercepts if fit_intercept else np.zeros(n),
+                                              problem.fit_intercept),
+                              null_deviance=problem.weights @ (yc * yc))
+    return result
 
 
 class _PathPredictor:
