@@ -4,6 +4,7 @@ on its own: a reader may copy any one of them into a fresh interpreter."""
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
@@ -31,8 +32,16 @@ def _group_example(ns):
     assert ns["gaps"].max() <= 1e-4 * ns["y"].var()
 
 
+def _glmnet_options_example(ns):
+    assert ns["std"].coef_.shape == (50,) and ns["pred"].shape == (200,)
+    assert np.count_nonzero(ns["short"].coefs[:, -1]) > 5 >= np.count_nonzero(
+        ns["short"].coefs[:, -2])
+    assert 0.0 <= ns["cv"].gamma_ <= 1.0 and np.count_nonzero(ns["cv"].coef_) >= 5
+
+
 # what each block, in order, must have done
-CHECKS = [_estimator_example, _sparse_path_and_cv_example, _logistic_example, _group_example]
+CHECKS = [_estimator_example, _sparse_path_and_cv_example, _logistic_example, _group_example,
+          _glmnet_options_example]
 
 
 def test_readme_has_the_examples():
