@@ -33,8 +33,8 @@ from ._design_ops import xt_dot
 
 __all__ = ["column_scales", "standardized_penalty"]
 
-# Dense columns per block of the scale computation: a bounded float64 temporary.
-_BLOCK_VALUES = 1 << 20
+# Values per block of the scale computation (bounds its temporaries).
+_BLOCK_VALUES = 1 << 16
 
 
 def column_scales(X, weights, fit_intercept):
@@ -42,24 +42,24 @@ def column_scales(X, weights, fit_intercept):
     (summing to 1) and the boolean mask of the constant columns (their ``d_j`` set to 1).
 
     Two passes (mean, then squared deviations: no cancellation for large means). X is read in
-    place: dense X in column blocks of at most ``_BLOCK_VALUES`` float64 values; sparse X
-    through a few nnz-length temporaries (the column index of each stored value, the
-    deviations), never a copy of X itself."""
+    place, never copied: dense X in blocks of columns, sparse X in blocks of its compressed
+    axis (columns of CSC, rows of CSR), each block's temporaries at most ``_BLOCK_VALUES``
+    float64 values."""
     n, p = X.shape
     xbar = np.asarray(xt_dot(X, weights), dtype=np.float64) if fit_intercept else np.zeros(p)
+    var = np.zeros(p)
     if sp.issparse(X):
-        counts = np.diff(X.indptr)
-        if X.format == "csc":
-            cols, rows = np.repeat(np.arange(p), counts), X.indices
-        else:
-            rows, cols = np.repeat(np.arange(n), counts), X.indices
-        w = weights[rows]
-        dev = X.data - xbar[cols]
-        var = np.bincount(cols, weights=w * dev * dev, minlength=p)
-        # the unstored zeros deviate by -xbar_j
-        var += xbar * xbar * np.maximum(1.0 - np.bincount(cols, weights=w, minlength=p), 0.0)
+        stored = np.zeros(p)              # sum of the weights of each column's stored rows
+        for major, data, minor in _compressed_blocks(X):
+            if X.format == "csc":
+                cols, w = major, weights[minor]
+            else:
+                cols, w = minor, weights[major]
+            dev = data - xbar[cols]
+            var += np.bincount(cols, weights=w * dev * dev, minlength=p)
+            stored += np.bincount(cols, weights=w, minlength=p)
+        var += xbar * xbar * np.maximum(1.0 - stored, 0.0)   # the unstored zeros: -xbar_j
     else:
-        var = np.empty(p)
         step = max(1, _BLOCK_VALUES // max(n, 1))
         for start in range(0, p, step):
             block = slice(start, min(start + step, p))
@@ -69,6 +69,22 @@ def column_scales(X, weights, fit_intercept):
     constant = ~(d > 64 * np.finfo(np.float64).eps * np.abs(xbar))
     d[constant] = 1.0
     return d, constant
+
+
+def _compressed_blocks(X):
+    """(major index of each value, values, minor indices) of a CSC/CSR matrix, in blocks of
+    consecutive major slices holding about ``_BLOCK_VALUES`` values (views of X's arrays,
+    except the major indices)."""
+    indptr = X.indptr
+    n_major = indptr.shape[0] - 1
+    start = 0
+    while start < n_major:
+        stop = int(np.searchsorted(indptr, indptr[start] + _BLOCK_VALUES, side="right")) - 1
+        stop = min(max(stop, start + 1), n_major)
+        lo, hi = indptr[start], indptr[stop]
+        major = np.repeat(np.arange(start, stop), np.diff(indptr[start:stop + 1]))
+        yield major, X.data[lo:hi], X.indices[lo:hi]
+        start = stop
 
 
 def standardized_penalty(X, weights, fit_intercept, penalty_factor, lower, upper, l1_ratio):
