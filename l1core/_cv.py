@@ -34,6 +34,9 @@ from ._parallel import check_executor, effective_n_jobs, map_shared
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 from ._path import _check_n_alphas, alpha_grid, enet_path, grid_request, lasso_path
 from ._path_result import predict_rows as _predict_rows
+from ._offset import add_offset
+from ._relax import (DEFAULT_GAMMAS, check_gammas, check_relax_allowed, one_se_relaxed,
+                     relaxed_fold_residuals, relaxed_refit)
 from ._progress import Progress
 from ._typing import (AlphaChoice, Any, ArrayLike, Literal, MatrixLike, Seed, Self, Sequence,
                       Splits, Verbose)
@@ -80,7 +83,8 @@ class CrossValidationSteps:
                 problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sw,
                                       penalty_factor=penalty_factor, lower_bounds=lower,
                                       upper_bounds=upper, fit_intercept=self.fit_intercept,
-                                      check_input=False)
+                                      check_input=False,
+                                      standardize=bool(getattr(self, "standardize", False)))
                 grids.append(alpha_grid(problem.alpha_max(), n_alphas=n_alphas, eps=eps))
             return grids, True
         values = np.atleast_1d(np.asarray(alphas, dtype=object))
@@ -88,6 +92,19 @@ class CrossValidationSteps:
             raise ValueError(f"alphas must be a non-empty 1-D list of floats, got {alphas!r}.")
         grid = np.sort(np.array([v.check_alpha(a, "alphas") for a in values]))[::-1]
         return [grid] * len(l1_ratios), False
+
+    def _limited_grids(self, grids, l1_ratios, full_path):
+        """The grids cut by ``dfmax`` / ``pmax``: where ``full_path(grid, l1_ratio, dfmax=,
+        pmax=)`` (the full-data path with those limits) stops, every grid at the shortest
+        such length (at least one alpha: the first solution is always kept or is the
+        limit's whole path)."""
+        limits = dict(dfmax=v.check_model_size_limit(self.dfmax, "dfmax"),
+                      pmax=v.check_model_size_limit(self.pmax, "pmax"))
+        if limits["dfmax"] is None and limits["pmax"] is None:
+            return grids
+        length = min(len(full_path(grid, l1_ratio, **limits).alphas)
+                     for grid, l1_ratio in zip(grids, l1_ratios))
+        return [grid[:max(length, 1)] for grid in grids]
 
     def _splits(self, X, y, groups=None):
         """The (train, test) folds; ``groups`` goes to a splitter's ``split`` (GroupKFold and
@@ -145,11 +162,13 @@ class CrossValidationSteps:
                              "no path to read; fit with keep_path=True.")
         return self.path_
 
-    def coef_at(self, alpha: AlphaChoice) -> np.ndarray:
+    def coef_at(self, alpha: AlphaChoice, gamma: float | None = None) -> np.ndarray:
         """Coefficients of the full-data path (``path_``) at ``alpha``: "min"
         (``alpha_min_``), "1se" (``alpha_1se_``; glmnet's ``coef(cv, s="lambda.1se")``),
         both on the grid, or a float (interpolated between grid values, see
-        :meth:`l1core.PathResult.coef_at`).
+        :meth:`l1core.PathResult.coef_at`). ``gamma`` (``relax=True`` fits): the blend of
+        ``path_.relaxed(gamma)``; None: ``gamma_min_`` / ``gamma_1se_`` with "min" / "1se",
+        else 1 (the penalized path).
 
         Examples
         --------
@@ -161,7 +180,15 @@ class CrossValidationSteps:
         >>> np.flatnonzero(cv.coef_at("1se")), np.flatnonzero(cv.coef_at(1.0))
         (array([1, 2, 3, 6, 8, 9]), array([2, 3, 8]))
         """
-        return self._kept_path().coef_at(self._path_alpha(alpha))
+        return self._gamma_path(alpha, gamma).coef_at(self._path_alpha(alpha))
+
+    def _gamma_path(self, alpha, gamma):
+        """``path_``, or its relaxed blend at ``gamma`` (see :meth:`coef_at`)."""
+        path = self._kept_path()
+        if gamma is None and getattr(self, "gamma_min_", None) is not None and isinstance(
+                alpha, str):
+            gamma = self.gamma_min_ if alpha == "min" else self.gamma_1se_
+        return path if gamma is None or gamma == 1.0 else path.relaxed(gamma)
 
     def _choose(self, mse, grids, l1_ratios):
         n_folds = mse.shape[1]
@@ -186,6 +213,32 @@ class CrossValidationSteps:
         self.l1_ratio_ = float(l1_ratios[i_best])
         self.cv_mean_ = mean[0] if len(l1_ratios) == 1 else mean
         self.cv_std_ = std[0] if len(l1_ratios) == 1 else std
+        return i_best
+
+    def _choose_relaxed(self, errors, grids, l1_ratios, gammas, n_folds):
+        """:meth:`_choose` over the (l1_ratio, gamma) pairs of a relaxed fit, then glmnet's
+        one-standard-error pair (``l1core._relax.one_se_relaxed``); returns the best
+        l1_ratio's index and sets ``gamma_``, ``gamma_min_``, ``gamma_1se_``, the gamma axis
+        of ``mse_path_``, ``cv_mean_`` and ``cv_std_``."""
+        n_l1, n_g = len(l1_ratios), len(gammas)
+        mse = np.reshape(np.asarray(errors, dtype=np.float64), (n_l1, n_folds, n_g, -1))
+        mse = np.moveaxis(mse, 2, 1)                         # (n_l1, n_gammas, n_folds, n_a)
+        row = self._choose(mse.reshape(n_l1 * n_g, n_folds, -1),
+                           [grid for grid in grids for _ in gammas],
+                           [r for r in l1_ratios for _ in gammas])
+        i_best, g_min = divmod(row, n_g)
+        mean = self.cv_mean_.reshape(n_l1, n_g, -1)
+        std = self.cv_std_.reshape(n_l1, n_g, -1)
+        k_min = int(np.flatnonzero(grids[i_best] == self.alpha_min_)[0])
+        self.alpha_1se_, self.gamma_1se_ = one_se_relaxed(
+            mean[i_best], std[i_best], n_folds, k_min, g_min, grids[i_best], gammas)
+        self.gamma_min_ = float(gammas[g_min])
+        one_se = self.refit_alpha == "1se"
+        self.alpha_ = self.alpha_1se_ if one_se else self.alpha_min_
+        self.gamma_ = self.gamma_1se_ if one_se else self.gamma_min_
+        squeeze = (lambda a: a[0]) if n_l1 == 1 else (lambda a: a)
+        self.cv_mean_, self.cv_std_ = squeeze(mean), squeeze(std)
+        self.mse_path_ = squeeze(np.moveaxis(mse, 3, 2))     # (..., n_gammas, n_a, n_folds)
         return i_best
 
     def __getstate__(self):
@@ -268,6 +321,27 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         Also solve the path of all the data at ``l1_ratio_`` on the grid (warm-started, its
         coefficients sparse) and keep it as ``path_``: ``coef_at(alpha)`` and
         ``predict(X, alpha=...)`` read it. Costs about one more fold.
+    dfmax, pmax : int or None, default=None
+        glmnet's limits on the model size (see :func:`l1core.enet_path`): each grid is cut
+        where the full-data path at its l1_ratio stops (one more path per l1_ratio), all
+        grids to the shortest of them; the folds then solve the cut grid, as cv.glmnet
+        does with the full-data fit's lambdas.
+    standardize : bool, default=False
+        glmnet's ``standardize`` (see :class:`l1core.ElasticNet`; glmnet's default is
+        True): the grid is the standardized problem's, each fold standardizes by its
+        training rows' weighted scales (as cv.glmnet's fits do), the refit by all rows'.
+    relax : bool, default=False
+        glmnet's relaxed fit (``l1core._relax``; bounds refused): every fold's path is also
+        refit by least squares on each support and scored at each ``gammas`` blend
+        ``gamma * penalized + (1 - gamma) * refit``; (alpha, gamma) is chosen together:
+        ``gamma_min_`` with ``alpha_min_`` at the smallest mean error, ``alpha_1se_`` /
+        ``gamma_1se_`` the largest alpha, then largest gamma, within one standard error of
+        it. The final model is the blend at (``alpha_``, ``gamma_``), its penalized part in
+        ``penalized_coef_`` / ``penalized_intercept_`` (``dual_gap_`` is that part's);
+        ``mse_path_`` and ``cv_mean_`` / ``cv_std_`` gain a gamma axis before the alpha axis;
+        ``path_`` is solved with ``relax=True`` (``path_.relaxed(gamma)``).
+    gammas : sequence of float in [0, 1], default=(0, 0.25, 0.5, 0.75, 1)
+        glmnet's ``gamma`` values searched with ``relax=True``.
 
     Attributes
     ----------
@@ -330,7 +404,9 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                  upper_bounds: float | ArrayLike | None = None, shuffle: bool = False,
                  refit_alpha: Literal["min", "1se"] = "min", executor: Any = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
-                 verbose: Verbose = False, keep_path: bool = True) -> None:
+                 verbose: Verbose = False, keep_path: bool = True, dfmax: int | None = None,
+                 pmax: int | None = None, standardize: bool = False, relax: bool = False,
+                 gammas: Sequence[float] = DEFAULT_GAMMAS) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -353,25 +429,40 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.copy_X = copy_X
         self.verbose = verbose
         self.keep_path = keep_path
+        self.dfmax = dfmax
+        self.pmax = pmax
+        self.standardize = standardize
+        self.relax = relax
+        self.gammas = gammas
 
     path = staticmethod(enet_path)
 
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            groups: ArrayLike | None = None) -> Self:
+            groups: ArrayLike | None = None, offset: ArrayLike | None = None) -> Self:
         """Fit the models of every fold and refit on all data at the chosen alpha.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
         place (see the class notes for the test-row copies); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None, used in training and to weight
         each fold's test error; groups: (n_samples,) group labels passed to the splitter's
-        ``split(X, y, groups)`` (``cv=GroupKFold(...)``), or None.
+        ``split(X, y, groups)`` (``cv=GroupKFold(...)``), or None; offset: (n_samples,)
+        glmnet's offset (see :meth:`l1core.ElasticNet.fit`), split with the folds: for the
+        squared loss every fold, the path and the refit solve ``y - offset`` (exact), and
+        the test errors compare ``X w + b + offset`` with y.
         """
         if self.refit_alpha not in ("min", "1se"):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
         l1_ratios = self._l1_ratios()
+        gammas = None
+        if self.relax:
+            check_relax_allowed(self.lower_bounds, self.upper_bounds, self.positive)
+            gammas = check_gammas(self.gammas)
         X, _ = v.check_design(X)
         n, p = X.shape
         y = v.check_target(y, n, np.float64)
+        offset = v.check_offset(offset, n)
+        if offset is not None:
+            y = y - offset
         unweighted = sample_weight is None
         sw = v.check_sample_weight(sample_weight, n, np.float64)
         penalty_factor = v.check_penalty_factor(self.penalty_factor, p)
@@ -383,6 +474,12 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         if self.executor is None:
             effective_n_jobs(self.n_jobs)
         grids, auto = self._alpha_grids(X, y, sw, penalty_factor, lower, upper, l1_ratios)
+        grids = self._limited_grids(grids, l1_ratios, lambda grid, l1_ratio, **limits: enet_path(
+            X, y, l1_ratio=l1_ratio, alphas=grid, sample_weight=None if unweighted else sw,
+            fit_intercept=bool(self.fit_intercept), penalty_factor=penalty_factor,
+            lower_bounds=lower, upper_bounds=upper, tol=tol, max_iter=max_iter,
+            precompute=False if _is_gram_array(self.precompute) else self.precompute,
+            check_input=False, warn=False, standardize=bool(self.standardize), **limits))
 
         folds = _check_folds(self._splits(X, y, groups), n, sw)
         rng = v.check_random_state(self.random_state) if random else None
@@ -393,12 +490,14 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                       # defaults as None: less to send per task
                       penalty_factor=None if np.all(penalty_factor == 1.0) else penalty_factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
-                      upper_bounds=None if np.all(upper == np.inf) else upper)
+                      upper_bounds=None if np.all(upper == np.inf) else upper,
+                      standardize=bool(self.standardize))
         tasks, labels = [], []
         for i, l1_ratio in enumerate(l1_ratios):
             for k, (train, test) in enumerate(folds):
                 seed = int(rng.integers(2**63)) if random else None
-                tasks.append((y, sw, unweighted, params, train, test, grids[i], l1_ratio, seed))
+                tasks.append((y, sw, unweighted, params, train, test, grids[i], l1_ratio, seed,
+                              gammas))
                 labels.append(self._task_label(l1_ratio, k))
         results, progress = self._run_tasks(_fold_errors, X, tasks, labels, len(grids[0]))
         errors = [err for err, _, _ in results]
@@ -408,11 +507,16 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                           f"fits stopped at max_iter={self.max_iter} before reaching "
                           f"tol={self.tol}; increase max_iter or loosen tol.",
                           convergence_warning(), stacklevel=2)
-        mse = np.reshape(np.asarray(errors, dtype=np.float64),
-                         (len(l1_ratios), len(folds), -1))          # (n_l1, n_folds, n_alphas)
-        best = self._choose(mse, grids, l1_ratios)
-
-        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
+        if gammas is None:
+            for name in ("gamma_", "gamma_min_", "gamma_1se_", "penalized_coef_",
+                         "penalized_intercept_"):
+                self.__dict__.pop(name, None)            # from an earlier relaxed fit
+            mse = np.reshape(np.asarray(errors, dtype=np.float64),
+                             (len(l1_ratios), len(folds), -1))      # (n_l1, n_folds, n_alphas)
+            best = self._choose(mse, grids, l1_ratios)
+            self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
+        else:
+            best = self._choose_relaxed(errors, grids, l1_ratios, gammas, len(folds))
         if auto:
             self.alphas_ = np.asarray(grids) if len(l1_ratios) > 1 else grids[0].copy()
         else:
@@ -423,7 +527,7 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             max_iter=max_iter, tol=tol, positive=False, selection=self.selection,
             random_state=int(rng.integers(2**63)) if random else None,
             penalty_factor=penalty_factor, lower_bounds=lower, upper_bounds=upper,
-            precompute=self.precompute,
+            precompute=self.precompute, standardize=self.standardize,
             verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
         self.path_ = None
         if self.keep_path:
@@ -432,9 +536,13 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                 sample_weight=None if unweighted else sw,
                 random_state=int(rng.integers(2**63)) if random else None, return_n_iter=True,
                 return_intercept=True, sparse_coefs=True, check_input=False, warn=False,
-                verbose=progress, **params)
+                verbose=progress, relax=gammas is not None, **params)
         progress.close()
         model.fit(X, y, sample_weight=None if unweighted else sw)
+        if gammas is not None:
+            relaxed_refit(model, X, y, None if unweighted else sw, self.gamma_)
+            self.penalized_coef_ = model.penalized_coef_
+            self.penalized_intercept_ = model.penalized_intercept_
         self.coef_ = model.coef_
         self.intercept_ = model.intercept_
         self.dual_gap_ = model.dual_gap_
@@ -442,20 +550,23 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         self.n_features_in_ = p
         return self
 
-    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
-        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,).
+    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None,
+                offset: ArrayLike | None = None, gamma: float | None = None) -> np.ndarray:
+        """Predicted values ``X @ coef_ + intercept_`` (``+ offset`` if given), shape
+        (n_samples,); ``gamma`` with ``alpha`` as in :meth:`coef_at`.
 
         ``alpha``: None predicts with the refit model; "min", "1se" or a float with the
         full-data path ``path_`` at that alpha (see :meth:`coef_at`), reading only the
         support's columns of X in X's dtype (``PathResult.predict``)."""
         if alpha is not None:
-            return self._kept_path().predict(X, alpha=self._path_alpha(alpha))
+            predicted = self._gamma_path(alpha, gamma).predict(X, alpha=self._path_alpha(alpha))
+            return add_offset(predicted, offset)
         check_is_fitted(self)
         X, _ = v.check_design(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                              f"expecting {self.n_features_in_} features as input.")
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        return add_offset(np.asarray(X @ self.coef_).ravel() + self.intercept_, offset)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -494,15 +605,18 @@ class LassoCV(ElasticNetCV):
                  upper_bounds: float | ArrayLike | None = None, shuffle: bool = False,
                  refit_alpha: Literal["min", "1se"] = "min", executor: Any = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
-                 verbose: Verbose = False, keep_path: bool = True) -> None:
-        super().__init__(l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+                 verbose: Verbose = False, keep_path: bool = True, dfmax: int | None = None,
+                 pmax: int | None = None, standardize: bool = False, relax: bool = False,
+                 gammas: Sequence[float] = DEFAULT_GAMMAS) -> None:
+        super().__init__(l1_ratio=1.0, standardize=standardize, eps=eps, n_alphas=n_alphas,
+                         alphas=alphas, relax=relax, gammas=gammas,
                          fit_intercept=fit_intercept, max_iter=max_iter, tol=tol, cv=cv,
                          n_jobs=n_jobs, positive=positive, random_state=random_state,
                          selection=selection, penalty_factor=penalty_factor,
                          lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                          shuffle=shuffle, refit_alpha=refit_alpha, executor=executor,
                          precompute=precompute, copy_X=copy_X, verbose=verbose,
-                         keep_path=keep_path)
+                         keep_path=keep_path, dfmax=dfmax, pmax=pmax)
         del self.l1_ratio
 
     path = staticmethod(lasso_path)
@@ -511,8 +625,8 @@ class LassoCV(ElasticNetCV):
         return [1.0]
 
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            groups: ArrayLike | None = None) -> Self:
-        super().fit(X, y, sample_weight=sample_weight, groups=groups)
+            groups: ArrayLike | None = None, offset: ArrayLike | None = None) -> Self:
+        super().fit(X, y, sample_weight=sample_weight, groups=groups, offset=offset)
         del self.l1_ratio_
         return self
 
@@ -604,9 +718,12 @@ def fold_tol(tol):
     return min(tol, max(tol * 1e-1, 1e-8))
 
 
-def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, seed):
+def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, seed,
+                 gammas=None):
     """Test mean squared errors (n_alphas,) of the path fitted on one fold, and how many of
     its alphas stopped at max_iter short of tol (warned about once, by the caller).
+    ``gammas``: relaxed fits (``l1core._relax``), the errors (n_gammas * n_alphas,) of each
+    blend, gamma-major.
 
     X is the same object for all tasks (on Dask, one scattered copy per worker). The path is
     fitted on the full X with zero weight outside ``train`` (multiplicities as weights);
@@ -629,11 +746,16 @@ def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, se
     if not params["fit_intercept"]:
         intercepts = np.zeros_like(intercepts)
     rows, count = np.unique(test, return_counts=True)
-    residual = _predict_rows(X, rows, coefs, intercepts)
-    residual -= y[rows, np.newaxis]
     weight = count.astype(np.float64) if unweighted else count * sw[rows]
     total = weight.sum()
     if not total > 0:
         raise ValueError("A test fold has only zero sample weights: its error is undefined.")
     trace = (path.alphas, gaps, path.n_iters, path.seconds)
+    if gammas is not None:
+        residuals = relaxed_fold_residuals(X, y, fold_sw, rows, coefs, intercepts,
+                                           params["fit_intercept"], gammas, _predict_rows)
+        errors = np.einsum("i,gia->ga", weight, residuals * residuals) / total
+        return errors.ravel(), not_converged, trace
+    residual = _predict_rows(X, rows, coefs, intercepts)
+    residual -= y[rows, np.newaxis]
     return (weight @ (residual * residual)) / total, not_converged, trace

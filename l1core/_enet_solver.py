@@ -30,6 +30,7 @@ from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
                        raise_overflowing_columns)
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import convergence_warning
+from ._standardize import standardized_penalty
 from ._warnings import NumericalWarning
 from ._typing import ArrayLike, Literal, MatrixLike, Seed
 
@@ -86,11 +87,15 @@ class EnetProblem:
     problem: a UserWarning says so and the Gram matrix is computed from X (scikit-learn does
     the same). Sparse X never takes the Gram form (True or an array solve from X, as
     scikit-learn's sparse solver does).
+
+    ``standardize=True`` (glmnet's ``standardize``): the penalty applies to the coefficients
+    of the columns scaled to unit weighted standard deviation, through per-feature penalty
+    and ridge factors (``l1core._standardize``; X is not scaled or copied).
     """
 
     def __init__(self, X, y, *, l1_ratio=1.0, sample_weight=None, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, positive=False, fit_intercept=True,
-                 precompute="auto", n_solves=1, check_input=True):
+                 precompute="auto", n_solves=1, check_input=True, standardize=False):
         if check_input:
             X, _ = v.check_design(X)
         else:
@@ -102,8 +107,21 @@ class EnetProblem:
         self.l1_ratio = v.check_l1_ratio(l1_ratio)
         # per-feature values that are all alike are kept as one value (the kernel broadcasts
         # them): on a million columns each p-length array is 8 MB of working memory
-        self.penalty_factor = _compact(v.check_penalty_factor(penalty_factor, p))
+        factor = v.check_penalty_factor(penalty_factor, p)
         lower, upper = v.check_bounds(lower_bounds, upper_bounds, positive, p)
+        # glmnet's standardize: the penalty of unit-variance columns, in place on X
+        # (l1core._standardize): its own ridge factors, constant columns pinned at 0
+        self.standardize = bool(standardize)
+        ridge = None
+        if self.standardize:
+            factor, ridge, lower, upper = standardized_penalty(
+                X, s / s.sum(), fit_intercept, factor, lower, upper, self.l1_ratio)
+        self.penalty_factor = _compact(factor)
+        self.ridge_factor = ridge
+        if ridge is not None and (self.penalty_factor.size > 1 or _compact(ridge).size > 1):
+            self.penalty_factor = factor            # the kernel steps both alike
+        elif ridge is not None:
+            self.ridge_factor = ridge[:1].copy()
         if _compact(lower).size == 1 and _compact(upper).size == 1:
             lower, upper = lower[:1].copy(), upper[:1].copy()
         self.lower, self.upper = lower, upper
@@ -267,7 +285,8 @@ class EnetProblem:
                         q_out=self.q, residual=self.residual, residual_ready=warm,
                         ever=self._ever, center=self.center, strong_ratio=strong_ratio,
                         screen=screening, scratch=self._scratch, gram_cache=self._gram_cache,
-                        rows=None if self.kernel_rows is None else self.row_runs))
+                        rows=None if self.kernel_rows is None else self.row_runs,
+                        ridge_factor=self.ridge_factor))
             if not (self.stats_ready or self.use_gram) and self.stats[4][0] < p:
                 # the working arrays need only hold the columns with variance
                 self._scratch = enet_scratch(p, max(int(self.stats[4][0]), 1))
@@ -292,6 +311,8 @@ class EnetProblem:
         p = self.n_features
         lower, upper, factor = (np.broadcast_to(a, p).copy() for a in
                                 (self.lower, self.upper, self.penalty_factor))
+        ridge = None if self.ridge_factor is None else np.broadcast_to(self.ridge_factor,
+                                                                        p).copy()
         w[constant] = np.clip(0.0, lower[constant], upper[constant])
         free = np.ones(p, bool) if alpha == 0.0 else factor == 0
         if pinned is not None:
@@ -307,7 +328,7 @@ class EnetProblem:
             G, c, yy, w, alpha=alpha, l1_ratio=self.l1_ratio,
             penalty_factor=factor, lower=lower, upper=upper,
             free=free.astype(np.uint8), proj_idx=idx.astype(np.intp), Ginv=Ginv,
-            tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed)
+            tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed, ridge_factor=ridge)
         intercept = ybar - xbar @ w if self.fit_intercept else 0.0
         return intercept, gap, epochs, gap_tol
 
@@ -446,9 +467,10 @@ def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1
                selection: Literal["cyclic", "random"] = "cyclic", random_state: Seed = None,
                coef_init: ArrayLike | None = None, screening: bool = True,
                precompute: bool | Literal["auto"] | ArrayLike = "auto", warn: bool = True,
-               check_input: bool = True) -> EnetSolution:
+               check_input: bool = True, standardize: bool = False) -> EnetSolution:
     """Fit one Elastic Net; see the module docstring for the objective and
-    :class:`EnetProblem` for when X is copied. Returns an :class:`EnetSolution`.
+    :class:`EnetProblem` for when X is copied (``standardize``: ``l1core._standardize``).
+    Returns an :class:`EnetSolution`.
 
     Examples
     --------
@@ -462,7 +484,8 @@ def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1
     >>> bool(solution.dual_gap <= solution.gap_tol)
     True
     """
-    problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
+    problem = EnetProblem(X, y, l1_ratio=l1_ratio, standardize=standardize,
+                          sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,
                           fit_intercept=fit_intercept, precompute=precompute,

@@ -20,6 +20,8 @@ import scipy.sparse as sp
 from ._enet_solver import enet_solve
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
 from ._path import enet_path, lasso_path, report_solve
+from . import _validation as v
+from ._offset import add_offset
 from ._validation import check_design
 from ._typing import ArrayLike, Literal, MatrixLike, Seed, Self, Verbose
 
@@ -70,6 +72,13 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     verbose : bool, int or str, default=False
         If true, ``fit`` prints one line on stderr: alpha, duality gap, epochs and seconds
         (a str is the line's prefix).
+    standardize : bool, default=False
+        glmnet's ``standardize`` (glmnet's default is True; False is scikit-learn's): the
+        penalty applies to the coefficients of the columns scaled to unit weighted standard
+        deviation ``d_j = sqrt(sum_i s_i (x_ij - xbar_j)^2 / S)`` (xbar_j = 0 without an
+        intercept); ``coef_`` is on the original scale, constant columns get 0, bounds
+        apply to ``coef_``. X is not scaled or copied: the kernel takes per-feature penalty
+        factors ``v_j d_j`` and ridge factors ``v_j d_j^2`` (``l1core._standardize``).
 
     Attributes
     ----------
@@ -77,7 +86,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     intercept_ : float
     n_iter_ : int, epochs run
     dual_gap_ : float, duality gap at the solution on the objective above (divided by S),
-        an upper bound on ``P(coef_, intercept_) - min P``
+        an upper bound on ``P(coef_, intercept_) - min P``; with ``standardize=True``, of
+        the standardized problem (the objective of ``X diag(1/d)`` at ``d * coef_``, the
+        same number)
     sparse_coef_ : scipy.sparse CSR matrix of shape (1, n_features)
     n_features_in_ : int
 
@@ -101,7 +112,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
-                 verbose: Verbose = False) -> None:
+                 verbose: Verbose = False, standardize: bool = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -117,6 +128,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.precompute = precompute
         self.copy_X = copy_X
         self.verbose = verbose
+        self.standardize = standardize
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -124,7 +136,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     path = staticmethod(enet_path)
 
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            check_input: bool = True) -> Self:
+            check_input: bool = True, offset: ArrayLike | None = None) -> Self:
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: (n_samples,);
         sample_weight: (n_samples,) non-negative or None. X is copied only when it is dense and
         not Fortran-ordered (once, into Fortran order) or of a non-floating dtype.
@@ -132,9 +144,17 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         ``check_input=False`` (scikit-learn's) skips the validation of X (its values are not
         checked for NaN or infinity, nothing is converted): X must already be a
         Fortran-ordered float32/float64 ndarray or a CSC/CSR matrix of those dtypes, which is
-        checked (O(1)). y and sample_weight are always checked."""
+        checked (O(1)). y and sample_weight are always checked.
+
+        ``offset``: (n_samples,) or None, glmnet's offset: a known term of the linear
+        predictor, the model being ``X w + b + offset``. For the squared loss this is the fit
+        of ``y - offset`` (exact); ``dual_gap_`` certifies that problem. ``predict`` adds it
+        only when given ``offset`` again."""
         start = time.perf_counter()
         X = check_design(X)[0] if check_input else _trusted_design(X)
+        offset = v.check_offset(offset, X.shape[0])
+        if offset is not None:
+            y = v.check_target(y, X.shape[0], np.float64) - offset
         coef_init = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (X.shape[1],):
@@ -145,7 +165,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
             positive=self.positive, fit_intercept=self.fit_intercept, tol=self.tol,
             max_iter=self.max_iter, selection=self.selection, random_state=self.random_state,
-            coef_init=coef_init, precompute=self.precompute, check_input=False)
+            coef_init=coef_init, precompute=self.precompute, check_input=False,
+            standardize=self.standardize)
         self.coef_ = result.coef
         self.intercept_ = result.intercept if self.fit_intercept else 0.0
         self.n_iter_ = result.n_iter
@@ -170,9 +191,10 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                              f"expecting {self.n_features_in_} features as input.")
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
-    def predict(self, X: MatrixLike) -> np.ndarray:
-        """Predicted values ``X @ coef_ + intercept_``, shape (n_samples,)."""
-        return self._decision_function(X)
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
+        """Predicted values ``X @ coef_ + intercept_`` (``+ offset`` if given: glmnet's
+        ``newoffset``), shape (n_samples,)."""
+        return add_offset(self._decision_function(X), offset)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -220,8 +242,9 @@ class Lasso(ElasticNet):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
-                 verbose: Verbose = False) -> None:
-        super().__init__(alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept,
+                 verbose: Verbose = False, standardize: bool = False) -> None:
+        super().__init__(alpha=alpha, l1_ratio=1.0, standardize=standardize,
+                         fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,
                          penalty_factor=penalty_factor, lower_bounds=lower_bounds,

@@ -27,6 +27,8 @@ from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, cast_inside, solve_once
 from ._estimator_base import convergence_warning
 from ._path import path_alphas, report_solve
+from ._offset import add_offset
+from ._path_limits import DROP_AND_STOP, KEEP, KEEP_AND_STOP, PathLimits
 from ._path_result import PathResult, explained, logistic_loss
 from ._progress import Progress, solve_text
 from ._validation import DataConversionWarning, _with_sklearn_base, check_design
@@ -152,6 +154,12 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     verbose : bool, int or str, default=False
         If true, ``fit`` prints one line per solve (one-vs-rest: per class) on stderr:
         alpha, duality gap, epochs and seconds (a str is the line's prefix).
+    standardize : bool, default=False
+        glmnet's ``standardize`` (glmnet's default is True): the penalty applies to the
+        coefficients of the columns scaled to unit weighted standard deviation (as
+        :class:`l1core.ElasticNet`; weights: the sample times the class weights), ``coef_``
+        on the original scale, constant columns 0, no copy of X; ``dual_gap_`` is the
+        standardized problem's (the same number, ``l1core._standardize``).
 
     Attributes
     ----------
@@ -198,7 +206,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                  upper_bounds: float | ArrayLike | None = None,
                  class_weight: dict | Literal["balanced"] | None = None, warm_start: bool = False,
                  multi_class: Literal["auto", "multinomial", "ovr"] = "auto",
-                 random_state: Seed = None, verbose: Verbose = False) -> None:
+                 random_state: Seed = None, verbose: Verbose = False,
+                 standardize: bool = False) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -212,12 +221,21 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.multi_class = multi_class
         self.random_state = random_state
         self.verbose = verbose
+        self.standardize = standardize
 
-    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            offset: ArrayLike | None = None) -> Self:
         """Fit the model. X: array-like or scipy sparse (n_samples, n_features); y: labels of
-        any type (n_samples,); sample_weight: (n_samples,) non-negative or None."""
+        any type (n_samples,); sample_weight: (n_samples,) non-negative or None; offset:
+        (n_samples,) or None, glmnet's offset (two classes only): a known term of the linear
+        predictor, the model being ``sigmoid(X w + b + offset)``; ``dual_gap_`` certifies
+        that problem, and the predictions add it only when given ``offset`` again."""
         X, classes, codes, _, s, mode = prepare_classification(self, X, y, sample_weight)
         n, p = X.shape
+        offset = v.check_offset(offset, n)
+        if offset is not None and mode != "binary":
+            raise ValueError(f"offset is supported for two classes only; y has "
+                             f"{classes.shape[0]}.")
         K = classes.shape[0]
         rows = 1 if K == 2 else K
         coef_init = intercept_init = None
@@ -227,7 +245,9 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         kwargs = dict(l1_ratio=self.l1_ratio, sample_weight=s,
                       penalty_factor=self.penalty_factor, lower_bounds=self.lower_bounds,
                       upper_bounds=self.upper_bounds, fit_intercept=self.fit_intercept,
-                      check_input=False)
+                      check_input=False, standardize=self.standardize)
+        if offset is not None:
+            kwargs["offset"] = offset
         solve = dict(tol=self.tol, max_iter=self.max_iter)
         alpha = 1.0 / s.sum() if self.alpha is None else self.alpha      # C = 1
         start = time.perf_counter()
@@ -271,21 +291,25 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
             report_solve(self.verbose, alpha, result.dual_gap, result.n_iter, now - start)
         return now
 
-    def decision_function(self, X: MatrixLike) -> np.ndarray:
-        """Scores ``X @ coef_.T + intercept_``: shape (n_samples,) for two classes (positive
-        means ``classes_[1]``), else (n_samples, n_classes)."""
+    def decision_function(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
+        """Scores ``X @ coef_.T + intercept_`` (``+ offset``, two classes, if given: glmnet's
+        ``newoffset``): shape (n_samples,) for two classes (positive means ``classes_[1]``),
+        else (n_samples, n_classes)."""
         check_is_fitted(self)
         X, _ = check_design(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                              f"expecting {self.n_features_in_} features as input.")
         scores = np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
+        if offset is not None and scores.shape[1] != 1:
+            raise ValueError("offset is supported for two classes only.")
+        return add_offset(scores[:, 0], offset) if scores.shape[1] == 1 else scores
 
-    def predict_proba(self, X: MatrixLike) -> np.ndarray:
+    def predict_proba(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1 (ovr: the
-        per-class sigmoids normalized, as scikit-learn does)."""
-        return self._probabilities(self.decision_function(X))
+        per-class sigmoids normalized, as scikit-learn does); ``offset`` as in
+        :meth:`decision_function`."""
+        return self._probabilities(self.decision_function(X, offset=offset))
 
     def _probabilities(self, scores):
         """Class probabilities of decision_function's scores."""
@@ -299,14 +323,15 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         prob = np.exp(scores)
         return prob / prob.sum(axis=1, keepdims=True)
 
-    def predict_log_proba(self, X: MatrixLike) -> np.ndarray:
+    def predict_log_proba(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`."""
         with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+            return np.log(self.predict_proba(X, offset=offset))
 
-    def predict(self, X: MatrixLike) -> np.ndarray:
-        """Predicted class labels (from ``classes_``)."""
-        return self._labels(self.decision_function(X))
+    def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
+        """Predicted class labels (from ``classes_``); ``offset`` as in
+        :meth:`decision_function`."""
+        return self._labels(self.decision_function(X, offset=offset))
 
     def _labels(self, scores):
         """Class labels of decision_function's scores."""
@@ -383,7 +408,9 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
                   tol: float = 1e-4, max_iter: int = 1000, multinomial: bool = False,
                   sparse_coefs: bool = False, strong_rule: bool = True, screening: bool = True,
                   warn: bool = True, check_input: bool = True,
-                  column_norms: ArrayLike | None = None, verbose: Verbose = False) -> PathResult:
+                  column_norms: ArrayLike | None = None, verbose: Verbose = False,
+                  dfmax: int | None = None, pmax: int | None = None,
+                  offset: ArrayLike | None = None, standardize: bool = False) -> PathResult:
     """Solutions of the penalized logistic regression along a grid of alphas.
 
     The default grid is ``n_alphas`` values log-spaced from ``alpha_max`` (exact: the smallest
@@ -416,6 +443,12 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
     alpha: alpha, duality gap, epochs, seconds, then the progress; a str is the lines'
     prefix). The result is a :class:`l1core.PathResult` (the tuple above, with the nonzeros
     and the deviance explained per alpha, ``coef_at``, ``predict`` giving decision values).
+    ``dfmax``, ``pmax``: glmnet's limits on the model size, as for :func:`l1core.enet_path`
+    (``l1core._path_limits``; a feature counts once if nonzero in any class): the path may
+    hold fewer alphas than asked for. ``offset`` (n_samples,): glmnet's offset (binary), a
+    known term of the linear predictor (``l1core._offset``); alpha_max and the null model
+    include it, ``predict`` of the result does not. ``standardize``: glmnet's (see
+    :class:`SparseLogisticRegression`; the default grid is the standardized problem's).
 
     Examples
     --------
@@ -444,7 +477,7 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
                               sample_weight=sample_weight, penalty_factor=penalty_factor,
                               lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                               fit_intercept=fit_intercept, column_norms=column_norms,
-                              check_input=False)
+                              check_input=False, offset=offset, standardize=standardize)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
     alphas = path_alphas(alphas, problem.l1_ratio,
@@ -466,12 +499,21 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
     w, b = problem.start()
     W = w.reshape(R, p)
     problem.ever_active[:] = np.any(W != 0.0, axis=0)     # bounds may keep some off zero
+    limits = PathLimits(dfmax, pmax, p)
+    n_solved = n_a
     for k, alpha in enumerate(alphas):
         start = time.perf_counter()
         ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
         gaps[k], n_iters[k], gap_tol = problem.solve(
             alpha, w, b, tol=tol, max_iter=max_iter, screening=screening, warm=k > 0,
             strong_ratio=ratio)
+        # the support lies among the features ever active on the path (O(support) work)
+        ever = np.flatnonzero(problem.ever_active)
+        verdict = (limits.verdict(ever[np.any(W[:, ever] != 0.0, axis=0)]) if limits.active
+                   else KEEP)
+        if verdict == DROP_AND_STOP:
+            n_solved = k
+            break
         seconds[k] = time.perf_counter() - start
         deviance[k] = logistic_loss(problem)
         progress.step(solve_text(alpha, gaps[k], n_iters[k], seconds[k]))
@@ -480,8 +522,6 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
                           f"{n_iters[k]} epochs (max_iter={max_iter}): duality gap "
                           f"{gaps[k]:.3e} > tolerance {gap_tol:.3e}. Increase max_iter, "
                           "loosen tol or raise alpha.", convergence_warning(), stacklevel=2)
-        # the support lies among the features ever active on the path (O(support) work)
-        ever = np.flatnonzero(problem.ever_active)
         W_ever = cast_inside(W[:, ever], X.dtype, problem.lower[ever], problem.upper[ever])
         if sparse_coefs:
             for row in W_ever:
@@ -492,6 +532,16 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
         else:
             coefs[:, ever, k] = W_ever
         intercepts[:, k] = b - b.mean() if multinomial and problem.fit_intercept else b
+        if verdict == KEEP_AND_STOP:
+            n_solved = k + 1
+            break
+    if n_solved < n_a:
+        alphas, gaps, n_iters, seconds, deviance = (
+            a[:n_solved] for a in (alphas, gaps, n_iters, seconds, deviance))
+        intercepts = intercepts[:, :n_solved]
+        n_a = n_solved
+        if not sparse_coefs:
+            coefs = coefs[:, :, :n_a]
     if sparse_coefs:
         coefs = sp.csc_matrix((np.concatenate(nz_values).astype(X.dtype, copy=False),
                                np.concatenate(nz_rows), np.cumsum(counts)),

@@ -37,6 +37,8 @@ from ._cv import CrossValidationSteps, _check_folds, _predict_rows, fold_tol
 from ._estimator_base import convergence_warning
 from ._logistic import (SparseLogisticRegression, logistic_alpha_max, logistic_path,
                         prepare_classification)
+from ._offset import add_offset, binary_null_model
+from ._standardize import standardized_penalty
 from ._logistic_solver import null_objective, unpenalized_decision as _unpenalized_decision
 from ._parallel import check_executor, effective_n_jobs
 from ._path import _check_n_alphas, alpha_grid, grid_request
@@ -107,6 +109,12 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         Also solve the path of all the data at ``l1_ratio_`` and keep it as ``path_`` (see
         :class:`l1core.ElasticNetCV`): ``coef_at``, ``decision_function``, ``predict`` and
         ``predict_proba`` take ``alpha=`` ("min", "1se" or a float) to read it.
+    dfmax, pmax : int or None, default=None
+        glmnet's limits on the model size, as for :class:`l1core.ElasticNetCV` (the grid cut
+        where the full-data path stops; one-vs-rest: the shortest class path).
+    standardize : bool, default=False
+        glmnet's (see :class:`l1core.SparseLogisticRegression`); each fold standardizes by
+        its training rows' weighted scales, as cv.glmnet's fits do.
 
     Attributes
     ----------
@@ -155,7 +163,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                  multi_class: Literal["auto", "multinomial", "ovr"] = "auto",
                  refit_alpha: Literal["min", "1se"] = "min", n_jobs: int | None = None,
                  executor: Any = None, random_state: Seed = None, shuffle: bool = False,
-                 verbose: Verbose = False, keep_path: bool = True) -> None:
+                 verbose: Verbose = False, keep_path: bool = True, dfmax: int | None = None,
+                 pmax: int | None = None, standardize: bool = False) -> None:
         self.alphas = alphas
         self.n_alphas = n_alphas
         self.eps = eps
@@ -177,15 +186,21 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         self.shuffle = shuffle
         self.verbose = verbose
         self.keep_path = keep_path
+        self.dfmax = dfmax
+        self.pmax = pmax
+        self.standardize = standardize
 
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
-            groups: ArrayLike | None = None) -> Self:
+            groups: ArrayLike | None = None, offset: ArrayLike | None = None) -> Self:
         """Fit the path of every fold, choose alpha (and l1_ratio), refit on all data.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
         place; y: labels of any type (n_samples,); sample_weight: (n_samples,) non-negative or
         None, used in training (times the class weights) and to weight each test score;
-        groups: (n_samples,) group labels for a splitter's ``split(X, y, groups)``, or None.
+        groups: (n_samples,) group labels for a splitter's ``split(X, y, groups)``, or None;
+        offset: (n_samples,) glmnet's offset (two classes; see
+        :meth:`l1core.SparseLogisticRegression.fit`), split with the folds: each fold trains
+        with it and scores ``X w + b + offset`` on its test rows.
         """
         if self.refit_alpha not in ("min", "1se"):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
@@ -197,6 +212,9 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             self, X, y, sample_weight)
         n, p = X.shape
         K = classes.shape[0]
+        offset = v.check_offset(offset, n)
+        if offset is not None and mode != "binary":
+            raise ValueError(f"offset is supported for two classes only; y has {K}.")
         factor = v.check_penalty_factor(self.penalty_factor, p)
         lower, upper = v.check_bounds(self.lower_bounds, self.upper_bounds, False, p)
         tol = v.check_tol(self.tol)
@@ -204,7 +222,16 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         check_executor(self.executor)
         if self.executor is None:
             effective_n_jobs(self.n_jobs)
-        grids, auto = self._alpha_grids(X, codes, sw, factor, lower, upper, l1_ratios, mode, K)
+        grids, auto = self._alpha_grids(X, codes, sw, factor, lower, upper, l1_ratios, mode, K,
+                                        offset)
+        grids = self._limited_grids(grids, l1_ratios, lambda grid, l1_ratio, **limits: min(
+            (logistic_path(X, target, multinomial=mode == "multinomial", alphas=grid,
+                           l1_ratio=l1_ratio, sample_weight=sw, penalty_factor=factor,
+                           lower_bounds=lower, upper_bounds=upper,
+                           fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter,
+                           sparse_coefs=True, warn=False, check_input=False, offset=offset,
+                           standardize=self.standardize, **limits)
+             for target in _cv_targets(codes, mode, K)), key=lambda path: len(path.alphas)))
         folds = _check_folds(self._splits(X, classes[codes], codes, groups), n, sw)
         for k, (train, _) in enumerate(folds):
             present = np.bincount(codes[train], weights=sw[train], minlength=K) > 0
@@ -216,7 +243,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
         params = dict(fit_intercept=bool(self.fit_intercept), tol=tol, max_iter=max_iter,
                       penalty_factor=None if np.all(factor == 1.0) else factor,
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
-                      upper_bounds=None if np.all(upper == np.inf) else upper)
+                      upper_bounds=None if np.all(upper == np.inf) else upper, offset=offset,
+                      standardize=bool(self.standardize))
         tasks = [(codes, sw, test_weight, params, train, test, grids[i], l1_ratio, mode, K,
                   self.scoring)
                  for i, l1_ratio in enumerate(l1_ratios) for k, (train, test) in enumerate(folds)]
@@ -246,7 +274,8 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             tol=tol, max_iter=max_iter, penalty_factor=self.penalty_factor,
             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
             class_weight=self.class_weight, multi_class=self.multi_class,
-            verbose=f"[{type(self).__name__} refit] " if self.verbose else False)
+            verbose=f"[{type(self).__name__} refit] " if self.verbose else False,
+            standardize=self.standardize)
         self.path_ = None
         if self.keep_path:
             kw = dict(alphas=grids[best], l1_ratio=self.l1_ratio_, sample_weight=sw,
@@ -258,7 +287,7 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             else:
                 self.path_ = logistic_path(X, codes, multinomial=mode == "multinomial", **kw)
         progress.close()
-        model.fit(X, classes[codes], sample_weight=sample_weight)
+        model.fit(X, classes[codes], sample_weight=sample_weight, offset=offset)
         for name in ("classes_", "coef_", "intercept_", "n_iter_", "dual_gap_", "_mode",
                      "n_features_in_"):
             setattr(self, name, getattr(model, name))
@@ -273,25 +302,32 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             return np.stack([one.coef_at(alpha) for one in path])
         return path.coef_at(alpha)
 
-    def decision_function(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
+    def decision_function(self, X: MatrixLike, alpha: AlphaChoice | None = None,
+                          offset: ArrayLike | None = None) -> np.ndarray:
         """Scores of the refit model (``alpha=None``) or of the full-data path at ``alpha``
-        ("min", "1se" or a float; X read in place, only the support's columns)."""
+        ("min", "1se" or a float; X read in place, only the support's columns), ``+ offset``
+        (two classes) if given."""
         if alpha is None:
-            return super().decision_function(X)
+            return super().decision_function(X, offset=offset)
         path, alpha = self._kept_path(), self._path_alpha(alpha)
         if isinstance(path, list):
+            if offset is not None:
+                raise ValueError("offset is supported for two classes only.")
             return np.column_stack([one.predict(X, alpha=alpha) for one in path])
-        return path.predict(X, alpha=alpha)
+        return add_offset(path.predict(X, alpha=alpha), offset)
 
-    def predict_proba(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
-        """Class probabilities (see :meth:`decision_function` for ``alpha``)."""
-        return self._probabilities(self.decision_function(X, alpha=alpha))
+    def predict_proba(self, X: MatrixLike, alpha: AlphaChoice | None = None,
+                      offset: ArrayLike | None = None) -> np.ndarray:
+        """Class probabilities (see :meth:`decision_function` for ``alpha`` and ``offset``)."""
+        return self._probabilities(self.decision_function(X, alpha=alpha, offset=offset))
 
-    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None) -> np.ndarray:
-        """Class labels (see :meth:`decision_function` for ``alpha``)."""
-        return self._labels(self.decision_function(X, alpha=alpha))
+    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None,
+                offset: ArrayLike | None = None) -> np.ndarray:
+        """Class labels (see :meth:`decision_function` for ``alpha`` and ``offset``)."""
+        return self._labels(self.decision_function(X, alpha=alpha, offset=offset))
 
-    def _alpha_grids(self, X, codes, sw, factor, lower, upper, l1_ratios, mode, n_classes):
+    def _alpha_grids(self, X, codes, sw, factor, lower, upper, l1_ratios, mode, n_classes,
+                     offset=None):
         """One decreasing grid per l1_ratio, and whether it is the automatic grid. alpha_max
         is exact: the unpenalized columns (penalty_factor 0) are fitted first, as glmnet does."""
         alphas, n_alphas = grid_request(self.alphas, self.n_alphas)
@@ -306,14 +342,20 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
                 raise ValueError("eps must be > 0 or 'auto', got 0.0.")
         free = factor == 0.0
         s = sw / sw.sum()
+        if self.standardize:            # alpha_max of the standardized problem
+            factor, _, lower, upper = standardized_penalty(X, s, self.fit_intercept, factor,
+                                                           lower, upper, 1.0)
 
         def alpha_max(target, K):
-            offset = _unpenalized_decision(X, target, s, free, lower, upper, K,
-                                           self.fit_intercept)
+            decision = _unpenalized_decision(X, target, s, free, lower, upper, K,
+                                             self.fit_intercept, offset)
+            if decision is None and offset is not None:      # binary, intercept only
+                decision = offset + binary_null_model(target.astype(np.float64), s, offset,
+                                                      self.fit_intercept)[1]
             return logistic_alpha_max(X, target, l1_ratio=1.0, sample_weight=sw,
                                       penalty_factor=factor, lower_bounds=lower,
                                       upper_bounds=upper, fit_intercept=self.fit_intercept,
-                                      n_classes=K, offset=offset)
+                                      n_classes=K, offset=decision)
 
         if mode == "ovr":
             amax = max(alpha_max((codes == k).astype(np.intp), 2) for k in range(n_classes))
@@ -333,6 +375,13 @@ class SparseLogisticRegressionCV(CrossValidationSteps, SparseLogisticRegression)
             return _stratified_kfold(codes, int(cv), bool(self.shuffle), self.random_state)
         return super()._splits(X, labels, groups)
 
+
+
+def _cv_targets(codes, mode, n_classes):
+    """The class codes of each problem solved: one per class for one-vs-rest, else codes."""
+    if mode == "ovr":
+        return [(codes == k).astype(np.intp) for k in range(n_classes)]
+    return [codes]
 
 
 def _is_int(value):
@@ -425,6 +474,8 @@ def _fold_scores(X, codes, sw, test_weight, params, train, test, alphas, l1_rati
             intercepts = intercepts.T.ravel()                       # column a * K + k
     rows, count = np.unique(test, return_counts=True)
     Z = _predict_rows(X, rows, coefs, intercepts)
+    if params.get("offset") is not None:            # binary: Z is (m, n_alphas)
+        Z += params["offset"][rows, np.newaxis]
     trace = tuple(np.concatenate([getattr(path, name) for path in paths])
                   for name in ("alphas", "dual_gaps", "n_iters", "seconds"))
     m, A = rows.size, alphas.shape[0]

@@ -32,6 +32,8 @@ from . import _validation as v
 from ._design_ops import xt_dot
 from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
+from ._offset import binary_null_model
+from ._standardize import standardized_penalty
 from ._typing import ArrayLike, MatrixLike
 
 __all__ = ["LogisticProblem", "LogisticSolution", "logistic_solve", "null_objective"]
@@ -92,6 +94,9 @@ class LogisticProblem:
     problem on the same X with the same ``fit_intercept`` (they depend on neither labels nor
     weights), shared instead of recomputed.
 
+    ``offset`` (n,): glmnet's offset (binary, ``l1core._offset``); ``standardize``: glmnet's
+    standardization (``l1core._standardize``: penalty and ridge factors, no copy of X).
+
     State carried between solves (filled by the kernel): ``norm`` the column norms (screening),
     ``z`` the linear predictor of the last solution, ``q`` X^T theta of the last full pass (the
     sequential strong rule reads it) and ``ever_active``.
@@ -99,7 +104,7 @@ class LogisticProblem:
 
     def __init__(self, X, codes, *, n_classes=2, l1_ratio=1.0, sample_weight=None,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, fit_intercept=True,
-                 column_norms=None, check_input=True):
+                 column_norms=None, check_input=True, offset=None, standardize=False):
         if check_input:
             X, _ = v.check_design(X)
         else:
@@ -125,8 +130,22 @@ class LogisticProblem:
         self.lower, self.upper = v.check_bounds(lower_bounds, upper_bounds, False, p)
         self.fit_intercept = bool(fit_intercept)
         self.sw = s / s.sum()
-        self.p_null, self.b_null = null_objective(codes, self.sw, self.n_classes,
-                                                  self.fit_intercept)
+        # glmnet's standardize (l1core._standardize): the ridge part's own factors
+        self.ridge_factor = None
+        if standardize:
+            self.penalty_factor, self.ridge_factor, self.lower, self.upper = (
+                standardized_penalty(X, self.sw, self.fit_intercept, self.penalty_factor,
+                                     self.lower, self.upper, self.l1_ratio))
+        self.offset = v.check_offset(offset, n)
+        if self.offset is not None and self.multinomial:
+            raise ValueError("offset is supported for the binary logistic model (and the "
+                             "squared loss), not the multinomial one.")
+        if self.offset is None:
+            self.p_null, self.b_null = null_objective(codes, self.sw, self.n_classes,
+                                                      self.fit_intercept)
+        else:
+            self.p_null, self.b_null = binary_null_model(
+                (codes == 1).astype(np.float64), self.sw, self.offset, self.fit_intercept)
         self.labels = (codes.astype(np.intp) if self.multinomial
                        else np.where(codes == 1, 1.0, -1.0))
         if column_norms is not None:
@@ -187,9 +206,12 @@ class LogisticProblem:
         """Decision values, (n,) or (n, K), of the model with the intercept and the
         unpenalized columns only (solved tightly on a copy of those few columns), or None
         when every column is penalized."""
-        return unpenalized_decision(self.X, self.codes, self.sw, self.penalty_factor == 0.0,
-                                    self.lower, self.upper, self.n_classes,
-                                    self.fit_intercept)
+        decision = unpenalized_decision(self.X, self.codes, self.sw,
+                                        self.penalty_factor == 0.0, self.lower, self.upper,
+                                        self.n_classes, self.fit_intercept, self.offset)
+        if decision is None and self.offset is not None:
+            return self.offset + self.b_null        # the intercept-only model with the offset
+        return decision
 
     def alpha_max(self, offset=None):
         """The smallest alpha at which every penalized coefficient is zero (see
@@ -212,7 +234,8 @@ class LogisticProblem:
             upper=self.upper, free=free, Z=Z, fit_intercept=self.fit_intercept,
             gap_tol=gap_tol, max_iter=max_iter, norm=self.norm, stats_ready=self.stats_ready,
             z=self.z, z_ready=bool(warm), q=self.q, ever=self.ever_active,
-            strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening))
+            strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening),
+            ridge_factor=self.ridge_factor, offset=self.offset)
         self.stats_ready = True
         return float(gap), int(n_iter), float(gap_tol)
 
@@ -246,14 +269,16 @@ def logistic_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float
                    tol: float = 1e-4, max_iter: int = 1000, coef_init: ArrayLike | None = None,
                    intercept_init: float | ArrayLike | None = None, n_classes: int = 2,
                    screening: bool = True, warn: bool = True,
-                   check_input: bool = True) -> LogisticSolution:
+                   check_input: bool = True, offset: ArrayLike | None = None,
+                   standardize: bool = False) -> LogisticSolution:
     """Fit one penalized logistic regression; see the module docstring for the objective.
 
     ``y`` holds class codes in ``[0, n_classes)`` (``n_classes=2``: code 1 is the positive
     label +1). ``n_classes >= 3`` fits the multinomial model. X (dense, CSC or CSR) is
     validated once and then read in place (``check_input=False`` trusts it to be the output of
     ``check_design``). ``coef_init`` ((p,) or (K, p)) and ``intercept_init`` warm-start the
-    solver. Returns a :class:`LogisticSolution`.
+    solver. ``offset`` (n,): glmnet's offset, a known term of the linear predictor (binary;
+    see ``l1core._offset``). Returns a :class:`LogisticSolution`.
 
     Examples
     --------
@@ -265,7 +290,8 @@ def logistic_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float
     >>> np.flatnonzero(solution.coef), solution.converged
     (array([2, 8]), True)
     """
-    problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio,
+    problem = LogisticProblem(X, y, n_classes=n_classes, l1_ratio=l1_ratio, offset=offset,
+                              standardize=standardize,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,
                               lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                               fit_intercept=fit_intercept, check_input=check_input)
@@ -352,18 +378,20 @@ def _sigmoid(t):
     return 0.5 * (1.0 + np.tanh(0.5 * t))
 
 
-def unpenalized_decision(X, codes, sw, free, lower, upper, n_classes, fit_intercept):
+def unpenalized_decision(X, codes, sw, free, lower, upper, n_classes, fit_intercept,
+                         offset=None):
     """Decision values, (n,) or (n, n_classes), of the model with the intercept and the
     unpenalized columns ``free`` (boolean (p,)) only, solved tightly on a copy of those few
-    columns; None when there are none."""
+    columns (``offset`` included, binary); None when there are none."""
     idx = np.flatnonzero(free)
     if idx.size == 0:
         return None
     cols = X[:, idx]
     res = logistic_solve(cols, codes, alpha=0.0, sample_weight=sw, lower_bounds=lower[idx],
                          upper_bounds=upper[idx], fit_intercept=fit_intercept,
-                         n_classes=n_classes, tol=1e-10, max_iter=10_000)
-    return np.asarray(cols @ res.coef.T, dtype=np.float64) + res.intercept
+                         n_classes=n_classes, tol=1e-10, max_iter=10_000, offset=offset)
+    decision = np.asarray(cols @ res.coef.T, dtype=np.float64) + res.intercept
+    return decision if offset is None else decision + offset
 
 
 def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_intercept,

@@ -23,8 +23,10 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem, warn_unfinished
+from ._path_limits import DROP_AND_STOP, KEEP, KEEP_AND_STOP, PathLimits
 from ._path_result import PathResult, explained, squared_deviance
 from ._progress import Progress, solve_text
+from ._relax import check_relax_allowed, relaxed_refits
 from ._typing import Any, ArrayLike, Literal, MatrixLike, Seed, Verbose
 
 __all__ = ["enet_path", "lasso_path", "alpha_grid"]
@@ -59,7 +61,9 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
               return_intercept: bool = False, sparse_coefs: bool = False,
               precompute: bool | Literal["auto"] | ArrayLike = "auto", warn: bool = True,
               check_input: bool = True, Xy: ArrayLike | None = None, copy_X: bool = True,
-              verbose: Verbose = False) -> PathResult:
+              verbose: Verbose = False, dfmax: int | None = None, pmax: int | None = None,
+              offset: ArrayLike | None = None, standardize: bool = False,
+              relax: bool = False) -> PathResult:
     """Elastic Net solutions along a path of alphas.
 
     Same signature and return values as scikit-learn's ``enet_path`` (with its keyword
@@ -91,6 +95,24 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
         tolerance: cross-validation tasks on threads or remote workers report once).
     sparse_coefs : return coefs as a scipy.sparse CSC array instead of a dense one, whose
         n_features x n_alphas values dominate the memory of a path on wide data.
+    dfmax, pmax : int or None; glmnet's limits on the model size (``l1core._path_limits``):
+        the path stops after the first alpha with more than ``dfmax`` nonzeros (returned), or
+        at the first alpha that brings the features ever nonzero above ``pmax`` (not
+        returned). The result then holds fewer alphas than asked for.
+    offset : (n_samples,) or None; glmnet's offset, a known term added to the linear
+        predictor: the model is ``X w + b + offset``. For the squared loss that is the path of
+        ``y - offset`` (exactly), and the dual gaps certify that problem; ``predict`` of the
+        result does not add it.
+    standardize : bool, default False (scikit-learn's; glmnet's default is True): penalize
+        the coefficients of the columns scaled to unit weighted standard deviation (1/S
+        divisor, as glmnet), returned on the original scale; constant columns get 0
+        (``l1core._standardize``: X is not copied). The default grid is then the
+        standardized problem's, and dual_gaps certify the standardized problem (equal to
+        the original-scale objective with the per-feature penalties it implies).
+    relax : bool, default False; glmnet's relaxed fit (``l1core._relax``): also refit each
+        solution by unpenalized weighted least squares on its support (bounds refused);
+        ``result.relaxed(gamma)`` is then the path of ``gamma * penalized + (1 - gamma) *
+        relaxed`` (gamma = 1: this path; 0: the refits).
 
     Returns
     -------
@@ -114,12 +136,14 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
     (array([4.2961, 0.764 , 0.1359, 0.0242, 0.0043]), array([ 0,  9, 10, 10, 10]))
     >>> alphas, coefs, dual_gaps = path                # scikit-learn's tuple
     """
+    if offset is not None:
+        y = v.check_target(y, X.shape[0], np.float64) - v.check_offset(offset, X.shape[0])
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
                           penalty_factor=penalty_factor, lower_bounds=lower_bounds,
                           upper_bounds=upper_bounds, positive=positive,
                           fit_intercept=fit_intercept, precompute=precompute,
                           n_solves=_n_path_alphas(alphas, n_alphas),
-                          check_input=check_input)
+                          check_input=check_input, standardize=standardize)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)
     random = v.check_selection(selection) == "random"
@@ -140,6 +164,8 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
     else:
         coefs = np.empty((p, n), dtype=problem.X.dtype, order="F")
     predictor = _PathPredictor(problem)
+    limits = PathLimits(dfmax, pmax, p)
+    n_solved = n
     for k, alpha in enumerate(alphas):
         start = time.perf_counter()
         strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
@@ -148,6 +174,10 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
         w, intercept, gap, epochs, gap_tol = problem.solve(
             alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed,
             screening=screening, warm=k > 0 and not moved, strong_ratio=strong_ratio)
+        verdict = limits.verdict(problem.support(w)) if limits.active else KEEP
+        if verdict == DROP_AND_STOP:
+            n_solved = k
+            break
         seconds[k] = time.perf_counter() - start
         deviance[k] = squared_deviance(problem, w)
         progress.step(solve_text(alpha, gap, epochs, seconds[k]))
@@ -164,6 +194,15 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
         gaps[k] = gap
         n_iters[k] = epochs
         intercepts[k] = intercept
+        if verdict == KEEP_AND_STOP:
+            n_solved = k + 1
+            break
+    if n_solved < n:
+        alphas, gaps, n_iters, intercepts, seconds, deviance = (
+            a[:n_solved] for a in (alphas, gaps, n_iters, intercepts, seconds, deviance))
+        n = n_solved
+        if not sparse_coefs:
+            coefs = coefs[:, :n]
     if sparse_coefs:
         indptr = np.concatenate([[0], np.cumsum(counts)])
         coefs = sp.csc_array((np.concatenate(values).astype(problem.X.dtype, copy=False),
@@ -171,9 +210,16 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
     returned = (("alphas", "coefs", "dual_gaps") + ("n_iters",) * bool(return_n_iter)
                 + ("intercepts",) * bool(return_intercept))
     yc = problem.centered_target()
-    return PathResult(returned, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
-                      intercepts=intercepts, seconds=seconds,
-                      deviance_explained=explained(deviance, problem.weights @ (yc * yc)))
+    result = PathResult(returned, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
+                        intercepts=intercepts, seconds=seconds,
+                        deviance_explained=explained(deviance, problem.weights @ (yc * yc)))
+    if relax:
+        check_relax_allowed(lower_bounds, upper_bounds, positive)
+        result.attach_relaxed(*relaxed_refits(problem.X, problem.y, problem.weights, coefs,
+                                              intercepts if fit_intercept else np.zeros(n),
+                                              problem.fit_intercept),
+                              null_deviance=problem.weights @ (yc * yc))
+    return result
 
 
 class _PathPredictor:

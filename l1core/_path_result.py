@@ -75,7 +75,32 @@ class PathResult(tuple):
     def __reduce__(self):
         state = {name: self.__dict__[name] for name in
                  _FIELDS + ("seconds", "deviance_explained", "n_classes")}
-        return _rebuild, (self.returned, state)
+        return _rebuild, (self.returned, state, self.__dict__.get("_relaxed"))
+
+    # ------------------------------------------------------------------ relaxed fit
+
+    def attach_relaxed(self, coefs, intercepts, stats, null_deviance):
+        """Keep the relaxed refits of the path (``l1core._relax.relaxed_refits``)."""
+        self.__dict__["_relaxed"] = (coefs, intercepts, stats, float(null_deviance))
+
+    def relaxed(self, gamma):
+        """glmnet's relaxed fit at ``gamma`` in [0, 1] (paths solved with ``relax=True``): a
+        PathResult on the same alphas whose coefficients (sparse CSC) and intercepts are
+        ``gamma * penalized + (1 - gamma) * refit`` (``l1core._relax``), with the deviance
+        explained of that blend; dual_gaps, n_iters and seconds stay the penalized solves'."""
+        from ._relax import blend
+        if self.__dict__.get("_relaxed") is None:
+            raise ValueError("This path has no relaxed fit: solve it with relax=True.")
+        gamma = v._check_real(gamma, "gamma", low=0.0, high=1.0)
+        coefs, intercepts, (dev_p, dev_r, cross), null = self._relaxed
+        penalized = sp.csc_matrix(self.coefs)
+        blended = sp.csc_matrix(blend(gamma, penalized, coefs)).astype(penalized.dtype)
+        deviance = (gamma * gamma * dev_p + (1 - gamma) ** 2 * dev_r
+                    + 2 * gamma * (1 - gamma) * cross)
+        return PathResult(self.returned, alphas=self.alphas, coefs=blended,
+                          dual_gaps=self.dual_gaps, n_iters=self.n_iters,
+                          intercepts=blend(gamma, np.asarray(self.intercepts), intercepts),
+                          seconds=self.seconds, deviance_explained=explained(deviance, null))
 
     def __repr__(self):
         n = self.alphas.shape[0]
@@ -195,8 +220,11 @@ class PathResult(tuple):
         return out[:, 0] if R == 1 else out
 
 
-def _rebuild(returned, state):
-    return PathResult(returned, **state)
+def _rebuild(returned, state, relaxed=None):
+    result = PathResult(returned, **state)
+    if relaxed is not None:
+        result.__dict__["_relaxed"] = relaxed
+    return result
 
 
 def _prediction_design(X, n_features):

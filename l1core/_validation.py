@@ -510,3 +510,25 @@ def check_random_state(random_state):
         "random_state must be None, an int, a numpy.random.Generator or a "
         f"numpy.random.RandomState, got {random_state!r}."
     )
+
+
+# --------------------------------------------------------------------------- glmnet's options
+
+
+def check_model_size_limit(value, name):
+    """``dfmax`` / ``pmax``: None (no limit) or an integer >= 0 (bools and floats refused)."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be None or an integer >= 0, got {value!r}.")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}.")
+    return int(value)
+
+
+def check_offset(offset, n_samples):
+    """glmnet's ``offset``: None, or a finite float64 vector of length ``n_samples`` (a scalar
+    is broadcast). Never the user's array itself when it would be written: callers only read."""
+    if offset is None:
+        return None
+    return _as_float_vector(offset, n_samples, "offset")

@@ -96,7 +96,8 @@ cdef struct Problem:
     double unit_w              # the common weight 1/n when sw is NULL
     double max_w               # max_i sw_i
     double rounding_floor      # a negative gap above -this is rounding (set with the tolerance)
-    const double* factor       # v_j: a_j = alpha_l1 v_j, c_j = alpha_l2 v_j
+    const double* factor       # v_j: a_j = alpha_l1 v_j, c_j = alpha_l2 ridge_j
+    const double* ridge        # ridge factors (v_j unless given), stepped by factor_step
     double alpha_l1            # alpha * l1_ratio
     double alpha_l2            # alpha * (1 - l1_ratio)
     const double* lower        # may hold -inf
@@ -161,7 +162,7 @@ cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
 
 
 cdef inline double l2_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
-    return pb.alpha_l2 * pb.factor[j * pb.factor_step]
+    return pb.alpha_l2 * pb.ridge[j * pb.factor_step]
 
 
 cdef inline double lower_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
@@ -1111,7 +1112,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
 
 cdef class _Spec:
     """Everything but X, as validated double arrays (see enet_coordinate_descent)."""
-    cdef const double[::1] y, sw, factor, lower, upper
+    cdef const double[::1] y, sw, factor, ridge, lower, upper
     cdef double alpha_l1, alpha_l2, strong_ratio
     cdef unsigned char[::1] ever
     cdef Py_ssize_t[::1] ever_list
@@ -1233,6 +1234,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.fit_intercept = spec.fit_intercept
     pb.dense = layout == DENSE
     pb.factor = &spec.factor[0]
+    pb.ridge = &spec.ridge[0]
     pb.factor_step = 1 if spec.factor.shape[0] == p else 0
     pb.bound_step = 1 if spec.lower.shape[0] == p else 0
     pb.alpha_l1 = spec.alpha_l1
@@ -1388,7 +1390,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
                             upper, free, Z, Ginv, fit_intercept, tol, max_iter, random, seed,
                             stats, stats_ready, q_out, residual, residual_ready, ever,
                             center, strong_ratio=0.0, screen=True, rows=None, scratch=None,
-                            gram_cache=None):
+                            gram_cache=None, ridge_factor=None):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -1420,12 +1422,17 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     scratch: enet_scratch(p), work arrays a caller solving many times may keep (None:
     allocated here). gram_cache: enet_gram_cache(p, capacity) for dense X (None: sweeps
     never use Gram entries), kept by the caller between solves of one problem.
+    ridge_factor: None, or the ridge part's own factors (the length of penalty_factor):
+    c_j = alpha (1 - l1_ratio) ridge_j (standardization scales the two parts differently).
     Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
     spec.y = y
     spec.sw = sample_weight
     spec.factor = penalty_factor
+    spec.ridge = penalty_factor if ridge_factor is None else ridge_factor
+    if spec.ridge.shape[0] != spec.factor.shape[0]:
+        raise ValueError("ridge_factor must have the length of penalty_factor")
     spec.alpha_l1 = alpha * l1_ratio
     spec.alpha_l2 = alpha * (1.0 - l1_ratio)
     spec.lower = lower

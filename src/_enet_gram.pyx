@@ -37,6 +37,7 @@ cdef struct GramProblem:
     const double* c            # (p,)
     double yy
     const double* factor       # v_j
+    const double* ridge        # ridge factors: c_j = alpha_l2 ridge_j (v_j unless given)
     double alpha_l1, alpha_l2
     const double* lower
     const double* upper
@@ -51,7 +52,7 @@ cdef inline double l1_of(const GramProblem* pb, Py_ssize_t j) noexcept nogil:
 
 
 cdef inline double l2_of(const GramProblem* pb, Py_ssize_t j) noexcept nogil:
-    return pb.alpha_l2 * pb.factor[j]
+    return pb.alpha_l2 * pb.ridge[j]
 
 
 cdef double primal(const GramProblem* pb, const double* w, const double* g) noexcept nogil:
@@ -246,7 +247,7 @@ def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[
                  const double[::1] lower, const double[::1] upper,
                  const unsigned char[::1] free, const Py_ssize_t[::1] proj_idx,
                  const double[::1, :] Ginv, double tol_abs, Py_ssize_t max_iter, bint random,
-                 uint64_t seed):
+                 uint64_t seed, const double[::1] ridge_factor=None):
     """Solve the Elastic Net of the module docstring from its Gram form, in place of w.
 
     G (p, p) Fortran, c (p,), yy: the weighted centered second moments; w (p,) the start point,
@@ -255,7 +256,8 @@ def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[
     (k, k) the pseudo-inverse of G[U, U]. A gap that cannot certify (the projection off U
     inexact, or below -rounding) is reported as inf and the solve goes on. Columns with G_jj = 0 are left where they are (the
     caller places them at their penalty's minimum). Stops when the gap <= tol_abs or after
-    max_iter epochs. Returns (gap, epochs). Releases the GIL.
+    max_iter epochs. ridge_factor (p,) or None: the ridge part's own factors (None: v).
+    Returns (gap, epochs). Releases the GIL.
     """
     cdef Py_ssize_t p = G.shape[0], j, jj
     cdef GramProblem pb
@@ -269,6 +271,11 @@ def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[
     pb.c = &c[0]
     pb.yy = yy
     pb.factor = &penalty_factor[0]
+    if ridge_factor is None:
+        ridge_factor = penalty_factor
+    if ridge_factor.shape[0] != p:
+        raise ValueError("ridge_factor must have length p")
+    pb.ridge = &ridge_factor[0]
     pb.alpha_l1 = alpha * l1_ratio
     pb.alpha_l2 = alpha * (1.0 - l1_ratio)
     pb.lower = &lower[0]

@@ -89,6 +89,8 @@ cdef struct Problem:
     double alpha_l1            # alpha l1_ratio: a_j = alpha_l1 v_j
     double alpha_l2            # alpha (1 - l1_ratio): c_j = alpha_l2 v_j
     const double* factor       # (p) penalty factors v_j
+    const double* ridge        # (p) ridge factors: c_j = alpha_l2 ridge_j (v_j unless given)
+    const double* offset       # (n R) known term of the linear predictor (z holds it), or NULL
     const double* lower
     const double* upper
     const unsigned char* free_ # (p) unpenalized columns (the dual point is made orthogonal)
@@ -103,7 +105,20 @@ cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
 
 
 cdef inline double l2_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
-    return pb.alpha_l2 * pb.factor[j]
+    return pb.alpha_l2 * pb.ridge[j]
+
+
+cdef double offset_term(const Problem* pb, const double* thetap) noexcept nogil:
+    """thetap . offset (thetap (K, n), offset (n, K)): the dual of F(z + o) is that of F minus
+    it (the conjugate of F(. + o) is F*(u) - u.o)."""
+    cdef Py_ssize_t i, k, R = 1 if pb.K == 1 else pb.K
+    cdef double s = 0.0
+    if pb.offset == NULL:
+        return 0.0
+    for k in range(R):
+        for i in range(pb.n):
+            s += thetap[k * pb.n + i] * pb.offset[i * R + k]
+    return s
 
 
 cdef inline bint has_conjugate(const Problem* pb, Py_ssize_t j) noexcept nogil:
@@ -333,7 +348,7 @@ cdef double binary_dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* fe
             s = t * pb.y[i] * it.thetap[i] / pb.sw[i]
             ent += pb.sw[i] * entropy(min(max(s, 0.0), 1.0))
     scale[0] = t
-    return (it.loss + pen) - (ent - conj)
+    return (it.loss + pen) - (ent - conj - t * offset_term(pb, it.thetap))
 
 
 cdef double newton_direction(const floating* s_data, const index_t* s_idx,
@@ -657,7 +672,7 @@ cdef double multinomial_dual_gap(const Problem* pb, Iterate* it, const Py_ssize_
             if pk > 0.0:
                 ent -= pb.sw[i] * pk * log(pk)
     scale[0] = t
-    return (it.loss + pen) - (ent - conj)
+    return (it.loss + pen) - (ent - conj - t * offset_term(pb, it.thetap))
 
 
 cdef int multinomial_line_search(const Problem* pb, Iterate* it, Py_ssize_t k,
@@ -910,7 +925,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
 
 cdef class _Spec:
     """Everything but X, as validated arrays (see logistic_coordinate_descent)."""
-    cdef const double[::1] y, sw, factor, lower, upper
+    cdef const double[::1] y, sw, factor, ridge, offset, lower, upper
     cdef const Py_ssize_t[::1] label
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
@@ -972,6 +987,8 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.alpha_l1 = spec.alpha_l1
     pb.alpha_l2 = spec.alpha_l2
     pb.factor = &spec.factor[0]
+    pb.ridge = &spec.ridge[0]
+    pb.offset = &spec.offset[0] if spec.offset is not None else NULL
     pb.lower = &spec.lower[0]
     pb.upper = &spec.upper[0]
     pb.free_ = &spec.free_[0]
@@ -1000,6 +1017,8 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                 x_dot_into(layout, data, indices, indptr, n, p, it.w + k * p, &col[0])
                 for i in range(n):
                     it.z[i * R + k] = it.b[k] - col[i]
+                    if pb.offset != NULL:
+                        it.z[i * R + k] += pb.offset[i * R + k]
     stop = interrupt_begin()
     with nogil:
         it.loss = binary_eval(&pb, &it) if K == 1 else multinomial_eval(&pb, &it)
@@ -1026,7 +1045,7 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, l1_ratio,
                                 penalty_factor, lower, upper, free, Z, fit_intercept, gap_tol,
                                 max_iter, norm, stats_ready, z, z_ready, q, ever,
-                                strong_ratio=0.0, screen=True):
+                                strong_ratio=0.0, screen=True, ridge_factor=None, offset=None):
     """Solve the penalized logistic (n_classes=1, y float64 labels +-1) or multinomial
     (n_classes=K >= 3, y intp class indices in [0, K)) problem of the module docstring in place
     of w (float64, (p,) or C-ordered (K, p) raveled) and b (float64, (1,) or (K,)).
@@ -1044,10 +1063,22 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     X^T theta of the last full pass, which strong_ratio = alpha_prev / alpha > 0 reads to start
     from the sequential strong set; ever (p,) uint8 marks the features ever nonzero (updated).
 
+    ridge_factor (p,) or None: the ridge part's own factors, c_j = alpha (1 - l1_ratio)
+    ridge_j (None: v). offset (n * n_classes,) or None: a known term of the linear predictor
+    (n, K) C-ordered, z = X W^T + b + offset (glmnet's offset); z then always holds it (z_ready
+    means z matches w, b AND the offset) and the dual gets -thetap.offset.
+
     Returns (gap, epochs, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
     spec.K = n_classes
+    spec.ridge = penalty_factor if ridge_factor is None else ridge_factor
+    if spec.ridge.shape[0] != penalty_factor.shape[0]:
+        raise ValueError("ridge_factor must have the length of penalty_factor")
+    if offset is not None:
+        spec.offset = offset
+        if spec.offset.shape[0] != z.shape[0]:
+            raise ValueError("offset must have the length of z (n * n_classes)")
     if n_classes == 1:
         spec.y = y
     else:

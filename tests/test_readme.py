@@ -65,9 +65,17 @@ def _model_file_example(ns):
     ns["file"].parent.rmdir()
 
 
+def _glmnet_options_example(ns):
+    assert ns["std"].coef_.shape == (50,) and ns["pred"].shape == (200,)
+    assert np.count_nonzero(ns["short"].coefs[:, -1]) > 5 >= np.count_nonzero(
+        ns["short"].coefs[:, -2])
+    assert 0.0 <= ns["cv"].gamma_ <= 1.0 and np.count_nonzero(ns["cv"].coef_) >= 5
+
+
 # what each block, in order, must have done
 CHECKS = [_estimator_example, _cv_example, _path_example, _sparse_path_and_cv_example,
-          _logistic_example, _group_example, _plot_example, _model_file_example]
+          _logistic_example, _group_example, _plot_example, _model_file_example,
+          _glmnet_options_example]
 
 
 def test_readme_has_the_examples():
