@@ -1,4 +1,6 @@
-"""Cross-validated Elastic Net and Lasso: :class:`ElasticNetCV`, :class:`LassoCV`.
+"""Cross-validated Elastic Net and Lasso: :class:`ElasticNetCV`, :class:`LassoCV`, and the
+squared-loss steps they share with the group CV estimators (:class:`RegressionCV`,
+:func:`path_fold_errors`; ``l1core._group_cv``).
 
 How ``fit`` runs:
 
@@ -41,7 +43,8 @@ __all__ = ["CrossValidationSteps", "RegressionCV", "ElasticNetCV", "LassoCV",
 class CrossValidationSteps:
     """The steps every cross-validated estimator of l1core shares: the l1_ratio list, the alpha
     grids, the folds, the choice of alpha (minimum and one standard error) and cloning with a
-    shared executor. Mixed into :class:`ElasticNetCV` and the logistic CV estimator, whose
+    shared executor. Mixed into :class:`RegressionCV` (the squared-loss estimators:
+    :class:`ElasticNetCV`, the group CV estimators) and the logistic CV estimator, whose
     ``fit`` calls them; a subclass may override a step and call this one for the rest."""
 
     # The check's test folds repeat its 15 training rows (30 features): the mean error falls

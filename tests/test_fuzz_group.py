@@ -9,13 +9,14 @@ solution under test: P(coef) - P_ref <= dual_gap + rounding (tests/_fuzz.py's pr
 from dataclasses import dataclass, replace
 
 import numpy as np
-from hypothesis import given
+import pytest
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import _apg
 import _fuzz as fz
 from _fuzz import cases, fuzz_settings, make, run
-from _group_reference import objective, penalty
+from _group_reference import blocks, duality_gap, objective, penalty
 
 from l1core import (GroupLasso, GroupLassoCV, SparseGroupLasso, SparseGroupLassoCV,
                     group_lasso_path)
@@ -97,27 +98,87 @@ def make_group(case, layout):
     pb = make(case)
     n, p = pb.Xd.shape
     rng = np.random.default_rng(layout.seed)
-    groups, blocks = _blocks(layout, p, rng)
-    G = len(blocks)
-    weights, gw = None, np.sqrt([idx.size for idx in blocks])
+    groups, parts = _blocks(layout, p, rng)
+    G = len(parts)
+    weights, gw = None, np.sqrt([idx.size for idx in parts])
     if layout.weights != "default":
         gw = rng.uniform(0.5, 2.0, size=G)
         if layout.weights == "zeros" and G > 1:
             g = int(rng.integers(G))
-            if blocks[g].size <= n // 3:               # few unpenalized values
+            if parts[g].size <= n // 3:               # few unpenalized values
                 gw[g] = 0.0
         weights = gw.copy()
     positive = case.bounds == "positive"
     covered = np.zeros(p, bool)
-    covered[np.concatenate(blocks)] = True
+    covered[np.concatenate(parts)] = True
     lo = np.where(covered, 0.0 if positive else -np.inf, 0.0)
     hi = np.where(covered, np.inf, 0.0)
-    draw = GroupDraw(pb=pb, groups=groups, weights=weights, blocks=blocks, gw=gw, gamma=0.0,
+    draw = GroupDraw(pb=pb, groups=groups, weights=weights, blocks=parts, gw=gw, gamma=0.0,
                      positive=positive, alpha=1.0, lo=lo, hi=hi)
     amax = GroupProblem(pb.Xd, pb.y, l1_ratio=case.l1_ratio, sample_weight=pb.s,
                         **draw.options()).alpha_max()
     alpha = case.alpha_frac * (amax if amax > 0 else 1.0)
     return replace(draw, alpha=alpha, gamma=layout.gamma_frac * alpha)
+
+
+# Found by this suite (reported to the kernel's owner; src/_group_cd.pyx is not this file's):
+# the group engine's column statistics lose every digit on columns whose mean is far above
+# their spread (column_stats gives cnorm = 0 at mean/spread ~1e7, 2e-4 off at 1e6): an
+# all-zero model certified by dual_gap_ = 0.0, NaN gaps, float32 coefficients overflowing.
+LARGE_MEAN_REPRODUCER = (
+    "rng = np.random.default_rng(0); X = 1e7 + rng.standard_normal((20, 3)); "
+    "y = (X - X.mean(0)) @ [1.0, -1.0, 0.5] + 0.1 * rng.standard_normal(20); "
+    "GroupLasso(alpha=0.01, groups=3).fit(X, y): coef_ = 0 and dual_gap_ = 0.0, while "
+    "Lasso(alpha=0.01) has R^2 0.995 (P(0) - P* ~ 0.4)")
+MEAN_OVER_SPREAD = 1e4     # above it the cancellation exceeds ~1e-8 of the column's variance
+# Found by this suite: from a start far larger than the solution (y scaled by 1e-6, the start
+# O(1)) the kernel's residual keeps the start's rounding, ~eps |X w0|: the gap is off by
+# ~1e-23 absolute (1e-11 of the null objective), negative, or stuck above a tight tol.
+START_DRIFT_REPRODUCER = (
+    "rng = np.random.default_rng(0); X = rng.standard_normal((25, 8)); "
+    "y = 1e-6 * (X[:, :2] @ [1.0, 2.0] + 0.5 * rng.standard_normal(25) + 2); "
+    "pb = GroupProblem(X, y, groups=2, weights=[0, 1, 1, 1], l1_ratio=1.0); "
+    "pb.solve(2 * pb.alpha_max(), w=rng.standard_normal(8), tol=1e-12).dual_gap is -2.3e-23 "
+    "(NumPy gap 9e-28; from zeros 5e-29); seeds 1-4 stop at max_iter with gaps ~1e-23")
+
+
+def known_defect(d):
+    """The reason a draw meets a known open kernel defect (its draws are skipped here and
+    the defect is the strict xfail below), or None."""
+    X = d.pb.Xd
+    spread = X.std(axis=0)
+    if np.any(np.abs(X.mean(axis=0)) > MEAN_OVER_SPREAD * spread):
+        return LARGE_MEAN_REPRODUCER
+    if d.pb.case.warm == "coef_init" and d.pb.case.scale == "y":
+        return START_DRIFT_REPRODUCER
+    return None
+
+
+@pytest.mark.xfail(strict=True, reason=LARGE_MEAN_REPRODUCER)
+def test_large_column_means_certified():
+    from l1core import Lasso
+
+    rng = np.random.default_rng(0)
+    X = 1e7 + rng.standard_normal((20, 3))
+    y = (X - X.mean(0)) @ [1.0, -1.0, 0.5] + 0.1 * rng.standard_normal(20)
+    model = GroupLasso(alpha=0.01, groups=3).fit(X, y)
+    lasso = Lasso(alpha=0.01, tol=1e-12).fit(X, y)     # groups of one: the same problem
+    excess = (0.5 * np.mean((y - model.predict(X)) ** 2) + 0.01 * np.abs(model.coef_).sum()
+              - 0.5 * np.mean((y - lasso.predict(X)) ** 2) - 0.01 * np.abs(lasso.coef_).sum())
+    assert excess <= model.dual_gap_ + 1e-12
+
+
+@pytest.mark.xfail(strict=True, reason=START_DRIFT_REPRODUCER)
+def test_gap_from_a_far_start_is_exact():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((25, 8))
+    y = 1e-6 * (X[:, :2] @ [1.0, 2.0] + 0.5 * rng.standard_normal(25) + 2)
+    problem = GroupProblem(X, y, groups=2, weights=[0, 1, 1, 1], l1_ratio=1.0)
+    alpha = 2 * problem.alpha_max()
+    sol = problem.solve(alpha, w=rng.standard_normal(8), tol=1e-12)
+    gap = duality_gap(X, y, sol.coef, sol.intercept, np.ones(25),
+                      blocks(problem.ptr, problem.feat), problem.weights, alpha, 1.0)
+    assert abs(sol.dual_gap - gap) <= 1e-12 * 0.5 * np.var(y)
 
 
 def certify_group(d, coef, intercept, gap, alpha=None):
@@ -163,14 +224,9 @@ def fit(d):
         sol, _ = run(problem.solve, d.alpha, w=start, tol=case.tol, max_iter=2000)
         return sol.coef, sol.intercept, sol.dual_gap
     kw = dict(d.options(), tol=case.tol, max_iter=2000, warm_start=case.warm == "warm_start")
-    model = (GroupLasso(alpha=d.alpha, **kw) if d.l1_ratio == 0.0 else
-             SparseGroupLasso(alpha=d.alpha, l1_ratio=d.l1_ratio, **kw))
-    if case.warm == "warm_start":
-        run(model.set_params(alpha=3.0 * d.alpha).fit, pb.X, pb.y,
-            sample_weight=pb.sample_weight)
-        model.set_params(alpha=d.alpha)
-    model, _ = run(model.fit, pb.X, pb.y, sample_weight=pb.sample_weight)
-    assert model.coef_.dtype == np.dtype(case.dtype)
+    model = GroupLasso(**kw) if d.l1_ratio == 0.0 else SparseGroupLasso(l1_ratio=d.l1_ratio,
+                                                                        **kw)
+    model, _ = fz.fit_as_drawn(model, pb, d.alpha)
     return model.coef_, model.intercept_, model.dual_gap_
 
 
@@ -178,6 +234,7 @@ def fit(d):
 @given(cases(**GROUP_CASES), layouts)
 def test_group_fit_certified(case, layout):
     d = make_group(case, layout)
+    assume(known_defect(d) is None)
     saved = fz.snapshot(*fz.user_arrays(d.pb))
     certify_group(d, *fit(d))
     fz.assert_unmodified(saved, *fz.user_arrays(d.pb))
@@ -187,6 +244,7 @@ def test_group_fit_certified(case, layout):
 @given(cases(**dict(GROUP_CASES, warm="cold")), layouts)
 def test_group_path_certified(case, layout):
     d = make_group(case, layout)
+    assume(known_defect(d) is None)
     (alphas, coefs, gaps, _, intercepts), _ = run(
         group_lasso_path, d.pb.X, d.pb.y, l1_ratio=d.l1_ratio, n_alphas=4, eps=1e-2,
         sample_weight=d.pb.sample_weight, tol=case.tol, max_iter=2000, return_intercept=True,
@@ -200,6 +258,7 @@ def test_group_path_certified(case, layout):
 @given(cases(**dict(GROUP_CASES, warm="cold", tol=(1e-4, 1e-8), n=(30, 40))), layouts)
 def test_group_cv_refit_certified(case, layout):
     d = make_group(case, layout)
+    assume(known_defect(d) is None)
     kw = dict(d.options(), cv=3, n_alphas=4, eps=1e-2, tol=case.tol, max_iter=2000)
     model = (GroupLassoCV(**kw) if d.l1_ratio == 0.0 else
              SparseGroupLassoCV(l1_ratio=[d.l1_ratio], **kw))

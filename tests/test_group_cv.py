@@ -173,3 +173,32 @@ def test_sklearn_check_estimator(est):
               if r["status"] == "failed"]
     assert not failed
     assert len(results) > 30
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_ctrl_c_stops_the_cross_validation(n_jobs):
+    """A Ctrl-C stops a cross-validation of minutes within a few seconds, on the main thread
+    and on the task threads (the group path checks its task group's stop flag between
+    alphas; each solve here is capped at well under a second)."""
+    import _thread
+    import threading
+    import time
+
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.standard_normal((200, 1)) + 0.01 * rng.standard_normal((200, 400)))
+    y = X[:, :10].sum(axis=1) + 0.1 * rng.standard_normal(200)
+    model = SparseGroupLassoCV(groups=4, cv=3, n_alphas=2000, eps=1e-4, tol=1e-300,
+                               max_iter=20_000, n_jobs=n_jobs)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    start = time.perf_counter()
+    timer.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(KeyboardInterrupt):
+                model.fit(X, y)
+                time.sleep(1.0)
+                pytest.fail("the cross-validation finished before the interrupt")
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - start < 10.0
