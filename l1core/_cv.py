@@ -157,7 +157,7 @@ class CrossValidationSteps:
         :meth:`l1core.PathResult.coef_at`)."""
         return self._kept_path().coef_at(self._path_alpha(alpha))
 
-    def _choose(self, mse, grids, l1_ratios):
+    def _choose(self, mse, grids, l1_ratios, stacklevel=3):
         n_folds = mse.shape[1]
         mean = mse.mean(axis=1)                                     # (n_l1, n_alphas)
         std = mse.std(axis=1, ddof=1) if n_folds > 1 else np.zeros_like(mean)
@@ -173,7 +173,7 @@ class CrossValidationSteps:
             warnings.warn(f"The chosen alpha={grid[k_best]:.6g} is the smallest of the grid: "
                           "the best alpha may be smaller. Extend the grid: a smaller eps "
                           "(with more n_alphas) or explicit alphas.", AlphaGridEdgeWarning,
-                          stacklevel=3)
+                          stacklevel=stacklevel)
         self.alpha_min_ = float(grid[k_best])
         self.alpha_1se_ = float(grid[min(k_1se, k_best)])
         self.alpha_ = self.alpha_1se_ if self.refit_alpha == "1se" else self.alpha_min_
@@ -246,7 +246,7 @@ class RegressionCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                           convergence_warning(), stacklevel=3)
         mse = np.reshape(np.asarray([err for err, _, _ in results], dtype=np.float64),
                          (len(l1_ratios), len(folds), -1))          # (n_l1, n_folds, n_alphas)
-        best = self._choose(mse, grids, l1_ratios)
+        best = self._choose(mse, grids, l1_ratios, stacklevel=4)
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
         self.alphas_ = np.asarray(grids) if auto and len(l1_ratios) > 1 else grids[0].copy()
         return best, progress

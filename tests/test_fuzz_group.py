@@ -286,7 +286,7 @@ def test_group_reference_meets_fista_of_group_reference(case, layout):
     assert excess >= -1e-9 * max(1.0, np.var(pb.y))
 
 
-def _renumbered(blocks):
+def _renumbered(parts):
     """The blocks as positions in ``concatenate(blocks)``."""
-    sizes = np.cumsum([0] + [idx.size for idx in blocks])
-    return [np.arange(sizes[g], sizes[g + 1]) for g in range(len(blocks))]
+    sizes = np.cumsum([0] + [idx.size for idx in parts])
+    return [np.arange(sizes[g], sizes[g + 1]) for g in range(len(parts))]

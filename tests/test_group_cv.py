@@ -134,7 +134,9 @@ def test_sample_groups_go_to_the_splitter(data):
 
 def test_alpha_max_is_exact_and_the_grid_edge_warns(data):
     X, y = data
-    m = SparseGroupLassoCV(l1_ratio=0.4, groups=3, cv=3, n_alphas=6, eps=0.5).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AlphaGridEdgeWarning)     # a short grid on purpose
+        m = SparseGroupLassoCV(l1_ratio=0.4, groups=3, cv=3, n_alphas=6, eps=0.5).fit(X, y)
     path = m.path_
     assert path.n_nonzero[0] == 0 and path.n_groups_nonzero[1] > 0
     noiseless = X[:, :3] @ np.array([1.0, 2.0, 3.0])
@@ -202,3 +204,24 @@ def test_ctrl_c_stops_the_cross_validation(n_jobs):
     finally:
         timer.cancel()
     assert time.perf_counter() - start < 10.0
+
+
+def test_executor_pickle_and_clone(data):
+    """An executor runs the fold tasks (the same errors as in this thread); a fitted model
+    pickles without it and predicts the same; clone shares it."""
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sklearn.base import clone
+
+    X, y = data
+    serial = SparseGroupLassoCV(groups=3, cv=3, n_alphas=6).fit(X, y)
+    with ThreadPoolExecutor(2) as pool:
+        model = SparseGroupLassoCV(groups=3, cv=3, n_alphas=6, executor=pool)
+        assert clone(model).executor is pool
+        model.fit(X, y)
+    np.testing.assert_array_equal(model.mse_path_, serial.mse_path_)
+    again = pickle.loads(pickle.dumps(model))
+    assert again.executor is None
+    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+    np.testing.assert_array_equal(again.predict(X, alpha="1se"), model.predict(X, alpha="1se"))
