@@ -109,11 +109,12 @@ class PathResult(tuple):
         if self.groups is None:
             return None
         ptr, feat = self.groups
-        label = np.full(self._matrix[0].shape[0], -1, dtype=np.intp)
-        label[feat] = np.repeat(np.arange(ptr.size - 1), np.diff(ptr))
-        coefs = self._matrix[0]
-        return np.array([np.unique(label[coefs.indices[coefs.indptr[k]:coefs.indptr[k + 1]]])
-                         .size for k in range(self.alphas.shape[0])], dtype=np.intp)
+        coefs, _ = self._matrix
+        group_of = np.empty(coefs.shape[0], dtype=np.intp)    # features in no group stay 0
+        group_of[feat] = np.repeat(np.arange(ptr.size - 1), np.diff(ptr))
+        return np.array([np.unique(group_of[coefs.indices[start:stop]]).size
+                         for start, stop in zip(coefs.indptr[:-1], coefs.indptr[1:])],
+                        dtype=np.intp)
 
     def summary(self):
         """The path as text, one row per alpha, like glmnet's ``print(fit)``: ``Df`` (the
