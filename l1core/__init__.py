@@ -48,6 +48,7 @@ from ._cv import ElasticNetCV, LassoCV
 from ._enet_solver import EnetSolution, enet_solve
 from ._estimator_base import ConvergenceWarning, NotFittedError
 from ._group import GroupLasso, SparseGroupLasso
+from ._group_cv import GroupLassoCV, SparseGroupLassoCV
 from ._group_path import group_lasso_path
 from ._linear_model import ElasticNet, Lasso
 from ._logistic import SparseLogisticRegression, logistic_path
@@ -65,4 +66,4 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
-           "group_lasso_path"]
+           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV"]

@@ -1,4 +1,6 @@
-"""Cross-validated Elastic Net and Lasso: :class:`ElasticNetCV`, :class:`LassoCV`.
+"""Cross-validated Elastic Net and Lasso: :class:`ElasticNetCV`, :class:`LassoCV`, and the
+squared-loss steps they share with the group CV estimators (:class:`RegressionCV`,
+:func:`path_fold_errors`; ``l1core._group_cv``).
 
 How ``fit`` runs:
 
@@ -24,7 +26,6 @@ import numbers
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import _validation as v
 from ._enet_solver import EnetProblem, _is_gram_array
@@ -41,13 +42,15 @@ from ._progress import Progress
 from ._typing import (AlphaChoice, Any, ArrayLike, Literal, MatrixLike, Seed, Self, Sequence,
                       Splits, Verbose)
 
-__all__ = ["CrossValidationSteps", "ElasticNetCV", "LassoCV"]
+__all__ = ["CrossValidationSteps", "RegressionCV", "ElasticNetCV", "LassoCV",
+           "path_fold_errors"]
 
 
 class CrossValidationSteps:
     """The steps every cross-validated estimator of l1core shares: the l1_ratio list, the alpha
     grids, the folds, the choice of alpha (minimum and one standard error) and cloning with a
-    shared executor. Mixed into :class:`ElasticNetCV` and the logistic CV estimator, whose
+    shared executor. Mixed into :class:`RegressionCV` (the squared-loss estimators:
+    :class:`ElasticNetCV`, the group CV estimators) and the logistic CV estimator, whose
     ``fit`` calls them; a subclass may override a step and call this one for the rest."""
 
     # The check's test folds repeat its 15 training rows (30 features): the mean error falls
@@ -69,24 +72,29 @@ class CrossValidationSteps:
 
     def _alpha_grids(self, X, y, sw, penalty_factor, lower, upper, l1_ratios):
         """One decreasing grid per l1_ratio, and whether it is the automatic grid."""
+        def alpha_max(l1_ratio):
+            if l1_ratio == 0.0:
+                raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas "
+                                 "explicitly.")
+            return EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sw,
+                               penalty_factor=penalty_factor, lower_bounds=lower,
+                               upper_bounds=upper, fit_intercept=self.fit_intercept,
+                               check_input=False,
+                               standardize=bool(getattr(self, "standardize", False))).alpha_max()
+
+        return self._grids(alpha_max, l1_ratios)
+
+    def _grids(self, alpha_max, l1_ratios):
+        """One decreasing grid per l1_ratio (``alpha_max(l1_ratio)`` down to ``eps`` times
+        it, called only for the automatic grid), and whether it is the automatic grid."""
         alphas, n_alphas = grid_request(self.alphas, self.n_alphas)
         if alphas is None:
             n_alphas = _check_n_alphas(n_alphas)
             eps = v.check_alpha(self.eps, "eps")
             if eps == 0.0:
                 raise ValueError("eps must be > 0, got 0.0.")
-            grids = []
-            for l1_ratio in l1_ratios:
-                if l1_ratio == 0.0:
-                    raise ValueError("l1_ratio=0 has no finite alpha_max: pass alphas "
-                                     "explicitly.")
-                problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sw,
-                                      penalty_factor=penalty_factor, lower_bounds=lower,
-                                      upper_bounds=upper, fit_intercept=self.fit_intercept,
-                                      check_input=False,
-                                      standardize=bool(getattr(self, "standardize", False)))
-                grids.append(alpha_grid(problem.alpha_max(), n_alphas=n_alphas, eps=eps))
-            return grids, True
+            return [alpha_grid(alpha_max(r), n_alphas=n_alphas, eps=eps)
+                    for r in l1_ratios], True
         values = np.atleast_1d(np.asarray(alphas, dtype=object))
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"alphas must be a non-empty 1-D list of floats, got {alphas!r}.")
@@ -190,7 +198,7 @@ class CrossValidationSteps:
             gamma = self.gamma_min_ if alpha == "min" else self.gamma_1se_
         return path if gamma is None or gamma == 1.0 else path.relaxed(gamma)
 
-    def _choose(self, mse, grids, l1_ratios):
+    def _choose(self, mse, grids, l1_ratios, stacklevel=3):
         n_folds = mse.shape[1]
         mean = mse.mean(axis=1)                                     # (n_l1, n_alphas)
         std = mse.std(axis=1, ddof=1) if n_folds > 1 else np.zeros_like(mean)
@@ -206,7 +214,7 @@ class CrossValidationSteps:
             warnings.warn(f"The chosen alpha={grid[k_best]:.6g} is the smallest of the grid: "
                           "the best alpha may be smaller. Extend the grid: a smaller eps "
                           "(with more n_alphas) or explicit alphas.", AlphaGridEdgeWarning,
-                          stacklevel=3)
+                          stacklevel=stacklevel)
         self.alpha_min_ = float(grid[k_best])
         self.alpha_1se_ = float(grid[min(k_1se, k_best)])
         self.alpha_ = self.alpha_1se_ if self.refit_alpha == "1se" else self.alpha_min_
@@ -260,7 +268,93 @@ class CrossValidationSteps:
         return type(self)(executor=executor, **params)
 
 
-class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
+class RegressionCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
+    """The squared-loss cross-validation shared by :class:`ElasticNetCV` and the group CV
+    estimators (``l1core._group_cv``): checks, fold tasks running a path function on the
+    full X with zero weight off the training rows (:func:`path_fold_errors`), the held-out
+    errors, the choice of alpha, the refit's attributes and predictions. A subclass's ``fit``
+    validates its own options, builds the grids and calls :meth:`_cross_validate`, then
+    refits (:meth:`_keep_refit`)."""
+
+    def _check_fit_input(self, X, y, sample_weight):
+        """(X, y, sw, unweighted, tol, max_iter) validated once, and the CV options checked."""
+        if self.refit_alpha not in ("min", "1se"):
+            raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
+        X, _ = v.check_design(X)
+        n = X.shape[0]
+        y = v.check_target(y, n, np.float64)
+        sw = v.check_sample_weight(sample_weight, n, np.float64)
+        tol = v.check_tol(self.tol)
+        max_iter = v.check_max_iter(self.max_iter)
+        check_executor(self.executor)
+        if self.executor is None:
+            effective_n_jobs(self.n_jobs)
+        return X, y, sw, sample_weight is None, tol, max_iter
+
+    def _cross_validate(self, path, X, y, sw, unweighted, groups, grids, auto, l1_ratios,
+                        task_params, gammas=None):
+        """Run ``path`` on every (l1_ratio, fold), then choose: sets ``alpha_min_``,
+        ``alpha_1se_``, ``alpha_``, ``l1_ratio_``, ``cv_mean_``, ``cv_std_``, ``mse_path_``,
+        ``alphas_`` (and the ``gamma_*`` attributes with ``gammas``: relaxed fits, see
+        ``l1core._relax``). ``task_params(l1_ratio)``: the path's keywords for one task
+        (called in task order). Returns (index of the chosen l1_ratio, progress)."""
+        folds = _check_folds(self._splits(X, y, groups), X.shape[0], sw)
+        tasks, labels = [], []
+        for i, l1_ratio in enumerate(l1_ratios):
+            for k, (train, test) in enumerate(folds):
+                params = dict(task_params(l1_ratio), alphas=grids[i], l1_ratio=l1_ratio)
+                tasks.append((path, y, sw, unweighted, params, train, test, gammas))
+                labels.append(self._task_label(l1_ratio, k))
+        results, progress = self._run_tasks(path_fold_errors, X, tasks, labels, len(grids[0]))
+        not_converged = sum(count for _, count, _ in results)
+        if not_converged:
+            warnings.warn(f"{not_converged} of {len(results) * len(grids[0])} (fold, alpha) "
+                          f"fits stopped at max_iter={self.max_iter} before reaching "
+                          f"tol={self.tol}; increase max_iter or loosen tol.",
+                          convergence_warning(), stacklevel=3)
+        errors = [err for err, _, _ in results]
+        if gammas is None:
+            for name in ("gamma_", "gamma_min_", "gamma_1se_", "penalized_coef_",
+                         "penalized_intercept_"):
+                self.__dict__.pop(name, None)            # from an earlier relaxed fit
+            mse = np.reshape(np.asarray(errors, dtype=np.float64),
+                             (len(l1_ratios), len(folds), -1))      # (n_l1, n_folds, n_alphas)
+            best = self._choose(mse, grids, l1_ratios, stacklevel=4)
+            self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
+        else:
+            best = self._choose_relaxed(errors, grids, l1_ratios, gammas, len(folds))
+        self.alphas_ = np.asarray(grids) if auto and len(l1_ratios) > 1 else grids[0].copy()
+        return best, progress
+
+    def _keep_refit(self, model, n_features):
+        """The final model's attributes, copied from the fitted ``model``."""
+        self.coef_ = model.coef_
+        self.intercept_ = model.intercept_
+        self.dual_gap_ = model.dual_gap_
+        self.n_iter_ = model.n_iter_
+        self.n_features_in_ = n_features
+
+    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None,
+                offset: ArrayLike | None = None, gamma: float | None = None) -> np.ndarray:
+        """Predicted values ``X @ coef_ + intercept_`` (``+ offset`` if given), shape
+        (n_samples,); ``gamma`` with ``alpha`` as in :meth:`coef_at`.
+
+        ``alpha``: None predicts with the refit model; "min", "1se" or a float with the
+        full-data path ``path_`` at that alpha (see :meth:`coef_at`), reading only the
+        support's columns of X in X's dtype (``PathResult.predict``)."""
+        if alpha is not None:
+            predicted = self._gamma_path(alpha, gamma).predict(X, alpha=self._path_alpha(alpha))
+        else:
+            predicted = ElasticNet._decision_function(self, X)     # the one linear prediction
+        return add_offset(predicted, offset)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class ElasticNetCV(RegressionCV):
     """Elastic Net with alpha (and l1_ratio) chosen by cross-validation.
 
     Minimizes, for each candidate ``(alpha, l1_ratio)`` and each training fold, the objective
@@ -450,29 +544,19 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
         squared loss every fold, the path and the refit solve ``y - offset`` (exact), and
         the test errors compare ``X w + b + offset`` with y.
         """
-        if self.refit_alpha not in ("min", "1se"):
-            raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
         l1_ratios = self._l1_ratios()
         gammas = None
         if self.relax:
             check_relax_allowed(self.lower_bounds, self.upper_bounds, self.positive)
             gammas = check_gammas(self.gammas)
-        X, _ = v.check_design(X)
+        X, y, sw, unweighted, tol, max_iter = self._check_fit_input(X, y, sample_weight)
         n, p = X.shape
-        y = v.check_target(y, n, np.float64)
         offset = v.check_offset(offset, n)
         if offset is not None:
             y = y - offset
-        unweighted = sample_weight is None
-        sw = v.check_sample_weight(sample_weight, n, np.float64)
         penalty_factor = v.check_penalty_factor(self.penalty_factor, p)
         lower, upper = v.check_bounds(self.lower_bounds, self.upper_bounds, self.positive, p)
-        tol = v.check_tol(self.tol)
-        max_iter = v.check_max_iter(self.max_iter)
         random = v.check_selection(self.selection) == "random"
-        check_executor(self.executor)
-        if self.executor is None:
-            effective_n_jobs(self.n_jobs)
         grids, auto = self._alpha_grids(X, y, sw, penalty_factor, lower, upper, l1_ratios)
         grids = self._limited_grids(grids, l1_ratios, lambda grid, l1_ratio, **limits: enet_path(
             X, y, l1_ratio=l1_ratio, alphas=grid, sample_weight=None if unweighted else sw,
@@ -481,7 +565,6 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             precompute=False if _is_gram_array(self.precompute) else self.precompute,
             check_input=False, warn=False, standardize=bool(self.standardize), **limits))
 
-        folds = _check_folds(self._splits(X, y, groups), n, sw)
         rng = v.check_random_state(self.random_state) if random else None
         # a user's Gram matrix describes all the data, not a fold: folds build their own
         fold_precompute = True if _is_gram_array(self.precompute) else self.precompute
@@ -492,35 +575,12 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
                       lower_bounds=None if np.all(lower == -np.inf) else lower,
                       upper_bounds=None if np.all(upper == np.inf) else upper,
                       standardize=bool(self.standardize))
-        tasks, labels = [], []
-        for i, l1_ratio in enumerate(l1_ratios):
-            for k, (train, test) in enumerate(folds):
-                seed = int(rng.integers(2**63)) if random else None
-                tasks.append((y, sw, unweighted, params, train, test, grids[i], l1_ratio, seed,
-                              gammas))
-                labels.append(self._task_label(l1_ratio, k))
-        results, progress = self._run_tasks(_fold_errors, X, tasks, labels, len(grids[0]))
-        errors = [err for err, _, _ in results]
-        not_converged = sum(count for _, count, _ in results)
-        if not_converged:
-            warnings.warn(f"{not_converged} of {len(results) * len(grids[0])} (fold, alpha) "
-                          f"fits stopped at max_iter={self.max_iter} before reaching "
-                          f"tol={self.tol}; increase max_iter or loosen tol.",
-                          convergence_warning(), stacklevel=2)
-        if gammas is None:
-            for name in ("gamma_", "gamma_min_", "gamma_1se_", "penalized_coef_",
-                         "penalized_intercept_"):
-                self.__dict__.pop(name, None)            # from an earlier relaxed fit
-            mse = np.reshape(np.asarray(errors, dtype=np.float64),
-                             (len(l1_ratios), len(folds), -1))      # (n_l1, n_folds, n_alphas)
-            best = self._choose(mse, grids, l1_ratios)
-            self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
-        else:
-            best = self._choose_relaxed(errors, grids, l1_ratios, gammas, len(folds))
-        if auto:
-            self.alphas_ = np.asarray(grids) if len(l1_ratios) > 1 else grids[0].copy()
-        else:
-            self.alphas_ = grids[0].copy()
+
+        def task_params(l1_ratio):
+            return dict(params, random_state=int(rng.integers(2**63)) if random else None)
+
+        best, progress = self._cross_validate(enet_path, X, y, sw, unweighted, groups, grids,
+                                              auto, l1_ratios, task_params, gammas)
 
         model = ElasticNet(
             alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
@@ -543,35 +603,8 @@ class ElasticNetCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             relaxed_refit(model, X, y, None if unweighted else sw, self.gamma_)
             self.penalized_coef_ = model.penalized_coef_
             self.penalized_intercept_ = model.penalized_intercept_
-        self.coef_ = model.coef_
-        self.intercept_ = model.intercept_
-        self.dual_gap_ = model.dual_gap_
-        self.n_iter_ = model.n_iter_
-        self.n_features_in_ = p
+        self._keep_refit(model, p)
         return self
-
-    def predict(self, X: MatrixLike, alpha: AlphaChoice | None = None,
-                offset: ArrayLike | None = None, gamma: float | None = None) -> np.ndarray:
-        """Predicted values ``X @ coef_ + intercept_`` (``+ offset`` if given), shape
-        (n_samples,); ``gamma`` with ``alpha`` as in :meth:`coef_at`.
-
-        ``alpha``: None predicts with the refit model; "min", "1se" or a float with the
-        full-data path ``path_`` at that alpha (see :meth:`coef_at`), reading only the
-        support's columns of X in X's dtype (``PathResult.predict``)."""
-        if alpha is not None:
-            predicted = self._gamma_path(alpha, gamma).predict(X, alpha=self._path_alpha(alpha))
-            return add_offset(predicted, offset)
-        check_is_fitted(self)
-        X, _ = v.check_design(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
-                             f"expecting {self.n_features_in_} features as input.")
-        return add_offset(np.asarray(X @ self.coef_).ravel() + self.intercept_, offset)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
 
 class LassoCV(ElasticNetCV):
@@ -720,23 +753,32 @@ def fold_tol(tol):
 
 def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, seed,
                  gammas=None):
+    """:func:`path_fold_errors` of :func:`l1core.enet_path` at ``l1_ratio``, on ``alphas``,
+    seeded by ``seed`` (``selection="random"``)."""
+    return path_fold_errors(X, enet_path, y, sw, unweighted,
+                            dict(params, alphas=alphas, l1_ratio=l1_ratio, random_state=seed),
+                            train, test, gammas)
+
+
+def path_fold_errors(X, path, y, sw, unweighted, params, train, test, gammas=None):
     """Test mean squared errors (n_alphas,) of the path fitted on one fold, and how many of
     its alphas stopped at max_iter short of tol (warned about once, by the caller).
     ``gammas``: relaxed fits (``l1core._relax``), the errors (n_gammas * n_alphas,) of each
     blend, gamma-major.
 
-    X is the same object for all tasks (on Dask, one scattered copy per worker). The path is
-    fitted on the full X with zero weight outside ``train`` (multiplicities as weights);
-    nothing is written into X, y or sw. ``unweighted``: the user passed no sample_weight.
-    Also returns the path's (alphas, gaps, epochs, seconds), for the progress report.
+    ``path``: :func:`l1core.enet_path` or :func:`l1core.group_lasso_path`, called with
+    ``params`` (which hold ``alphas``, ``tol`` and ``fit_intercept``; the fold solves at
+    :func:`fold_tol`). X is the same object for all tasks (on Dask, one scattered copy per
+    worker). The path is fitted on the full X with zero weight outside ``train``
+    (multiplicities as weights); nothing is written into X, y or sw. ``unweighted``: the
+    user passed no sample_weight. Also returns the path's (alphas, gaps, epochs, seconds),
+    for the progress report.
     """
     n = X.shape[0]
     fold_sw = sw * np.bincount(train, minlength=n)
-    path = enet_path(
-        X, y, l1_ratio=l1_ratio, alphas=alphas, sample_weight=fold_sw, random_state=seed,
-        return_intercept=True, sparse_coefs=True, check_input=False, warn=False,
-        **dict(params, tol=fold_tol(params["tol"])))
-    coefs, gaps, intercepts = path.coefs, path.dual_gaps, path.intercepts
+    fitted = path(X, y, sample_weight=fold_sw, return_intercept=True, sparse_coefs=True,
+                  check_input=False, warn=False, **dict(params, tol=fold_tol(params["tol"])))
+    coefs, gaps, intercepts = fitted.coefs, fitted.dual_gaps, fitted.intercepts
     if not np.all(np.isfinite(gaps)):
         warnings.warn(f"{np.count_nonzero(~np.isfinite(gaps))} fold solves ended with a "
                       "non-finite duality gap: the cross-validation errors are not reliable. "
@@ -750,7 +792,7 @@ def _fold_errors(X, y, sw, unweighted, params, train, test, alphas, l1_ratio, se
     total = weight.sum()
     if not total > 0:
         raise ValueError("A test fold has only zero sample weights: its error is undefined.")
-    trace = (path.alphas, gaps, path.n_iters, path.seconds)
+    trace = (fitted.alphas, gaps, fitted.n_iters, fitted.seconds)
     if gammas is not None:
         residuals = relaxed_fold_residuals(X, y, fold_sw, rows, coefs, intercepts,
                                            params["fit_intercept"], gammas, _predict_rows)

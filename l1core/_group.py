@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
+from ._estimator_base import BaseEstimator, RegressorMixin
 from ._group_path import group_lasso_path
 from ._group_solver import GroupProblem
-from ._validation import check_design
+from ._linear_model import ElasticNet
 from ._typing import ArrayLike, GroupSpec, MatrixLike, Self
 
-__all__ = ["SparseGroupLasso", "GroupLasso"]
+__all__ = ["SparseGroupLasso", "GroupLasso", "keep_init_arguments"]
+
+
+def keep_init_arguments(estimator, arguments):
+    """Store an ``__init__``'s arguments (its ``locals()``) unchanged as attributes of the
+    same names, as scikit-learn requires of parameters."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
 
 
 class SparseGroupLasso(RegressorMixin, BaseEstimator):
@@ -61,17 +69,7 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
                  weights: float | ArrayLike | None = None, gamma: float = 0.0,
                  fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
                  warm_start: bool = False, positive: bool = False, screening: bool = True) -> None:
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.groups = groups
-        self.weights = weights
-        self.gamma = gamma
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.positive = positive
-        self.screening = screening
+        keep_init_arguments(self, locals())
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -95,14 +93,9 @@ class SparseGroupLasso(RegressorMixin, BaseEstimator):
         self.n_features_in_ = problem.n_features
         return self
 
-    def predict(self, X: MatrixLike) -> np.ndarray:
-        """``X @ coef_ + intercept_``."""
-        check_is_fitted(self)
-        X, _ = check_design(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
-                             f"expecting {self.n_features_in_} features as input.")
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+    # the one linear prediction, shared with the Lasso family
+    _decision_function = ElasticNet._decision_function
+    predict = ElasticNet.predict
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

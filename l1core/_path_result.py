@@ -6,7 +6,8 @@ whole path as attributes, with what glmnet's ``print(fit)``, ``coef(fit, s=)`` a
 ``predict(fit, newx, s=)`` give:
 
 - ``n_nonzero[k]``: the features nonzero at ``alphas[k]`` (glmnet's ``Df``; multinomial: in
-  any class);
+  any class; group paths: coefficients, not groups);
+- ``n_groups_nonzero[k]`` (group paths): the groups with a nonzero coefficient;
 - ``deviance_explained[k] = 1 - dev_k / dev_null`` (glmnet's ``%Dev`` / 100). Squared loss:
   ``dev = sum_i s_i (y_i - x_i.w - b)^2``, the null model the weighted mean of y (0 without
   an intercept). Logistic loss: ``dev = 2 sum_i s_i log(1 + exp(-y_i z_i))`` (multinomial:
@@ -46,6 +47,8 @@ class PathResult(tuple):
     n_nonzero : (n_alphas,) int
     deviance_explained : (n_alphas,) in [0, 1] up to the solver's tolerance
     n_classes : None (squared loss, binary) or the number of classes (multinomial)
+    n_groups_nonzero : (n_alphas,) int for group paths, else None
+    groups : the ``(ptr, feat)`` blocks of a group path (``l1core._groups``), else None
 
     Examples
     --------
@@ -63,18 +66,20 @@ class PathResult(tuple):
     """
 
     def __new__(cls, returned, *, alphas, coefs, dual_gaps, n_iters, intercepts, seconds,
-                deviance_explained, n_classes=None):
+                deviance_explained, n_classes=None, groups=None):
         values = dict(alphas=alphas, coefs=coefs, dual_gaps=dual_gaps, n_iters=n_iters,
                       intercepts=intercepts)
         self = super().__new__(cls, tuple(values[name] for name in returned))
         self.__dict__.update(values, seconds=seconds, returned=tuple(returned),
                              deviance_explained=np.asarray(deviance_explained, np.float64),
-                             n_classes=n_classes)
+                             n_classes=n_classes, groups=groups)
         return self
 
     def __reduce__(self):
         state = {name: self.__dict__[name] for name in
                  _FIELDS + ("seconds", "deviance_explained", "n_classes")}
+        if self.groups is not None:
+            state["groups"] = self.groups
         return _rebuild, (self.returned, state, self.__dict__.get("_relaxed"))
 
     # ------------------------------------------------------------------ relaxed fit
@@ -140,13 +145,30 @@ class PathResult(tuple):
         return np.array([np.unique(coefs[:, a * R:(a + 1) * R].indices).size
                          for a in range(self.alphas.shape[0])], dtype=np.intp)
 
+    @property
+    def n_groups_nonzero(self) -> np.ndarray | None:
+        """Groups with a nonzero coefficient at each alpha (group paths; None otherwise)."""
+        if self.groups is None:
+            return None
+        ptr, feat = self.groups
+        coefs, _ = self._matrix
+        group_of = np.empty(coefs.shape[0], dtype=np.intp)    # features in no group stay 0
+        group_of[feat] = np.repeat(np.arange(ptr.size - 1), np.diff(ptr))
+        return np.array([np.unique(group_of[coefs.indices[start:stop]]).size
+                         for start, stop in zip(coefs.indptr[:-1], coefs.indptr[1:])],
+                        dtype=np.intp)
+
     def summary(self) -> str:
         """The path as text, one row per alpha, like glmnet's ``print(fit)``: ``Df`` (the
-        nonzeros), ``%Dev`` (100 x deviance explained) and ``Lambda`` (alpha)."""
-        lines = [f"{'':>4} {'Df':>6} {'%Dev':>7} {'Lambda':>11}"]
+        nonzeros), for group paths ``Groups`` (the nonzero groups), ``%Dev`` (100 x deviance
+        explained) and ``Lambda`` (alpha)."""
+        groups = self.n_groups_nonzero
+        extra = "" if groups is None else f" {'Groups':>6}"
+        lines = [f"{'':>4} {'Df':>6}{extra} {'%Dev':>7} {'Lambda':>11}"]
         for k, (df, dev, alpha) in enumerate(zip(self.n_nonzero, self.deviance_explained,
                                                   self.alphas)):
-            lines.append(f"{k + 1:>4} {df:>6d} {100 * dev:>7.2f} {alpha:>11.5g}")
+            cell = "" if groups is None else f" {groups[k]:>6d}"
+            lines.append(f"{k + 1:>4} {df:>6d}{cell} {100 * dev:>7.2f} {alpha:>11.5g}")
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ one alpha

@@ -389,6 +389,19 @@ def assert_same_solution(fits, mu):
             f"storages disagree: ||w1 - w2|| = {dist:.3e} > {radius[0] + r:.3e}")
 
 
+def fit_as_drawn(model, pb, alpha):
+    """``model`` (alpha unset) fitted on the problem as its case asks: cold, or
+    (``warm="warm_start"``) refitted at alpha after a fit at 3 alpha. Returns (model, the
+    last fit's ConvergenceWarnings)."""
+    if pb.case.warm == "warm_start":
+        run(model.set_params(alpha=3.0 * alpha).fit, pb.X, pb.y,
+            sample_weight=pb.sample_weight)
+    model.set_params(alpha=alpha)
+    model, warned = run(model.fit, pb.X, pb.y, sample_weight=pb.sample_weight)
+    assert model.coef_.dtype == np.dtype(pb.case.dtype)
+    return model, warned
+
+
 def run(fn, *args, **kw):
     """fn(*args, **kw) and the ConvergenceWarnings it raised; an overflow or invalid-value
     warning (RuntimeWarning) fails the property."""

