@@ -12,7 +12,6 @@ in no group get coefficient 0); see :mod:`l1core._groups`.
 
 from __future__ import annotations
 
-import numpy as np
 
 from ._estimator_base import BaseEstimator, RegressorMixin
 from ._group_path import group_lasso_path

@@ -20,11 +20,13 @@ the SAMPLE groups of a group-aware splitter (``cv=GroupKFold(...)``), as
 :meth:`l1core.LassoCV.fit` and scikit-learn's routing do.
 """
 
+from __future__ import annotations
 
 from ._cv import RegressionCV
 from ._group import SparseGroupLasso, keep_init_arguments
 from ._group_path import group_lasso_path
 from ._group_solver import GroupProblem
+from ._typing import Any, ArrayLike, GroupSpec, MatrixLike, Seed, Self, Sequence, Splits, Verbose
 
 __all__ = ["SparseGroupLassoCV", "GroupLassoCV"]
 
@@ -62,18 +64,35 @@ class SparseGroupLassoCV(RegressionCV):
     path_ : :class:`l1core.PathResult` or None
         The full-data group path at ``l1_ratio_`` (``keep_path``): ``n_nonzero`` counts
         coefficients, ``n_groups_nonzero`` groups.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import SparseGroupLassoCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((120, 12))
+    >>> y = X[:, :3] @ [1.0, 2.0, -1.0] + 0.5 * rng.standard_normal(120)
+    >>> cv = SparseGroupLassoCV(groups=3, l1_ratio=[0.2, 0.8], cv=5).fit(X, y)
+    >>> cv.l1_ratio_, cv.mse_path_.shape          # (n_l1_ratio, n_alphas, n_folds)
+    (0.8, (2, 100, 5))
+    >>> np.unique(np.flatnonzero(cv.coef_at("1se")) // 3)   # groups in the 1-SE model
+    array([0])
     """
 
-    def __init__(self, *, l1_ratio=0.5, groups=None, weights=None, gamma=0.0, eps=1e-3,
-                 n_alphas=100, alphas=None, fit_intercept=True, max_iter=1000, tol=1e-4,
-                 cv=None, n_jobs=None, positive=False, random_state=None, shuffle=False,
-                 refit_alpha="min", executor=None, verbose=False, keep_path=True,
-                 screening=True):
+    def __init__(self, *, l1_ratio: float | Sequence[float] = 0.5, groups: GroupSpec = None,
+                 weights: float | ArrayLike | None = None, gamma: float = 0.0,
+                 eps: float = 1e-3, n_alphas: int = 100, alphas: ArrayLike | int | None = None,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 cv: Splits = None, n_jobs: int | None = None, positive: bool = False,
+                 random_state: Seed = None, shuffle: bool = False, refit_alpha: str = "min",
+                 executor: Any = None, verbose: Verbose = False, keep_path: bool = True,
+                 screening: bool = True) -> None:
         keep_init_arguments(self, locals())
 
     path = staticmethod(group_lasso_path)
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> Self:
         """Fit the models of every fold and refit on all data at the chosen alpha.
 
         X: array-like or scipy sparse (n_samples, n_features), validated once and read in
@@ -114,13 +133,28 @@ class SparseGroupLassoCV(RegressionCV):
 class GroupLassoCV(SparseGroupLassoCV):
     """Group Lasso with alpha chosen by cross-validation: :class:`SparseGroupLassoCV` with
     ``l1_ratio=0``. Parameters and attributes are those of :class:`SparseGroupLassoCV`
-    without ``l1_ratio``/``l1_ratio_``."""
+    without ``l1_ratio``/``l1_ratio_``.
 
-    def __init__(self, *, groups=None, weights=None, gamma=0.0, eps=1e-3, n_alphas=100,
-                 alphas=None, fit_intercept=True, max_iter=1000, tol=1e-4, cv=None,
-                 n_jobs=None, positive=False, random_state=None, shuffle=False,
-                 refit_alpha="min", executor=None, verbose=False, keep_path=True,
-                 screening=True):
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from l1core import GroupLassoCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((120, 12))
+    >>> y = X[:, :3] @ [1.0, 2.0, -1.0] + 0.5 * rng.standard_normal(120)
+    >>> cv = GroupLassoCV(groups=3, cv=5).fit(X, y)
+    >>> cv.mse_path_.shape, np.unique(np.flatnonzero(cv.coef_at("1se")) // 3)
+    ((100, 5), array([0]))
+    """
+
+    def __init__(self, *, groups: GroupSpec = None, weights: float | ArrayLike | None = None,
+                 gamma: float = 0.0, eps: float = 1e-3, n_alphas: int = 100,
+                 alphas: ArrayLike | int | None = None, fit_intercept: bool = True,
+                 max_iter: int = 1000, tol: float = 1e-4, cv: Splits = None,
+                 n_jobs: int | None = None, positive: bool = False, random_state: Seed = None,
+                 shuffle: bool = False, refit_alpha: str = "min", executor: Any = None,
+                 verbose: Verbose = False, keep_path: bool = True,
+                 screening: bool = True) -> None:
         super().__init__(l1_ratio=0.0, groups=groups, weights=weights, gamma=gamma, eps=eps,
                          n_alphas=n_alphas, alphas=alphas, fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, cv=cv, n_jobs=n_jobs, positive=positive,
@@ -132,7 +166,8 @@ class GroupLassoCV(SparseGroupLassoCV):
     def _l1_ratios(self):
         return [0.0]
 
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            groups: ArrayLike | None = None) -> Self:
         super().fit(X, y, sample_weight=sample_weight, groups=groups)
         del self.l1_ratio_
         return self
