@@ -17,6 +17,7 @@ cross-validation fold pays for it once; :func:`enet_solve` is one problem, one a
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -307,12 +308,14 @@ class EnetProblem:
         if self._gram is None:
             self._gram = _gram_moments(self.X, self.y, self.weights, self.fit_intercept,
                                        user_gram=self._user_gram)
+            p = self.n_features
+            # per-feature arrays for the Gram kernel, made once for every alpha of a path
+            self._gram_factors = tuple(
+                None if a is None else np.broadcast_to(a, p).copy()
+                for a in (self.lower, self.upper, self.penalty_factor, self.ridge_factor))
         G, c, yy, xbar, ybar, constant = self._gram
         p = self.n_features
-        lower, upper, factor = (np.broadcast_to(a, p).copy() for a in
-                                (self.lower, self.upper, self.penalty_factor))
-        ridge = None if self.ridge_factor is None else np.broadcast_to(self.ridge_factor,
-                                                                        p).copy()
+        lower, upper, factor, ridge = self._gram_factors
         w[constant] = np.clip(0.0, lower[constant], upper[constant])
         free = np.ones(p, bool) if alpha == 0.0 else factor == 0
         if pinned is not None:
@@ -511,12 +514,18 @@ def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1
                         converged=bool(converged))
 
 
-def warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=2, where=""):
+def warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=2, where="",
+                    alpha=None):
     """After a solve: a NumericalWarning when its gap, coefficients ``w`` or intercept are not
     finite (a NaN gap compares as converged), else the ConvergenceWarning when max_iter
-    stopped it short of tol. Returns whether it warned."""
-    if not (gap == np.inf or np.isfinite(gap)) or not (
-            np.isfinite(intercept) and np.all(np.isfinite(w))):
+    stopped it short of tol. Returns whether it warned. ``alpha``: the message names it
+    (along a path; formatted only when a warning is raised)."""
+    finite = math.isfinite(gap) or gap == math.inf
+    if finite and gap <= gap_tol and math.isfinite(intercept) and np.isfinite(w.sum()):
+        return False                                  # the common case, cheaply
+    if alpha is not None:
+        where = f" at alpha={alpha:.4g}"
+    if not finite or not (math.isfinite(intercept) and np.all(np.isfinite(w))):
         warnings.warn(f"The solve{where} ended with non-finite values (duality gap {gap}, "
                       f"{np.count_nonzero(~np.isfinite(w))} non-finite coefficients, intercept "
                       f"{intercept}): the result is not certified. Check the scale of X and y.",

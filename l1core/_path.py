@@ -182,8 +182,7 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
         deviance[k] = squared_deviance(problem, w)
         progress.step(solve_text(alpha, gap, epochs, seconds[k]))
         if warn:
-            warn_unfinished(w, intercept, epochs, max_iter, gap, gap_tol,
-                            where=f" at alpha={alpha:.4g}")
+            warn_unfinished(w, intercept, epochs, max_iter, gap, gap_tol, alpha=alpha)
         if sparse_coefs:
             support = problem.support(w)
             rows.append(support)

@@ -299,6 +299,8 @@ def squared_deviance(problem, w):
     if problem.use_gram:
         G, c, yy, _, _, _ = problem._gram
         support = np.flatnonzero(w)
+        if 4 * support.size >= w.size:      # dense enough: the whole form, fewer calls
+            return max(yy - 2.0 * (c @ w) + w @ (G @ w), 0.0)
         ws = w[support]
         return max(yy - 2.0 * c[support] @ ws + ws @ (G[np.ix_(support, support)] @ ws), 0.0)
     r, offset = problem.residual
