@@ -39,7 +39,10 @@ intercept per class is solved the same way, cycling over classes with glmnet's p
 step (weights sw_i p_ik (1 - p_ik), the diagonal block of the Hessian) and a line search on the
 full objective; its dual uses the softmax conjugate (negative entropy), the dual point
 theta_ik = sw_i (Y_ik - p_ik) being corrected for the intercepts by one Newton step of the
-intercept-only problem (a K x K solve).
+intercept-only problem (a K x K solve). The loss only sees differences between classes, so a
+common shift of one feature's K coefficients is the penalty's business alone: after each
+cycle it is solved exactly (class_shift), which the class steps, each paying the loss's
+curvature to move one coefficient, otherwise crawl along (hundreds of epochs with bounds).
 """
 
 from libc.stdlib cimport malloc, free, calloc, realloc
