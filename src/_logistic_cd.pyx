@@ -39,7 +39,10 @@ intercept per class is solved the same way, cycling over classes with glmnet's p
 step (weights sw_i p_ik (1 - p_ik), the diagonal block of the Hessian) and a line search on the
 full objective; its dual uses the softmax conjugate (negative entropy), the dual point
 theta_ik = sw_i (Y_ik - p_ik) being corrected for the intercepts by one Newton step of the
-intercept-only problem (a K x K solve).
+intercept-only problem (a K x K solve). The loss only sees differences between classes, so a
+common shift of one feature's K coefficients is the penalty's business alone: after each
+cycle it is solved exactly (class_shift), which the class steps, each paying the loss's
+curvature to move one coefficient, otherwise crawl along (hundreds of epochs with bounds).
 """
 
 from libc.stdlib cimport malloc, free, calloc, realloc
@@ -699,6 +702,100 @@ cdef int multinomial_line_search(const Problem* pb, Iterate* it, Py_ssize_t k,
     return 1
 
 
+cdef double penalty_slope(const double* t, Py_ssize_t K, double a, double c, double wsum,
+                          double s, bint right) noexcept nogil:
+    """A one-sided derivative in s of f(s) = sum_k a |s - t_k| + c (s - t_k)^2 / 2 (the
+    coefficients of one feature over the classes, w_k = -t_k, shifted by s; wsum = sum_k w_k)."""
+    cdef Py_ssize_t k
+    cdef double g = c * (wsum + K * s)
+    for k in range(K):
+        if s > t[k] or (right and s == t[k]):
+            g += a
+        else:
+            g -= a
+    return g
+
+
+cdef double class_shift(const double* w, Py_ssize_t stride, Py_ssize_t K, double a, double c,
+                        double lo, double hi, double* t) noexcept nogil:
+    """The s minimizing sum_k a |w_k + s| + c (w_k + s)^2 / 2 subject to lo <= w_k + s <= hi,
+    for w_k = w[k * stride]; 0 when s = 0 is a minimizer. t: scratch (K).
+
+    The multinomial loss only sees differences between classes, so moving one feature's K
+    coefficients by a common s leaves it unchanged: that direction is the penalty's alone,
+    and the class-by-class Newton steps, each paying the loss's curvature to move one
+    coefficient, crawl along it (hundreds of epochs at small alpha). Solved exactly here: f is
+    convex and piecewise quadratic with breakpoints t_k = -w_k, so its minimizer is a
+    breakpoint where the one-sided slopes change sign or the stationary point of one piece,
+    and the box's minimizer is that point clipped to [lo - min_k w_k, hi - max_k w_k]."""
+    cdef Py_ssize_t k, r, l
+    cdef double wsum = 0.0, wmin = INFINITY, wmax = -INFINITY, s, tmp, left, right
+    if a == 0.0 and c == 0.0:
+        return 0.0
+    for k in range(K):
+        t[k] = -w[k * stride]
+        wsum -= t[k]
+        wmin = min(wmin, -t[k])
+        wmax = max(wmax, -t[k])
+    s = 0.0
+    if not (penalty_slope(t, K, a, c, wsum, 0.0, False) <= 0.0
+            <= penalty_slope(t, K, a, c, wsum, 0.0, True)):
+        for k in range(1, K):                   # insertion sort: K is small
+            tmp = t[k]
+            l = k - 1
+            while l >= 0 and t[l] > tmp:
+                t[l + 1] = t[l]
+                l -= 1
+            t[l + 1] = tmp
+        for r in range(K + 1):
+            # the piece (t[r-1], t[r]), where r of the K terms have w_k + s > 0
+            if c > 0.0:
+                s = -(a * (2 * r - K) / c + wsum) / K
+                left = t[r - 1] if r > 0 else -INFINITY
+                right = t[r] if r < K else INFINITY
+                if left < s < right:
+                    break
+            if r == K:
+                s = 0.0                         # unreachable for a convex f with a, c >= 0
+                break
+            s = t[r]
+            if (penalty_slope(t, K, a, c, wsum, s, False) <= 0.0
+                    <= penalty_slope(t, K, a, c, wsum, s, True)):
+                break
+    return min(max(s, lo - wmin), hi - wmax)
+
+
+cdef void shift_classes(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
+                        bint gathered, const Problem* pb, Iterate* it, const Py_ssize_t* ws,
+                        Py_ssize_t m) noexcept nogil:
+    """Move each working-set feature's K coefficients by their best common shift
+    (class_shift): the penalty decreases, the loss does not change (z_ik moves by s_j x_ij for
+    every class k), the probabilities are recomputed from z."""
+    cdef Py_ssize_t i, jj, j, k, n = pb.n, K = pb.K, p = pb.p
+    cdef double s
+    cdef bint any_moved = False
+    for i in range(n):
+        it.u[i] = 0.0
+    for jj in range(m):
+        j = ws[jj]
+        if pb.free_[j]:
+            continue
+        s = class_shift(it.w + j, p, K, l1_of(pb, j), l2_of(pb, j), pb.lower[j], pb.upper[j],
+                        it.small)
+        if s == 0.0:
+            continue
+        for k in range(K):
+            it.w[k * p + j] = min(max(it.w[k * p + j] + s, pb.lower[j]), pb.upper[j])
+        col_axpy(s_data, s_idx, s_ptr, n, jj if gathered else j, s, it.u)
+        any_moved = True
+    if not any_moved:
+        return
+    for i in range(n):
+        for k in range(K):
+            it.z[i * K + k] += it.u[i]
+    it.loss = multinomial_eval(pb, it)
+
+
 # --------------------------------------------------------------------------- both losses
 
 
@@ -756,6 +853,7 @@ cdef int newton_round(const floating* s_data, const index_t* s_idx, const index_
             stalled = 0
         if epochs[0] >= max_iter:
             break
+    shift_classes(s_data, s_idx, s_ptr, gathered, pb, it, ws, m)
     return stalled
 
 
