@@ -64,7 +64,8 @@ cdef struct State:
     double* theta
     double* q                # x~_j . theta (before scaling)
     double* L                # block Lipschitz constants (< 0: not yet computed)
-    double* u                # n scratch (power iteration)
+    double* u                # scratch (projection)
+    double* uz               # n zeros, kept zero between uses (block Lipschitz constants)
     double* proj             # k scratch
     double* zbuf             # 3 * max block size scratch
     Py_ssize_t* colmap       # feature -> column of the column store read by the inner solve
@@ -138,35 +139,44 @@ cdef inline void sq_block_move(const floating* sd, const index_t* si, const inde
 cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t* sp,
                             const Sq* sq, State* st, const Blocks* bl,
                             Py_ssize_t g) noexcept nogil:
-    """Largest eigenvalue of X~_g^T diag(sw) X~_g: power iteration, then 1.05 times the
-    estimate capped by the trace (any step below 2 / lambda_max converges)."""
-    cdef Py_ssize_t i, kk, j, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g], it
-    cdef double trace = 0.0, lam = 0.0, lam_new, su, uo, norm
+    """Largest eigenvalue of H = X~_g^T diag(sw) X~_g, times 1.05 and capped by its trace
+    (any step below 2 / lambda_max converges). H (m x m) is formed exactly, one column at a
+    time: u = x_l scattered into a zero buffer, H_kl = x_k^T diag(sw) u - xbar_k xbar_l (sw
+    sums to 1 and xbar is its weighted mean, 0 without an intercept), u cleared again on the
+    same rows (x + (-x) is exactly 0). Cost O(m * nnz(X_g)) for sparse X, O(m^2 n) dense:
+    no O(n) work per block for sparse X. Then power iteration on the small H."""
+    cdef Py_ssize_t kk, ll, j, jl, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g], it
+    cdef double trace = 0.0, lam = 0.0, lam_new, norm, s
     cdef double* v = st.zbuf
     cdef double* wv = st.zbuf + m
+    cdef double* H
     for kk in range(m):
         j = bl.feat[start + kk]
         trace += sq.cnorm[j] * sq.cnorm[j]
     if m == 1 or trace == 0.0:
         return trace
+    H = <double*>malloc(m * m * sizeof(double))
+    if H == NULL:
+        return trace                       # the trace bounds lambda_max: a safe step
+    for ll in range(m):
+        jl = bl.feat[start + ll]
+        col_axpy(sd, si, sp, sq.n, st.colmap[jl], 1.0, st.uz)
+        for kk in range(ll, m):
+            j = bl.feat[start + kk]
+            H[kk * m + ll] = (col_wdot(sd, si, sp, sq.n, st.colmap[j], sq.sw, st.uz)
+                              - sq.xbar[j] * sq.xbar[jl])
+            H[ll * m + kk] = H[kk * m + ll]
+        col_axpy(sd, si, sp, sq.n, st.colmap[jl], -1.0, st.uz)
     for kk in range(m):
         v[kk] = (1.0 + 0.01 * kk) / sqrt(<double>m)
     for it in range(POWER_ITERATIONS):
-        for i in range(sq.n):
-            st.u[i] = 0.0
-        uo = 0.0
-        for kk in range(m):
-            j = bl.feat[start + kk]
-            col_axpy(sd, si, sp, sq.n, st.colmap[j], v[kk], st.u)
-            uo += v[kk] * sq.xbar[j]
-        su = 0.0
-        for i in range(sq.n):
-            su += sq.sw[i] * st.u[i]
         lam_new = 0.0
         norm = 0.0
         for kk in range(m):
-            j = bl.feat[start + kk]
-            wv[kk] = col_wdot(sd, si, sp, sq.n, st.colmap[j], sq.sw, st.u) - sq.xbar[j] * su
+            s = 0.0
+            for ll in range(m):
+                s += H[kk * m + ll] * v[ll]
+            wv[kk] = s
         for kk in range(m):
             lam_new += v[kk] * wv[kk]
             norm += wv[kk] * wv[kk]
@@ -179,6 +189,7 @@ cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t
             lam = lam_new
             break
         lam = lam_new
+    free(H)
     return min(trace, 1.05 * lam)
 
 
@@ -444,6 +455,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef int status
     cdef double[::1] r = np.empty(n), rhat = np.empty(n), theta = np.empty(n)
     cdef double[::1] u = np.empty(max(n, k, 1)), proj = np.empty(max(k, 1))
+    cdef double[::1] uz = np.zeros(max(n, 1))
     cdef double[::1] q = np.zeros(p), L = np.full(max(G, 1), -1.0)
     cdef double[::1] zbuf = np.empty(3 * max(spec.max_size, 1))
     cdef Py_ssize_t[::1] colmap = np.zeros(p, dtype=np.intp)
@@ -480,6 +492,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     st.q = &q[0]
     st.L = &L[0]
     st.u = &u[0]
+    st.uz = &uz[0]
     st.proj = &proj[0]
     st.zbuf = &zbuf[0]
     st.colmap = &colmap[0]
