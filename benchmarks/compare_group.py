@@ -245,7 +245,7 @@ def main(argv=None):
                         help="interpreter of a venv with adelie (it pins its own numpy)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--tol", type=float, default=1e-6)
-    parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per solver and workload")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     tasks = args.tasks.split(",")

@@ -32,6 +32,7 @@ from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
 from ._enet_gram import enet_gram_cd
 from ._estimator_base import convergence_warning
 from ._standardize import standardized_penalty
+from ._target_stats import centered_target, off_unpenalized
 from ._warnings import NumericalWarning
 from ._typing import ArrayLike, Literal, MatrixLike, Seed
 
@@ -193,7 +194,7 @@ class EnetProblem:
 
     def centered_target(self):
         """y - ybar (weighted mean when an intercept is fitted)."""
-        return self.y - (self.weights @ self.y if self.fit_intercept else 0.0)
+        return centered_target(self.y, self.weights, self.fit_intercept)[1]
 
     def alpha_max(self):
         """Smallest alpha at which w = 0 is optimal: max_j |x_j . (sw * (y - ybar))| /
@@ -203,10 +204,8 @@ class EnetProblem:
         bounds. The residual is that of the unpenalized columns' weighted least squares fit
         (glmnet): they are in the model at every alpha. Needs l1_ratio > 0. X^T v is
         accumulated in float64 from X in its own dtype (no float64 copy of float32 X)."""
-        r = self.centered_target()
         Z, Ginv, _ = self.projection(1.0)       # weighted-centered unpenalized columns
-        if Z.shape[1]:
-            r = r - Z @ (Ginv @ (Z.T @ (self.weights * r)))
+        r = off_unpenalized(self.centered_target(), Z, Ginv, self.weights)
         corr = xt_dot(self.X, self.weights * r)
         up_only = (self.lower == 0.0) & (self.upper > 0.0)
         down_only = (self.upper == 0.0) & (self.lower < 0.0)

@@ -21,6 +21,7 @@ from ._design_ops import xt_dot
 from ._enet_solver import _project, warn_not_converged
 from ._group_cd import column_stats, dual_norms, group_cd
 from ._groups import group_weights, parse_groups
+from ._target_stats import centered_target, off_unpenalized
 
 __all__ = ["GroupProblem", "GroupSolution"]
 
@@ -66,8 +67,7 @@ class GroupProblem:
         self.weights = group_weights(weights, self.ptr)
         self.free = (self.weights == 0.0).astype(np.uint8)
         self.xbar, self.cnorm = column_stats(X, self.sw, self.fit_intercept)
-        self.ybar = float(self.sw @ self.y) if self.fit_intercept else 0.0
-        self.ytil = self.y - self.ybar
+        self.ybar, self.ytil = centered_target(self.y, self.sw, self.fit_intercept)
         free_features = np.zeros(p, bool)
         for g in np.flatnonzero(self.free):
             free_features[self.feat[self.ptr[g]:self.ptr[g + 1]]] = True
@@ -85,10 +85,7 @@ class GroupProblem:
         of x~_g . (sw r0) over the penalized groups (weights w_g l1_ratio and w_g (1 -
         l1_ratio)), r0 the residual of the intercept and the unpenalized groups' weighted
         least squares fit; one-sided with positive=True."""
-        r = self.ytil
-        if self.Z.shape[1]:
-            r = r - self.Z @ (self.Ginv @ (self.Z.T @ (self.sw * r)))
-        theta = self.sw * r
+        theta = self.sw * off_unpenalized(self.ytil, self.Z, self.Ginv, self.sw)
         q = xt_dot(self.X, theta) - self.xbar * theta.sum()
         norms = dual_norms(q, self.ptr, self.feat, self.weights * self.l1_ratio,
                            self.weights * (1.0 - self.l1_ratio), self.positive)
