@@ -1,6 +1,5 @@
 """Target statistics shared by the squared-loss problems (enet and group solvers)."""
 
-import numpy as np
 
 __all__ = ["centered_target", "off_unpenalized"]
 
