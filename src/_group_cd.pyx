@@ -696,12 +696,15 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     st.glist = &glist[0]
     st.ws = &ws[0]
     st.ranked = <Ranked*>&ranked[0]
-    # blocks whose columns are all constant (or empty) do not enter the loss: held at zero
+    # constant (or empty) columns do not enter the loss: their coefficients are held at zero
+    # (zero lowers every block norm), and blocks made only of them are not alive
     for g in range(G):
         alive[g] = 0
         for kk in range(spec.ptr[g], spec.ptr[g + 1]):
             if spec.cnorm[spec.feat[kk]] > 0.0:
                 alive[g] = 1
+            else:
+                w[spec.feat[kk]] = 0.0
         if not alive[g]:
             L[g] = 0.0
             for kk in range(spec.ptr[g], spec.ptr[g + 1]):

@@ -184,3 +184,26 @@ def test_user_arrays_untouched(data):
         np.testing.assert_array_equal(a, b)
     for a, b in zip(g_copy, groups):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_start_on_an_empty_column_is_dropped(storage):
+    """An empty column shares a group with live ones; a start with a huge coefficient on it
+    (its loss gradient is zero, only the penalty would shrink it) is certified once that
+    coefficient is zeroed, which lowers every block norm (it gave inf coefficients and a NaN
+    gap before)."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((30, 9))
+    X[:, 4] = 0.0
+    y = X[:, :3] @ [1.0, -2.0, 0.5] + 0.1 * rng.standard_normal(30)
+    problem = GroupProblem(to_storage(X, storage), y, groups=3, l1_ratio=0.0,
+                           fit_intercept=False)
+    alpha = 0.1 * problem.alpha_max()
+    start = np.zeros(9)
+    start[4] = 1e298
+    sol = problem.solve(alpha, w=start, tol=1e-10, max_iter=10_000)
+    assert sol.coef[4] == 0.0 and np.all(np.isfinite(sol.coef))
+    ptr, feat = parse_groups(3, 9)
+    gap = duality_gap(X, y, sol.coef, 0.0, np.ones(30), blocks(ptr, feat),
+                      group_weights(None, ptr), alpha, 0.0, fit_intercept=False)
+    assert 0.0 <= gap <= 1e-10 * np.mean(y**2) + 1e-14
