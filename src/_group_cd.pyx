@@ -8,7 +8,11 @@ Solves, with weights sw_i = s_i / S (sum 1) and blocks g (disjoint feature sets)
 
 The intercept is eliminated: columns are centered implicitly (x~_j = x_j - xbar_j) and the
 residual rt = y - ybar - X~ w is kept as a vector r plus a scalar offset o (glmnet's trick),
-so a block update reads and writes only the block's nonzeros.
+so a block update reads and writes only the block's nonzeros. Full columns (dense X, or a
+sparse column storing every row) enter r centered instead, (x_j - xbar_j) through
+col_centered_* (``center_j = xbar_j``, ``oxbar_j = 0``): a column with a large mean and a
+small spread (a timestamp) loses no digits to x_j . r - xbar_j sum r. The others go through
+the offset (``center_j = 0``, ``oxbar_j = xbar_j``).
 
 Outer loop: one full pass builds theta = t sw rhat (rhat = rt projected off the
 unpenalized columns, t in (0, 1] the largest factor keeping every block with gam = 0 inside
@@ -29,7 +33,9 @@ cimport numpy as cnp
 import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
-                         xt_dot, x_dot_into, column_moments, gather_columns)
+                         col_centered_wdot, col_centered_axpy,
+                         xt_dot, x_dot_into, column_moments, centered_moments,
+                         gather_columns)
 from kernel_ops cimport Ranked, select_smallest, sort_indices
 from block_penalty cimport (block_value, block_prox, block_scale, block_conjugate,
                             block_screened)
@@ -54,6 +60,8 @@ cdef struct Sq:
     const double* y          # y - ybar
     const double* sw         # sums to 1
     const double* xbar       # weighted column means (0 without intercept)
+    const double* center     # xbar_j for the full columns (centered in r), else 0
+    const double* oxbar      # xbar_j - center_j: the part carried by the offset o
     const double* cnorm      # sqrt(H_j), H_j = sum_i sw_i x~_ij^2
     Py_ssize_t k             # unpenalized columns kept out of the dual: Z (n, k), Ginv (k, k)
     const double* Z
@@ -139,14 +147,15 @@ cdef double sq_dual_loss(const Sq* sq, const State* st, double t) noexcept nogil
 cdef inline double sq_block_corr(const floating* sd, const index_t* si, const index_t* sp,
                                  const Sq* sq, const State* st, Py_ssize_t j) noexcept nogil:
     """x~_j . (sw rt), minus the block gradient (sum sw rt = 0 makes the offset exact)."""
-    return col_wdot(sd, si, sp, sq.n, st.colmap[j], sq.sw, st.r) + st.o * sq.xbar[j]
+    return (col_centered_wdot(sd, si, sp, sq.n, st.colmap[j], sq.center[j], sq.sw, st.r)
+            + st.o * sq.oxbar[j])
 
 
 cdef inline void sq_block_move(const floating* sd, const index_t* si, const index_t* sp,
                                const Sq* sq, State* st, Py_ssize_t j, double d) noexcept nogil:
     """rt -= d x~_j."""
-    col_axpy(sd, si, sp, sq.n, st.colmap[j], -d, st.r)
-    st.o += d * sq.xbar[j]
+    col_centered_axpy(sd, si, sp, sq.n, st.colmap[j], sq.center[j], -d, st.r)
+    st.o += d * sq.oxbar[j]
 
 
 # ----------------------------------------------------------------------------- blocks
@@ -156,8 +165,9 @@ cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t
                             Py_ssize_t g) noexcept nogil:
     """Largest eigenvalue of H = X~_g^T diag(sw) X~_g, times 1.05 and capped by its trace
     (any step below 2 / lambda_max converges). H (m x m) is formed exactly, one column at a
-    time: u = x_l scattered into a zero buffer, H_kl = x_k^T diag(sw) u - xbar_k xbar_l (sw
-    sums to 1 and xbar is its weighted mean, 0 without an intercept), u cleared again on the
+    time: u = x_l - center_l scattered into a zero buffer, H_kl = (x_k - center_k)^T diag(sw)
+    u - oxbar_k oxbar_l (sw sums to 1 and xbar is its weighted mean, 0 without an intercept:
+    a centered factor makes the correction vanish), u cleared again on the
     same rows (x + (-x) is exactly 0). Cost O(m * nnz(X_g)) for sparse X, O(m^2 n) dense:
     no O(n) work per block for sparse X. Then power iteration on the small H."""
     cdef Py_ssize_t kk, ll, j, jl, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g], it
@@ -175,13 +185,14 @@ cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t
         return trace                       # the trace bounds lambda_max: a safe step
     for ll in range(m):
         jl = bl.feat[start + ll]
-        col_axpy(sd, si, sp, sq.n, st.colmap[jl], 1.0, st.uz)
+        col_centered_axpy(sd, si, sp, sq.n, st.colmap[jl], sq.center[jl], 1.0, st.uz)
         for kk in range(ll, m):
             j = bl.feat[start + kk]
-            H[kk * m + ll] = (col_wdot(sd, si, sp, sq.n, st.colmap[j], sq.sw, st.uz)
-                              - sq.xbar[j] * sq.xbar[jl])
+            H[kk * m + ll] = (col_centered_wdot(sd, si, sp, sq.n, st.colmap[j], sq.center[j],
+                                                sq.sw, st.uz)
+                              - sq.oxbar[j] * sq.oxbar[jl])
             H[ll * m + kk] = H[kk * m + ll]
-        col_axpy(sd, si, sp, sq.n, st.colmap[jl], -1.0, st.uz)
+        col_centered_axpy(sd, si, sp, sq.n, st.colmap[jl], sq.center[jl], -1.0, st.uz)
     for kk in range(m):
         v[kk] = (1.0 + 0.01 * kk) / sqrt(<double>m)
     for it in range(POWER_ITERATIONS):
@@ -261,7 +272,8 @@ cdef void corr_from_store(const floating* sd, const index_t* si, const index_t* 
     for gg in range(count):
         for kk in range(bl.ptr[groups[gg]], bl.ptr[groups[gg] + 1]):
             j = bl.feat[kk]
-            st.q[j] = col_wdot(sd, si, sp, sq.n, st.colmap[j], NULL, st.theta) - sq.xbar[j] * st_sum
+            st.q[j] = (col_centered_wdot(sd, si, sp, sq.n, st.colmap[j], sq.center[j], NULL,
+                                         st.theta) - sq.oxbar[j] * st_sum)
 
 
 cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
@@ -491,14 +503,26 @@ cdef Py_ssize_t screen_blocks(const State* st, const Blocks* bl, Py_ssize_t n_al
 
 cdef void refresh_residual(Layout layout, const floating* data, const index_t* indices,
                            const index_t* indptr, const Sq* sq, State* st) noexcept nogil:
-    """rt = r + o recomputed from w: r = y - X w, o = xbar . w."""
+    """rt = r + o recomputed from w: r = y - sum_j w_j (x_j - center_j), o = oxbar . w
+    (column by column, centered, for dense and CSC; CSR: y - X w plus the centers)."""
     cdef Py_ssize_t i, j
+    cdef double shift = 0.0
     for i in range(sq.n):
         st.r[i] = sq.y[i]
-    x_dot_into(layout, data, indices, indptr, sq.n, sq.p, st.w, st.r)
+    if layout == CSR:
+        x_dot_into(layout, data, indices, indptr, sq.n, sq.p, st.w, st.r)
+        for j in range(sq.p):
+            shift += sq.center[j] * st.w[j]
+        for i in range(sq.n):
+            st.r[i] += shift
+    else:
+        for j in range(sq.p):
+            if st.w[j] != 0.0:
+                col_centered_axpy(data, indices, indptr, sq.n, j, sq.center[j], -st.w[j],
+                                  st.r)
     st.o = 0.0
     for j in range(sq.p):
-        st.o += sq.xbar[j] * st.w[j]
+        st.o += sq.oxbar[j] * st.w[j]
 
 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
@@ -629,7 +653,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
 # ----------------------------------------------------------------------------- bindings
 
 cdef class _Spec:
-    cdef const double[::1] y, sw, xbar, cnorm, a, c, gam
+    cdef const double[::1] y, sw, xbar, center, oxbar, cnorm, a, c, gam
     cdef const Py_ssize_t[::1] ptr, feat
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z, Ginv
@@ -666,6 +690,8 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     sq.y = &spec.y[0]
     sq.sw = &spec.sw[0]
     sq.xbar = &spec.xbar[0]
+    sq.center = &spec.center[0]
+    sq.oxbar = &spec.oxbar[0]
     sq.cnorm = &spec.cnorm[0]
     sq.k = k
     sq.Z = &spec.Z[0, 0] if k > 0 else NULL
@@ -710,11 +736,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
             for kk in range(spec.ptr[g], spec.ptr[g + 1]):
                 w[spec.feat[kk]] = 0.0
     with nogil:
-        for j in range(n):
-            st.r[j] = sq.y[j]
-        x_dot_into(layout, data, indices, indptr, n, p, st.w, st.r)
-        for j in range(p):
-            st.o += sq.xbar[j] * st.w[j]
+        refresh_residual(layout, data, indices, indptr, &sq, &st)
         status = solve(layout, data, indices, indptr, &sq, &st, &bl, spec.tol_abs,
                        spec.max_iter, spec.screen, &gap, &epochs, &passes)
     if status != 0:
@@ -735,7 +757,7 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 
 
 def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, Z, Ginv,
-             tol_abs, max_iter, screen=True):
+             tol_abs, max_iter, screen=True, center=None):
     """Solve the problem of the module docstring in place of w (float64 (p,), the start).
 
     X: Fortran-ordered float32/float64 ndarray or CSC/CSR with int32/int64 indices, read in
@@ -744,11 +766,16 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
     free (G,) uint8. Z (n, k), Ginv (k, k) Fortran: the weighted-centered unpenalized
     columns and the pseudo-inverse of their Gram matrix. Stops when the gap <= tol_abs or
     after max_iter epochs. Returns (gap, epochs, full_passes, blocks_screened); releases the
-    GIL."""
+    GIL. center: (p,) xbar_j for the columns the kernel centers in its residual (full
+    columns, see the module docstring), else 0; None: all 0 (every column by the offset).
+    """
     cdef _Spec spec = _Spec()
     spec.y = y
     spec.sw = sw
     spec.xbar = xbar
+    center = np.zeros_like(xbar) if center is None else np.ascontiguousarray(center, np.float64)
+    spec.center = center
+    spec.oxbar = np.ascontiguousarray(xbar - center)
     spec.cnorm = cnorm
     spec.ptr = ptr
     spec.feat = feat
@@ -770,22 +797,33 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
     return _run_dense(X, spec)
 
 
-cdef void _stats(Layout layout, const floating* data, const index_t* indices,
-                 const index_t* indptr, Py_ssize_t n, Py_ssize_t p, const double* sw,
-                 bint centered, double* xbar, double* cnorm, double* m1,
-                 double* m2) noexcept nogil:
+cdef int _stats(Layout layout, const floating* data, const index_t* indices,
+                const index_t* indptr, Py_ssize_t n, Py_ssize_t p, const double* sw,
+                bint centered, double* xbar, double* cnorm, double* m1,
+                double* m2) noexcept nogil:
+    """cnorm_j = sqrt(H_j). Centered: ``centered_moments`` (sums of x - K_j, K_j the
+    column's first value: no digits lost to a large mean; E[x^2] - xbar^2 lost them all at
+    mean/spread ~1e7 and took such columns for constants); a column holding one value gets
+    0. Returns 0, or -1 when out of memory."""
     cdef Py_ssize_t j
-    cdef double h
-    column_moments(layout, data, indices, indptr, n, p, sw, xbar, cnorm, m1, m2)
-    for j in range(p):
-        h = cnorm[j]
-        if centered:
-            h -= xbar[j] * xbar[j]
-            if h <= 1e-13 * cnorm[j]:
-                h = 0.0          # a constant column, up to rounding
-        else:
+    cdef unsigned char* varies
+    if not centered:
+        column_moments(layout, data, indices, indptr, n, p, sw, xbar, cnorm, m1, m2)
+        for j in range(p):
             xbar[j] = 0.0
-        cnorm[j] = sqrt(max(h, 0.0))
+            cnorm[j] = sqrt(max(cnorm[j], 0.0))
+        return 0
+    varies = <unsigned char*>malloc(max(p, 1))
+    if varies == NULL:
+        return -1
+    if centered_moments(layout, data, indices, indptr if layout != DENSE else NULL, n, p, sw,
+                        xbar, cnorm, m1, varies) != 0:
+        free(varies)
+        return -1
+    for j in range(p):
+        cnorm[j] = sqrt(cnorm[j]) if varies[j] and cnorm[j] > 0.0 else 0.0
+    free(varies)
+    return 0
 
 
 def column_stats(X, const double[::1] sw, bint fit_intercept):
@@ -808,9 +846,12 @@ def _stats_any(X, sw, fit_intercept, double[::1] xbar, double[::1] cnorm, double
 
 def _stats_dense(const floating[::1, :] X, const double[::1] sw, bint c, double[::1] xbar,
                  double[::1] cnorm, double[::1] m1, double[::1] m2):
+    cdef int status
     with nogil:
-        _stats(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL, X.shape[0], X.shape[1],
-               &sw[0], c, &xbar[0], &cnorm[0], &m1[0], &m2[0])
+        status = _stats(DENSE, &X[0, 0], <cnp.int32_t*>NULL, <cnp.int32_t*>NULL, X.shape[0],
+                        X.shape[1], &sw[0], c, &xbar[0], &cnorm[0], &m1[0], &m2[0])
+    if status != 0:
+        raise MemoryError("l1core: out of memory in the column statistics")
 
 
 def _stats_sparse(const floating[::1] data, const index_t[::1] indices,
@@ -819,9 +860,12 @@ def _stats_sparse(const floating[::1] data, const index_t[::1] indices,
                   double[::1] m2):
     cdef const floating* d = &data[0] if data.shape[0] > 0 else NULL
     cdef const index_t* ix = &indices[0] if indices.shape[0] > 0 else NULL
+    cdef int status
     with nogil:
-        _stats(CSR if csr else CSC, d, ix, &indptr[0], n, xbar.shape[0], &sw[0], c, &xbar[0],
-               &cnorm[0], &m1[0], &m2[0])
+        status = _stats(CSR if csr else CSC, d, ix, &indptr[0], n, xbar.shape[0], &sw[0], c,
+                        &xbar[0], &cnorm[0], &m1[0], &m2[0])
+    if status != 0:
+        raise MemoryError("l1core: out of memory in the column statistics")
 
 
 def dual_norms(const double[::1] q, const Py_ssize_t[::1] ptr, const Py_ssize_t[::1] feat,

@@ -207,3 +207,19 @@ def test_start_on_an_empty_column_is_dropped(storage):
     gap = duality_gap(X, y, sol.coef, 0.0, np.ones(30), blocks(ptr, feat),
                       group_weights(None, ptr), alpha, 0.0, fit_intercept=False)
     assert 0.0 <= gap <= 1e-10 * np.mean(y**2) + 1e-14
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_timestamp_like_columns_fit_as_centered(storage):
+    """Columns 1.7e9 + 10 z (timestamps) with an intercept: the fit equals the fit of the
+    explicitly centered columns, from every storage (sums of x - K_j for the statistics, full
+    columns centered in the residual; before, x . r - xbar sum r lost every digit)."""
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((300, 6))
+    X = 1.7e9 + 10.0 * z
+    y = z @ [1.0, 2.0, 0.0, 0.0, -1.0, 0.5] + 0.1 * rng.standard_normal(300)
+    kw = dict(alpha=0.05, l1_ratio=0.5, groups=2, tol=1e-10, max_iter=10_000)
+    model = SparseGroupLasso(**kw).fit(to_storage(X, storage), y)
+    centered = SparseGroupLasso(**kw).fit(X - X.mean(axis=0), y)
+    np.testing.assert_allclose(model.coef_, centered.coef_, rtol=1e-6, atol=1e-8)
+    assert model.n_iter_ < 10_000 and model.score(X, y) > 0.99
