@@ -34,7 +34,7 @@ import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
                          col_centered_wdot, col_centered_axpy,
-                         xt_dot, x_dot_into, column_moments, centered_moments,
+                         xt_dot, column_moments, centered_moments,
                          gather_columns)
 from kernel_ops cimport Ranked, select_smallest, sort_indices
 from block_penalty cimport (block_value, block_prox, block_scale, block_conjugate,
@@ -62,6 +62,7 @@ cdef struct Sq:
     const double* xbar       # weighted column means (0 without intercept)
     const double* center     # xbar_j for the full columns (centered in r), else 0
     const double* oxbar      # xbar_j - center_j: the part carried by the offset o
+    bint any_center          # some center_j != 0
     const double* cnorm      # sqrt(H_j), H_j = sum_i sw_i x~_ij^2
     Py_ssize_t k             # unpenalized columns kept out of the dual: Z (n, k), Ginv (k, k)
     const double* Z
@@ -501,20 +502,37 @@ cdef Py_ssize_t screen_blocks(const State* st, const Blocks* bl, Py_ssize_t n_al
     return kept
 
 
+cdef void csr_centered_xt(const floating* data, const index_t* indices,
+                          const index_t* indptr, const Sq* sq, const double* theta,
+                          double* q) noexcept nogil:
+    """q_j = sum_i (x_ij - center_j) theta_i over CSR X, row by row: exact for the full
+    columns (sum_i x_ij theta_i - xbar_j sum_i theta_i would cancel for a large mean)."""
+    cdef Py_ssize_t i, k, j
+    cdef double t
+    for j in range(sq.p):
+        q[j] = 0.0
+    for i in range(sq.n):
+        t = theta[i]
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            q[j] += (data[k] - sq.center[j]) * t
+
+
 cdef void refresh_residual(Layout layout, const floating* data, const index_t* indices,
                            const index_t* indptr, const Sq* sq, State* st) noexcept nogil:
-    """rt = r + o recomputed from w: r = y - sum_j w_j (x_j - center_j), o = oxbar . w
-    (column by column, centered, for dense and CSC; CSR: y - X w plus the centers)."""
-    cdef Py_ssize_t i, j
-    cdef double shift = 0.0
+    """rt = r + o recomputed from w: r = y - sum_j w_j (x_j - center_j) (column by column
+    for dense and CSC, row by row for CSR), o = oxbar . w."""
+    cdef Py_ssize_t i, j, k
+    cdef double s
     for i in range(sq.n):
         st.r[i] = sq.y[i]
     if layout == CSR:
-        x_dot_into(layout, data, indices, indptr, sq.n, sq.p, st.w, st.r)
-        for j in range(sq.p):
-            shift += sq.center[j] * st.w[j]
         for i in range(sq.n):
-            st.r[i] += shift
+            s = 0.0
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                s += (data[k] - sq.center[j]) * st.w[j]
+            st.r[i] -= s
     else:
         for j in range(sq.p):
             if st.w[j] != 0.0:
@@ -565,12 +583,15 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 n_alive += 1
         sq_dual_point(sq, st)
         if layout == CSR:
-            xt_dot(layout, data, indices, indptr, sq.n, sq.p, st.theta, st.q)
+            if sq.any_center:
+                csr_centered_xt(data, indices, indptr, sq, st.theta, st.q)
+            else:
+                xt_dot(layout, data, indices, indptr, sq.n, sq.p, st.theta, st.q)
             theta_sum = 0.0
             for i in range(sq.n):
                 theta_sum += st.theta[i]
             for j in range(sq.p):
-                st.q[j] -= sq.xbar[j] * theta_sum
+                st.q[j] -= sq.oxbar[j] * theta_sum
         else:
             corr_from_store(data, indices, indptr, sq, st, bl, st.glist, n_alive)
         passes += 1
@@ -692,6 +713,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     sq.xbar = &spec.xbar[0]
     sq.center = &spec.center[0]
     sq.oxbar = &spec.oxbar[0]
+    sq.any_center = bool(np.any(np.asarray(spec.center) != 0.0))
     sq.cnorm = &spec.cnorm[0]
     sq.k = k
     sq.Z = &spec.Z[0, 0] if k > 0 else NULL

@@ -223,3 +223,5 @@ def test_timestamp_like_columns_fit_as_centered(storage):
     centered = SparseGroupLasso(**kw).fit(X - X.mean(axis=0), y)
     np.testing.assert_allclose(model.coef_, centered.coef_, rtol=1e-6, atol=1e-8)
     assert model.n_iter_ < 10_000 and model.score(X, y) > 0.99
+    # the certificate is never negative (CSR's residual and full pass are centered row-wise)
+    assert 0.0 <= model.dual_gap_ <= 1e-10 * np.var(y)
