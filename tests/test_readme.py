@@ -47,6 +47,7 @@ def _logistic_example(ns):
 def _group_example(ns):
     assert set(ns["active"]) >= {0, 1} and ns["coefs"].shape == (60, 20)
     assert ns["gaps"].max() <= 1e-4 * ns["y"].var()
+    assert set(np.flatnonzero(ns["gcv"].coef_at("1se")) // 5) >= {0, 1}
 
 
 def _plot_example(ns):
