@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from ._group_solver import GroupProblem
 from ._parallel import interrupt_context
 from ._path import path_alphas
-from ._path_result import PathResult, explained, predict_rows
+from ._path_result import PathResult, explained
 from ._progress import Progress, solve_text
 from ._typing import ArrayLike, GroupSpec, MatrixLike, Verbose
 
@@ -33,8 +33,8 @@ def group_lasso_path(X: MatrixLike, y: ArrayLike, *, groups: GroupSpec = None,
     Returns a :class:`l1core.PathResult` unpacking as ``(alphas, coefs (n_features,
     n_alphas), dual_gaps, n_iters)`` and, with ``return_intercept=True``, the intercepts too.
     Its ``n_nonzero`` counts nonzero coefficients, ``n_groups_nonzero`` nonzero groups;
-    ``deviance_explained`` is ``1 - sum_i s_i r_i^2 / sum_i s_i (y_i - ybar)^2`` (the
-    residual computed from the support's columns of X, one pass over them per alpha).
+    ``deviance_explained`` is ``1 - sum_i s_i r_i^2 / sum_i s_i (y_i - ybar)^2`` (r the
+    kernel's final residual y - X w - b: no pass over X).
 
     X is validated once and read in place (``check_input=False``: X must already be as
     ``check_design`` returns it). ``sparse_coefs``: coefs as a scipy.sparse CSC array.
@@ -67,14 +67,14 @@ def group_lasso_path(X: MatrixLike, y: ArrayLike, *, groups: GroupSpec = None,
     n_iters, intercepts = np.zeros(k_alphas, np.int64), np.zeros(k_alphas)
     progress = verbose if isinstance(verbose, Progress) else Progress(verbose, k_alphas)
     stop, _ = interrupt_context()
-    rows = np.arange(n)
+    residual = np.empty(n)
     w = None
     for k, alpha in enumerate(alphas):
         if stop is not None and stop[0]:
             raise KeyboardInterrupt
         start = time.perf_counter()
         sol = problem.solve(alpha, w=w, tol=tol, max_iter=max_iter, screening=screening,
-                            warn=warn)
+                            warn=warn, residual=residual)
         seconds[k] = time.perf_counter() - start
         support = np.flatnonzero(sol.coef)
         if sparse_coefs:
@@ -82,9 +82,7 @@ def group_lasso_path(X: MatrixLike, y: ArrayLike, *, groups: GroupSpec = None,
         else:
             coefs[:, k] = sol.coef
         gaps[k], n_iters[k], intercepts[k] = sol.dual_gap, sol.n_iter, sol.intercept
-        column = sp.csc_matrix((sol.coef[support], support, [0, support.size]), shape=(p, 1))
-        fitted = predict_rows(problem.X, rows, column, np.array([sol.intercept]))[:, 0]
-        deviance[k] = problem.sw @ (problem.y - fitted) ** 2
+        deviance[k] = problem.sw @ (residual * residual)     # the kernel's y - Xw - b
         progress.step(solve_text(alpha, sol.dual_gap, sol.n_iter, seconds[k]))
         w = sol.coef
     if sparse_coefs:

@@ -97,9 +97,11 @@ class GroupProblem:
         penalized = self.weights > 0
         return float(norms[penalized].max()) if penalized.any() else 0.0
 
-    def solve(self, alpha, *, w=None, tol=1e-4, max_iter=1000, screening=True, warn=True):
+    def solve(self, alpha, *, w=None, tol=1e-4, max_iter=1000, screening=True, warn=True,
+              residual=None):
         """Solve at alpha from w (float64, or None for zeros; not modified). Returns a
-        :class:`GroupSolution`."""
+        :class:`GroupSolution`. ``residual``: None or a float64 (n,) array receiving the
+        kernel's final residual y - ybar - X~ w (the path's deviance, without a pass)."""
         alpha = v.check_alpha(alpha)
         tol = v.check_tol(tol)
         max_iter = v.check_max_iter(max_iter)
@@ -116,7 +118,7 @@ class GroupProblem:
             feat=self.feat, a=scale * self.l1_ratio, c=scale * (1.0 - self.l1_ratio),
             gam=np.where(self.weights > 0, self.gamma, 0.0), free=self.free,
             positive=self.positive, Z=self.Z, Ginv=self.Ginv, tol_abs=gap_tol,
-            max_iter=max_iter, screen=screening, center=self.center)
+            max_iter=max_iter, screen=screening, center=self.center, residual=residual)
         converged = gap <= gap_tol
         if warn and not converged:
             warn_not_converged(epochs, max_iter, gap, gap_tol, stacklevel=3)

@@ -680,6 +680,7 @@ cdef class _Spec:
     cdef const double[::1, :] Z, Ginv
     cdef double[::1] w
     cdef bint positive, screen
+    cdef object residual             # None, or (n,) float64 receiving y~ - X~ w at the end
     cdef double tol_abs
     cdef Py_ssize_t max_iter, max_size
 
@@ -763,6 +764,8 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                        spec.max_iter, spec.screen, &gap, &epochs, &passes)
     if status != 0:
         raise MemoryError("l1core: out of memory in the group kernel")
+    if spec.residual is not None:
+        np.add(r, st.o, out=spec.residual)
     return gap, epochs, passes, int(G - np.sum(alive[:G]))
 
 
@@ -779,7 +782,7 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 
 
 def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, Z, Ginv,
-             tol_abs, max_iter, screen=True, center=None):
+             tol_abs, max_iter, screen=True, center=None, residual=None):
     """Solve the problem of the module docstring in place of w (float64 (p,), the start).
 
     X: Fortran-ordered float32/float64 ndarray or CSC/CSR with int32/int64 indices, read in
@@ -790,6 +793,7 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
     after max_iter epochs. Returns (gap, epochs, full_passes, blocks_screened); releases the
     GIL. center: (p,) xbar_j for the columns the kernel centers in its residual (full
     columns, see the module docstring), else 0; None: all 0 (every column by the offset).
+    residual: None or a float64 (n,) array that receives the final y - X~ w (y as passed).
     """
     cdef _Spec spec = _Spec()
     spec.y = y
@@ -812,6 +816,7 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
     spec.tol_abs = tol_abs
     spec.max_iter = max_iter
     spec.screen = screen
+    spec.residual = residual
     spec.max_size = int(np.max(np.diff(ptr))) if len(ptr) > 1 else 1
     if hasattr(X, "format") and X.format in ("csr", "csc"):
         n, p = X.shape
