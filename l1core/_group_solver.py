@@ -72,6 +72,8 @@ class GroupProblem:
         if not np.all(np.isfinite(self.cnorm)):
             raise_overflowing_columns(self.cnorm, self.cnorm)
         self.center = _full_column_centers(X, self.xbar, self.fit_intercept)
+        self._uncovered = np.ones(p, bool)         # features in no group: held at 0
+        self._uncovered[self.feat] = False
         self.ybar, self.ytil = centered_target(self.y, self.sw, self.fit_intercept)
         free_features = np.zeros(p, bool)
         for g in np.flatnonzero(self.free):
@@ -106,9 +108,7 @@ class GroupProblem:
         tol = v.check_tol(tol)
         max_iter = v.check_max_iter(max_iter)
         w = np.zeros(self.n_features) if w is None else np.array(w, dtype=np.float64)
-        covered = np.zeros(self.n_features, bool)
-        covered[self.feat] = True
-        w[~covered] = 0.0
+        w[self._uncovered] = 0.0
         if self.positive:
             np.maximum(w, 0.0, out=w)
         scale = alpha * self.weights

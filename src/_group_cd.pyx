@@ -277,12 +277,26 @@ cdef void corr_from_store(const floating* sd, const index_t* si, const index_t* 
                                          st.theta) - sq.oxbar[j] * st_sum)
 
 
+cdef double blocks_penalty(const State* st, const Blocks* bl, const Py_ssize_t* groups,
+                           Py_ssize_t count, double* work) noexcept nogil:
+    """sum over the listed blocks of their penalty value at w (work: max block size)."""
+    cdef Py_ssize_t gg, g, kk, m
+    cdef double s = 0.0
+    for gg in range(count):
+        g = groups[gg]
+        m = bl.ptr[g + 1] - bl.ptr[g]
+        for kk in range(m):
+            work[kk] = st.w[bl.feat[bl.ptr[g] + kk]]
+        s += block_value(work, m, bl.a[g], bl.c[g], bl.gam[g])
+    return s
+
+
 cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
                    Py_ssize_t count, double* t_out) noexcept nogil:
     """P - D(t theta) over the listed blocks (which hold every nonzero coefficient), t the
     largest factor in (0, 1] keeping the constrained blocks feasible; st.q holds their
     x~_j . theta."""
-    cdef Py_ssize_t gg, g, m, s_k
+    cdef Py_ssize_t gg, g, m
     cdef double t = 1.0, primal, dual, s
     cdef double* qb = st.zbuf
     cdef double* work = st.zbuf + bl.max_size
@@ -294,14 +308,11 @@ cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* 
                             work)
             if s < t:
                 t = s
-    primal = sq_primal_loss(sq, st)
+    primal = sq_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, work)
     dual = sq_dual_loss(sq, st, t)
     for gg in range(count):
         g = groups[gg]
         m = bl.ptr[g + 1] - bl.ptr[g]
-        for s_k in range(m):
-            work[s_k] = st.w[bl.feat[bl.ptr[g] + s_k]]
-        primal += block_value(work, m, bl.a[g], bl.c[g], bl.gam[g])
         if bl.gam[g] > 0.0:
             dual -= block_conjugate(block_q(st, bl, g, t, qb), m, bl.a[g], bl.c[g], bl.gam[g],
                                     bl.positive)
@@ -345,16 +356,7 @@ cdef int history_of(const State* st, const Blocks* bl, History* h, const Py_ssiz
 cdef double working_set_primal(const Sq* sq, const State* st, const Blocks* bl,
                                const Py_ssize_t* groups, Py_ssize_t count) noexcept nogil:
     """The loss plus the listed blocks' penalties (the other blocks do not move)."""
-    cdef Py_ssize_t gg, g, kk, m
-    cdef double s = sq_primal_loss(sq, st)
-    cdef double* work = st.zbuf
-    for gg in range(count):
-        g = groups[gg]
-        m = bl.ptr[g + 1] - bl.ptr[g]
-        for kk in range(m):
-            work[kk] = st.w[bl.feat[bl.ptr[g] + kk]]
-        s += block_value(work, m, bl.a[g], bl.c[g], bl.gam[g])
-    return s
+    return sq_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, st.zbuf)
 
 
 cdef void move_to(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
