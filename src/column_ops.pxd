@@ -486,6 +486,33 @@ cdef inline void col_centered_axpy(const floating* data, const index_t* indices,
         v[indices[k]] += alpha * (data[k] - center)
 
 
+cdef inline void centered_xt_dot(Layout layout, const floating* data, const index_t* indices,
+                                 const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
+                                 const double* center, const double* theta,
+                                 double* out) noexcept nogil:
+    """out_j = sum_i (x_ij - center_j) theta_i over X's stored values: one full pass (row-wise
+    for CSR). A nonzero center_j belongs to a full column (no implicit zeros): for a theta
+    summing to zero this is x_j.theta computed without the cancellation of a large mean
+    (x_j.theta loses log10(|mean_j| / std_j) digits). center NULL: plain xt_dot."""
+    cdef Py_ssize_t i, j, k
+    cdef double ti
+    if center == NULL:
+        xt_dot(layout, data, indices, indptr, n, p, theta, out)
+    elif layout == CSR:
+        for j in range(p):
+            out[j] = 0.0
+        for i in range(n):
+            ti = theta[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                out[indices[k]] += ti * (data[k] - center[indices[k]])
+    else:
+        for j in range(p):
+            if center[j] != 0.0:
+                out[j] = col_centered_wdot(data, indices, indptr, n, j, center[j], NULL, theta)
+            else:
+                out[j] = col_wdot(data, indices, indptr, n, j, NULL, theta)
+
+
 cdef inline double column_first(const floating* data, const index_t* indptr, Py_ssize_t n,
                                 Py_ssize_t j) noexcept nogil:
     """The first stored value of column j of a column store (0 for an empty column)."""
