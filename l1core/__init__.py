@@ -44,6 +44,7 @@ except ModuleNotFoundError as _exc:
         raise
     raise _unbuilt(_exc) from None
 
+from ._config import config_context, get_config, set_config
 from ._cv import ElasticNetCV, LassoCV
 from ._enet_solver import EnetSolution, enet_solve
 from ._estimator_base import ConvergenceWarning, NotFittedError
@@ -66,4 +67,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
-           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV"]
+           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV",
+           "set_config", "get_config", "config_context"]

@@ -26,6 +26,7 @@ import scipy.linalg
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._column_store import column_store
 from ._design_ops import xt_dot
 from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
                        raise_overflowing_columns)
@@ -102,7 +103,7 @@ class EnetProblem:
             X, _ = v.check_design(X)
         else:
             v.check_trusted_design(X)
-        self.X = X
+        self.X = X = column_store(X)     # CSR: its CSC copy within the budget (_config)
         n, p = X.shape
         self.y = v.check_target(y, n, np.float64)
         s = v.check_sample_weight(sample_weight, n, np.float64)
