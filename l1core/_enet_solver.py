@@ -30,7 +30,7 @@ from ._column_store import column_store
 from ._design_ops import xt_dot
 from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
                        raise_overflowing_columns)
-from ._enet_gram import enet_gram_cd
+from ._enet_gram import enet_gram_cd, enet_gram_path
 from ._estimator_base import convergence_warning
 from ._standardize import standardized_penalty
 from ._target_stats import centered_target, off_unpenalized
@@ -305,6 +305,22 @@ class EnetProblem:
 
     def _solve_gram(self, alpha, w, pinned, tol, max_iter, random, seed):
         """One call of the Gram kernel; returns (intercept, gap, epochs, gap_tol)."""
+        free, idx, Ginv = self._gram_projection(alpha, w, pinned)
+        G, c, yy, xbar, ybar, _ = self._gram
+        lower, upper, factor, ridge = self._gram_factors
+        gap_tol = tol * yy
+        gap, epochs = enet_gram_cd(
+            G, c, yy, w, alpha=alpha, l1_ratio=self.l1_ratio,
+            penalty_factor=factor, lower=lower, upper=upper,
+            free=free, proj_idx=idx, Ginv=Ginv,
+            tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed, ridge_factor=ridge)
+        intercept = ybar - xbar @ w if self.fit_intercept else 0.0
+        return intercept, gap, epochs, gap_tol
+
+    def _gram_projection(self, alpha, w, pinned=None):
+        """The Gram form (built on first use) and, at ``alpha``, the unpenalized columns
+        projected out of the dual point: (free uint8 (p,), their indices, the pseudo-inverse
+        of their Gram block); w's constant columns placed at their penalty's minimum."""
         if self._gram is None:
             self._gram = _gram_moments(self.X, self.y, self.weights, self.fit_intercept,
                                        user_gram=self._user_gram)
@@ -313,27 +329,48 @@ class EnetProblem:
             self._gram_factors = tuple(
                 None if a is None else np.broadcast_to(a, p).copy()
                 for a in (self.lower, self.upper, self.penalty_factor, self.ridge_factor))
-        G, c, yy, xbar, ybar, constant = self._gram
+        G, _, _, _, _, constant = self._gram
         p = self.n_features
-        lower, upper, factor, ridge = self._gram_factors
+        lower, upper, factor, _ = self._gram_factors
         w[constant] = np.clip(0.0, lower[constant], upper[constant])
         free = np.ones(p, bool) if alpha == 0.0 else factor == 0
         if pinned is not None:
             free &= ~pinned
         free &= ~constant
         idx = np.flatnonzero(free)
-        if idx.size:
-            Ginv = _scaled_pinv(G[np.ix_(idx, idx)])
-        else:
-            Ginv = np.zeros((0, 0), order="F")
+        Ginv = _scaled_pinv(G[np.ix_(idx, idx)]) if idx.size else np.zeros((0, 0), order="F")
+        return free.astype(np.uint8), idx.astype(np.intp), Ginv
+
+    def compiled_path_applies(self, alphas):
+        """Whether :meth:`gram_path` can solve the whole path at ``alphas``: the Gram form,
+        every alpha > 0 (one projection for all) and no unpenalized coefficient with a bound
+        (those are solved in rounds, see :meth:`solve`)."""
+        return (self.use_gram and len(alphas) > 0 and bool(np.all(np.asarray(alphas) > 0))
+                and not self._bounded_unpenalized.any())
+
+    def gram_path(self, alphas, w, *, tol, max_iter, random, seeds):
+        """Solve at every alpha of a path in compiled code (``enet_gram_path``), warm-started
+        from ``w`` (overwritten with the last solution). Returns (W (p, n) float64, gaps,
+        epochs, deviance sum_i sw_i r_i^2 / sum_i sw_i, seconds, intercepts, gap_tol), the
+        arrays cut to the alphas solved (all, unless interrupted: then KeyboardInterrupt)."""
+        alphas = np.ascontiguousarray(alphas, dtype=np.float64)
+        n = alphas.size
+        free, idx, Ginv = self._gram_projection(alphas[0], w)
+        G, c, yy, xbar, ybar, _ = self._gram
+        lower, upper, factor, ridge = self._gram_factors
+        W = np.zeros((self.n_features, n), order="F")
+        gaps, rss, seconds = np.empty(n), np.empty(n), np.empty(n)
+        epochs = np.empty(n, dtype=np.intp)
         gap_tol = tol * yy
-        gap, epochs = enet_gram_cd(
-            G, c, yy, w, alpha=alpha, l1_ratio=self.l1_ratio,
-            penalty_factor=factor, lower=lower, upper=upper,
-            free=free.astype(np.uint8), proj_idx=idx.astype(np.intp), Ginv=Ginv,
-            tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed, ridge_factor=ridge)
-        intercept = ybar - xbar @ w if self.fit_intercept else 0.0
-        return intercept, gap, epochs, gap_tol
+        enet_gram_path(G, c, yy, alphas, w, W, l1_ratio=self.l1_ratio, penalty_factor=factor,
+                       lower=lower, upper=upper, free=free, proj_idx=idx, Ginv=Ginv,
+                       tol_abs=gap_tol, max_iter=max_iter,
+                       seeds=np.ascontiguousarray(seeds, dtype=np.uint64), random=random,
+                       ridge_factor=factor if ridge is None else ridge, gaps=gaps,
+                       epochs=epochs, rss=rss, seconds=seconds)
+        self.stats_ready = True
+        intercepts = ybar - xbar @ W if self.fit_intercept else np.zeros(n)
+        return W, gaps, epochs, rss, seconds, intercepts, gap_tol
 
 
 def _row_runs(rows):

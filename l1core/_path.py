@@ -166,7 +166,21 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
     predictor = _PathPredictor(problem)
     limits = PathLimits(dfmax, pmax, p)
     n_solved = n
-    for k, alpha in enumerate(alphas):
+    compiled = (not (progress.enabled or limits.active)
+                and problem.compiled_path_applies(alphas))
+    if compiled:
+        # the whole loop below, in compiled code (the Gram form: no Python per alpha)
+        seeds = rng.integers(2**63, size=n) if random else np.zeros(n, dtype=np.uint64)
+        W, gaps, n_iters, deviance, seconds, intercepts, gap_tol = problem.gram_path(
+            alphas, w, tol=tol, max_iter=max_iter, random=random, seeds=seeds)
+        if warn:
+            for k in np.flatnonzero(~(gaps <= gap_tol) | ~np.isfinite(W.sum(axis=0))
+                                    | ~np.isfinite(intercepts)):
+                warn_unfinished(W[:, k], intercepts[k], n_iters[k], max_iter, gaps[k],
+                                gap_tol, alpha=alphas[k])
+        coefs = W if W.dtype == problem.X.dtype else np.asfortranarray(
+            np.column_stack([problem.cast(W[:, k]) for k in range(n)]))
+    for k, alpha in enumerate(() if compiled else alphas):
         start = time.perf_counter()
         strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
         seed = int(rng.integers(2**63)) if random else 0
@@ -202,7 +216,10 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
         n = n_solved
         if not sparse_coefs:
             coefs = coefs[:, :n]
-    if sparse_coefs:
+    if sparse_coefs and compiled:
+        coefs = sp.csc_array(coefs)
+        coefs.eliminate_zeros()
+    elif sparse_coefs:
         indptr = np.concatenate([[0], np.cumsum(counts)])
         coefs = sp.csc_array((np.concatenate(values).astype(problem.X.dtype, copy=False),
                               np.concatenate(rows), indptr), shape=(p, n))
