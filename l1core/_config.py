@@ -1,6 +1,14 @@
 """Library-wide settings: ``set_config``, ``get_config`` and ``config_context``.
 
-One setting today, ``csr_copy_budget``: the largest column-major (CSC) copy, in bytes, that a
+``n_threads``: the threads one fit may use for its full passes over X (dense and CSC X,
+split by columns; every column's sum stays on one thread, so the answer is the same floats
+for every thread count). 1 by default, as scikit-learn's, glmnet's and adelie's coordinate
+descent; ``"auto"`` takes every CPU this process may run on. Fits that cross-validation runs
+on its own worker threads (``n_jobs`` > 1) use one thread each: the folds already share the
+cores. (OpenMP threads, once started, do not survive a ``fork``: a program that forks
+after a multi-threaded fit should start its processes with "spawn" or "forkserver".)
+
+``csr_copy_budget``: the largest column-major (CSC) copy, in bytes, that a
 solver makes of a CSR design matrix. Coordinate descent reads X column by column; from CSR it
 must scatter full passes row by row and gather each working set's columns, which costs 1.5-3x
 the time of the same fit from CSC. So a CSR X whose CSC copy fits the budget is solved from
@@ -22,7 +30,7 @@ _AUTO_FALLBACK = 2 << 30
 
 # Process-wide (not per thread): the fits that cross-validation runs on its worker threads
 # see what the caller set. Processes started by Dask or multiprocessing start from defaults.
-_SETTINGS = {"csr_copy_budget": "auto"}
+_SETTINGS = {"csr_copy_budget": "auto", "n_threads": 1}
 
 
 def _settings():
@@ -38,6 +46,14 @@ def _check_budget(value):
     return value
 
 
+def _check_threads(value):
+    if value == "auto":
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"n_threads must be 'auto' or an integer >= 1, got {value!r}.")
+    return value
+
+
 def get_config() -> dict:
     """The current settings (a copy), as ``set_config`` takes them.
 
@@ -45,17 +61,19 @@ def get_config() -> dict:
     --------
     >>> import l1core
     >>> sorted(l1core.get_config())
-    ['csr_copy_budget']
+    ['csr_copy_budget', 'n_threads']
     """
     return dict(_settings())
 
 
-def set_config(csr_copy_budget: "str | float | None" = None) -> None:
+def set_config(csr_copy_budget: "str | float | None" = None,
+               n_threads: "str | int | None" = None) -> None:
     """Change settings for this process (None leaves a setting as it is).
 
     ``csr_copy_budget``: the largest CSC copy of a CSR design matrix, in bytes, that a solver
     makes to read it column by column (faster); ``"auto"``: a quarter of physical memory; 0:
-    never copy (CSR is then solved in place, 1.5-3x slower).
+    never copy (CSR is then solved in place, 1.5-3x slower). ``n_threads``: threads per fit
+    for the full passes over X (an integer >= 1, or ``"auto"``: every available CPU).
 
     Examples
     --------
@@ -68,10 +86,13 @@ def set_config(csr_copy_budget: "str | float | None" = None) -> None:
     """
     if csr_copy_budget is not None:
         _settings()["csr_copy_budget"] = _check_budget(csr_copy_budget)
+    if n_threads is not None:
+        _settings()["n_threads"] = _check_threads(n_threads)
 
 
 @contextlib.contextmanager
-def config_context(csr_copy_budget: "str | float | None" = None) -> Iterator[None]:
+def config_context(csr_copy_budget: "str | float | None" = None,
+                   n_threads: "str | int | None" = None) -> Iterator[None]:
     """Settings changed inside a ``with`` block only (as ``set_config`` takes them).
 
     Examples
@@ -86,7 +107,7 @@ def config_context(csr_copy_budget: "str | float | None" = None) -> Iterator[Non
     """
     old = get_config()
     try:
-        set_config(csr_copy_budget=csr_copy_budget)
+        set_config(csr_copy_budget=csr_copy_budget, n_threads=n_threads)
         yield
     finally:
         _settings().update(old)
@@ -101,3 +122,19 @@ def csr_copy_budget() -> float:
         return _AUTO_FRACTION * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):
         return float(_AUTO_FALLBACK)
+
+
+def kernel_threads() -> int:
+    """The threads a kernel starting on this thread may use: the ``n_threads`` setting, or 1
+    on a worker thread of l1core's own parallel map (cross-validation's folds)."""
+    from ._parallel import interrupt_context
+
+    if interrupt_context()[0] is not None:
+        return 1
+    value = _settings()["n_threads"]
+    if value != "auto":
+        return value
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)

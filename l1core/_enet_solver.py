@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._column_store import column_store
+from ._config import kernel_threads
 from ._design_ops import xt_dot
 from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
                        raise_overflowing_columns)
@@ -287,7 +288,7 @@ class EnetProblem:
                         ever=self._ever, center=self.center, strong_ratio=strong_ratio,
                         screen=screening, scratch=self._scratch, gram_cache=self._gram_cache,
                         rows=None if self.kernel_rows is None else self.row_runs,
-                        ridge_factor=self.ridge_factor))
+                        ridge_factor=self.ridge_factor, n_threads=kernel_threads()))
             if not (self.stats_ready or self.use_gram) and self.stats[4][0] < p:
                 # the working arrays need only hold the columns with variance
                 self._scratch = enet_scratch(p, max(int(self.stats[4][0]), 1))

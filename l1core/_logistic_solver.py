@@ -30,6 +30,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._column_store import column_store
+from ._config import kernel_threads
 from ._design_ops import xt_dot
 from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
@@ -239,7 +240,7 @@ class LogisticProblem:
             center=self.column_stats[1], stats_ready=self.stats_ready,
             z=self.z, z_ready=bool(warm), q=self.q, ever=self.ever_active,
             strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening),
-            ridge_factor=self.ridge_factor, offset=self.offset)
+            ridge_factor=self.ridge_factor, offset=self.offset, n_threads=kernel_threads())
         self.stats_ready = True
         return float(gap), int(n_iter), float(gap_tol)
 

@@ -104,6 +104,7 @@ cdef struct Problem:
     const double* Z            # those columns, Fortran (n, k)
     bint fit_intercept
     const double* norm         # (p) ||x_j - mean||_2 (unweighted), for screening
+    int n_threads              # threads for the full passes (dense and CSC: by columns)
     const double* center       # (p) the means of the full columns with a large mean, else 0
                                # (X^T theta read centered: exact for sum theta = 0); or NULL
 
@@ -929,7 +930,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             feasible = project(pb, it)
             for k in range(R):
                 centered_xt_dot(layout, data, indices, indptr, n, p, pb.center,
-                                it.thetap + k * n, it.q + k * p)
+                                it.thetap + k * n, it.q + k * p, pb.n_threads)
             passes_out[0] += 1
             gap = gap_at(pb, it, NULL, 0, feasible, &t)
             if gap <= tol_abs or epochs >= max_iter or (stalled and m >= n_alive):
@@ -1038,6 +1039,7 @@ cdef class _Spec:
     cdef Py_ssize_t K, max_iter
     cdef bint fit_intercept, screen, stats_ready, z_ready
     cdef double tol_abs, alpha_l1, alpha_l2, strong_ratio
+    cdef int n_threads
 
 
 cdef int large_mean_centers(Layout layout, const index_t* indices, const index_t* indptr,
@@ -1129,6 +1131,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.Z = &spec.Z[0, 0] if kz > 0 else NULL
     pb.fit_intercept = spec.fit_intercept
     pb.norm = &norm[0]
+    pb.n_threads = spec.n_threads
     for j in range(p):
         any_center = any_center or center[j] != 0.0
     pb.center = &center[0] if any_center else NULL
@@ -1181,7 +1184,8 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, l1_ratio,
                                 penalty_factor, lower, upper, free, Z, fit_intercept, gap_tol,
                                 max_iter, norm, center, stats_ready, z, z_ready, q, ever,
-                                strong_ratio=0.0, screen=True, ridge_factor=None, offset=None):
+                                strong_ratio=0.0, screen=True, ridge_factor=None, offset=None,
+                                n_threads=1):
     """Solve the penalized logistic (n_classes=1, y float64 labels +-1) or multinomial
     (n_classes=K >= 3, y intp class indices in [0, K)) problem of the module docstring in place
     of w (float64, (p,) or C-ordered (K, p) raveled) and b (float64, (1,) or (K,)).
@@ -1205,6 +1209,8 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     ridge_j (None: v). offset (n * n_classes,) or None: a known term of the linear predictor
     (n, K) C-ordered, z = X W^T + b + offset (glmnet's offset); z then always holds it (z_ready
     means z matches w, b AND the offset) and the dual gets -thetap.offset.
+    n_threads: threads of the full passes over dense or CSC X (by columns: the same floats
+    for every thread count).
 
     Returns (gap, epochs, full_passes). Releases the GIL.
     """
@@ -1245,6 +1251,9 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     spec.screen = screen
     spec.tol_abs = gap_tol
     spec.max_iter = max_iter
+    if n_threads < 1:
+        raise ValueError("n_threads must be >= 1")
+    spec.n_threads = n_threads
     if hasattr(X, "format") and X.format in ("csr", "csc"):
         n, p = X.shape
         return _run_sparse(X.data, X.indices, X.indptr, X.format == "csr", n, p, spec)

@@ -12,6 +12,7 @@
 # so float32 data is read in its own precision but accumulated in double.
 
 cimport numpy as cnp
+from cython.parallel cimport prange
 from libc.math cimport sqrt, INFINITY
 from libc.stdlib cimport malloc, free, realloc
 from libc.string cimport memset
@@ -488,29 +489,35 @@ cdef inline void col_centered_axpy(const floating* data, const index_t* indices,
 
 cdef inline void centered_xt_dot(Layout layout, const floating* data, const index_t* indices,
                                  const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
-                                 const double* center, const double* theta,
-                                 double* out) noexcept nogil:
+                                 const double* center, const double* theta, double* out,
+                                 int n_threads) noexcept nogil:
     """out_j = sum_i (x_ij - center_j) theta_i over X's stored values: one full pass (row-wise
-    for CSR). A nonzero center_j belongs to a full column (no implicit zeros): for a theta
-    summing to zero this is x_j.theta computed without the cancellation of a large mean
-    (x_j.theta loses log10(|mean_j| / std_j) digits). center NULL: plain xt_dot."""
+    for CSR, serial; by columns on n_threads threads otherwise, each column's sum on one
+    thread: the same floats for any thread count). A nonzero center_j belongs to a full
+    column (no implicit zeros): for a theta summing to zero this is x_j.theta computed without
+    the cancellation of a large mean (x_j.theta loses log10(|mean_j| / std_j) digits).
+    center NULL: no centering."""
     cdef Py_ssize_t i, j, k
     cdef double ti
-    if center == NULL:
-        xt_dot(layout, data, indices, indptr, n, p, theta, out)
-    elif layout == CSR:
+    if layout == CSR:
         for j in range(p):
             out[j] = 0.0
         for i in range(n):
             ti = theta[i]
-            for k in range(indptr[i], indptr[i + 1]):
-                out[indices[k]] += ti * (data[k] - center[indices[k]])
-    else:
-        for j in range(p):
-            if center[j] != 0.0:
-                out[j] = col_centered_wdot(data, indices, indptr, n, j, center[j], NULL, theta)
+            if ti == 0.0:
+                continue
+            if center == NULL:
+                for k in range(indptr[i], indptr[i + 1]):
+                    out[indices[k]] += ti * data[k]
             else:
-                out[j] = col_wdot(data, indices, indptr, n, j, NULL, theta)
+                for k in range(indptr[i], indptr[i + 1]):
+                    out[indices[k]] += ti * (data[k] - center[indices[k]])
+        return
+    for j in prange(p, num_threads=n_threads, schedule="static"):
+        if center != NULL and center[j] != 0.0:
+            out[j] = col_centered_wdot(data, indices, indptr, n, j, center[j], NULL, theta)
+        else:
+            out[j] = col_wdot(data, indices, indptr, n, j, NULL, theta)
 
 
 cdef inline double column_first(const floating* data, const index_t* indptr, Py_ssize_t n,
