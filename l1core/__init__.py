@@ -67,3 +67,4 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
            "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV"]
+from .solvers import FistaResult, fista, ista; from .prox import prune_step; __all__ += ["fista", "ista", "FistaResult", "prune_step"]  # noqa: E402,E702
