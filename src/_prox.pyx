@@ -15,7 +15,7 @@ broadcasts and dispatches, and computes in float64 only where a sum is accumulat
   algorithm writes out[k] only after its last read of y[k].
 """
 
-from libc.math cimport fabs, sqrt
+from libc.math cimport copysign, fabs, fmax, sqrt
 from libc.stdlib cimport free, malloc
 
 from column_ops cimport floating
@@ -23,20 +23,18 @@ from block_penalty cimport block_scale
 
 
 def soft_threshold(const floating[::1] x, const double[::1] t, floating[::1] out, double scale):
+    """Branch-free (random signs would defeat branch prediction); t of length 1 or n."""
     cdef Py_ssize_t i, n = x.shape[0]
-    cdef bint scalar = t.shape[0] == 1
-    cdef double v, ti = t[0]
+    cdef double ti = t[0], v
     with nogil:
-        for i in range(n):
-            if not scalar:
-                ti = t[i]
-            v = x[i]
-            if v > ti:
-                out[i] = <floating>((v - ti) * scale)
-            elif v < -ti:
-                out[i] = <floating>((v + ti) * scale)
-            else:
-                out[i] = 0
+        if t.shape[0] == 1:
+            for i in range(n):
+                v = fabs(x[i]) - ti
+                out[i] = <floating>copysign(fmax(v, 0.0) * scale, x[i])
+        else:
+            for i in range(n):
+                v = fabs(x[i]) - t[i]
+                out[i] = <floating>copysign(fmax(v, 0.0) * scale, x[i])
 
 
 def group_shrink(floating[::1] out, const Py_ssize_t[::1] ptr, const Py_ssize_t[::1] feat,
