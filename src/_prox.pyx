@@ -23,18 +23,19 @@ from block_penalty cimport block_scale
 
 
 def soft_threshold(const floating[::1] x, const double[::1] t, floating[::1] out, double scale):
-    """Branch-free (random signs would defeat branch prediction); t of length 1 or n."""
+    """Branch-free (random signs would defeat branch prediction); t of length 1 or n.
+    "+ 0.0" turns the -0 of copysign into +0."""
     cdef Py_ssize_t i, n = x.shape[0]
     cdef double ti = t[0], v
     with nogil:
         if t.shape[0] == 1:
             for i in range(n):
                 v = fabs(x[i]) - ti
-                out[i] = <floating>copysign(fmax(v, 0.0) * scale, x[i])
+                out[i] = <floating>(copysign(fmax(v, 0.0) * scale, x[i]) + 0.0)
         else:
             for i in range(n):
                 v = fabs(x[i]) - t[i]
-                out[i] = <floating>copysign(fmax(v, 0.0) * scale, x[i])
+                out[i] = <floating>(copysign(fmax(v, 0.0) * scale, x[i]) + 0.0)
 
 
 def group_shrink(floating[::1] out, const Py_ssize_t[::1] ptr, const Py_ssize_t[::1] feat,
