@@ -187,3 +187,32 @@ def test_logistic_needs_two_classes():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fista(X, np.arange(60) % 2, L1Penalty(0.1), loss="logistic", tol=1e-6)
+
+
+def test_box_constraint_gives_scipy_nnls():
+    from scipy.optimize import nnls
+
+    from l1core.prox import BoxConstraint
+    X, y = _data(n=50, p=10, seed=9)
+    res = fista(X, y, BoxConstraint(0.0), tol=1e-12, max_iter=100_000)
+    ref = nnls(X, y)[0]
+    assert res.dual_gap is None and res.converged
+    np.testing.assert_allclose(res.coef, ref, atol=1e-7)
+
+
+def test_groups_not_covering_every_feature_stop_on_the_mapping():
+    """Features in no group are unpenalized: no dual scaling exists, the mapping rule
+    stops, and the optimality conditions hold (free features: zero gradient)."""
+    X, y = _data(n=60, p=12, seed=10)
+    groups = [np.arange(0, 4), np.arange(4, 8)]            # 8..11 free
+    res = fista(X, y, GroupPenalty(0.3, groups=groups, weights=[1.0, 1.0]), tol=1e-12,
+                max_iter=100_000)
+    assert res.dual_gap is None and res.converged
+    grad = X.T @ (X @ res.coef - y) / y.size
+    np.testing.assert_allclose(grad[8:], 0, atol=1e-8)
+    for idx in groups:
+        w = res.coef[idx]
+        if np.linalg.norm(w) > 0:
+            np.testing.assert_allclose(grad[idx] + 0.3 * w / np.linalg.norm(w), 0, atol=1e-7)
+        else:
+            assert np.linalg.norm(grad[idx]) <= 0.3 + 1e-8
