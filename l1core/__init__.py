@@ -59,6 +59,8 @@ from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
+from .prox import prune_step
+from .solvers import FistaResult, fista, ista
 
 __version__ = "0.1.0"
 
@@ -68,4 +70,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
            "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV",
-           "set_config", "get_config", "config_context"]
+           "set_config", "get_config", "config_context", "fista", "ista", "FistaResult",
+           "prune_step"]

@@ -93,3 +93,11 @@ def test_readme_block_runs_on_its_own(index):
     exec(compile(BLOCKS[index], f"{README}, python block {index}", "exec"), namespace)
     if index < len(CHECKS):
         CHECKS[index](namespace)
+
+
+def _prox_fista_pruning_example(ns):
+    assert list(np.flatnonzero(ns["res"].coef)) == [0, 1, 2] and ns["res"].converged
+    assert 0 < np.all(ns["W1"] == 0, axis=0).sum() < 32
+
+
+CHECKS.append(_prox_fista_pruning_example)
