@@ -372,7 +372,8 @@ def check_targets(Y, n_samples, *, name="y"):
     refused (use :func:`check_target`); NaN/infinity, an empty ``Y``, the wrong number of rows
     and a sum of squares that overflows raise ValueError."""
     if Y is None:
-        raise ValueError(f"This estimator requires {name} to be passed, but {name} is None.")
+        raise ValueError(f"This estimator requires {name} to be passed, but the target {name} "
+                         "is None.")
     if sp.issparse(Y):
         raise TypeError(f"{name} must be a dense 2-D array, got a sparse matrix.")
     arr = _as_numeric_array(Y, name)
