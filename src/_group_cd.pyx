@@ -33,7 +33,8 @@ cimport numpy as cnp
 import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
-                         col_centered_wdot, col_centered_axpy,
+                         col_centered_wdot, col_centered_axpy, col_centered_multi_wdot,
+                         col_centered_multi_axpy,
                          xt_dot, column_moments, centered_moments,
                          gather_columns)
 from kernel_ops cimport Ranked, select_smallest, sort_indices
@@ -264,10 +265,32 @@ cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t
 
 cdef void block_step(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
                      State* st, const Blocks* bl, Py_ssize_t g) noexcept nogil:
-    """One proximal gradient step on block g: w_g <- prox_{h/L}(w_g + X~_g^T (sw rt) / L)."""
-    cdef Py_ssize_t kk, j, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g]
+    """One proximal gradient step on block g: w_g <- prox_{h/L}(w_g + X~_g^T (sw rt) / L).
+    A multi-task row (bl.row) reads its column once for its T gradients and once for the
+    T residual updates."""
+    cdef Py_ssize_t kk, j, c, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g]
     cdef double L = st.L[g], d
     cdef double* z = st.zbuf
+    cdef double* gr = st.zbuf + m
+    cdef bint moved = False
+    if bl.row != NULL and bl.row[g]:
+        c = col_of(sq, bl.feat[start])
+        col_centered_multi_wdot(sd, si, sp, sq.n, st.colmap[c], sq.center[c], sq.sw, st.r,
+                                m, gr)
+        for kk in range(m):
+            z[kk] = st.w[bl.feat[start + kk]] + (gr[kk] + st.o[kk] * sq.oxbar[c]) / L
+        block_prox(z, m, L, bl.a[g], bl.c[g], bl.gam[g], bl.positive)
+        for kk in range(m):
+            j = bl.feat[start + kk]
+            d = z[kk] - st.w[j]
+            gr[kk] = -d
+            if d != 0.0:
+                moved = True
+                st.o[kk] += d * sq.oxbar[c]
+                st.w[j] = z[kk]
+        if moved:
+            col_centered_multi_axpy(sd, si, sp, sq.n, st.colmap[c], sq.center[c], gr, st.r, m)
+        return
     for kk in range(m):
         j = bl.feat[start + kk]
         z[kk] = st.w[j] + sq_block_corr(sd, si, sp, sq, st, j) / L
@@ -315,6 +338,14 @@ cdef void corr_from_store(const floating* sd, const index_t* si, const index_t* 
         for i in range(sq.n):
             st.tsum[t] += st.theta[t * sq.n + i]
     for gg in range(count):
+        if bl.row != NULL and bl.row[groups[gg]]:
+            # a multi-task row: its column read once for the T slots
+            c = col_of(sq, bl.feat[bl.ptr[groups[gg]]])
+            col_centered_multi_wdot(sd, si, sp, sq.n, st.colmap[c], sq.center[c], NULL,
+                                    st.theta, sq.T, st.zbuf)
+            for t in range(sq.T):
+                st.q[bl.feat[bl.ptr[groups[gg]] + t]] = st.zbuf[t] - sq.oxbar[c] * st.tsum[t]
+            continue
         for kk in range(bl.ptr[groups[gg]], bl.ptr[groups[gg] + 1]):
             j = bl.feat[kk]
             c = col_of(sq, j)
@@ -771,6 +802,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef unsigned char[::1] alive = np.ones(max(G, 1), dtype=np.uint8)
     cdef unsigned char[::1] ranked = np.empty(max(G, 1) * sizeof(Ranked), dtype=np.uint8)
     cdef double[::1] w = spec.w
+    cdef unsigned char[::1] row = _multitask_rows(spec.ptr, spec.feat, p, T)
 
     sq.n = n
     sq.p = p
@@ -794,6 +826,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     bl.free_ = &spec.free_[0] if G > 0 else NULL
     bl.positive = spec.positive
     bl.max_size = max(spec.max_size, 1)
+    bl.row = &row[0] if T > 1 else NULL
     st.w = &w[0]
     st.r = &r[0]
     st.o = &o[0]
@@ -835,6 +868,18 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         np.add(np.asarray(r).reshape(T, n), np.asarray(o)[:, None],
                out=spec.residual.reshape(T, n))
     return gap, epochs, passes, int(G - np.sum(alive[:G]))
+
+
+def _multitask_rows(ptr, feat, Py_ssize_t p, Py_ssize_t T):
+    """Per block, 1 where it is a multi-task row: T coefficients t p + j (t = 0..T-1) of
+    one column j, in slot order (their steps and passes take bl.row's one-read path)."""
+    ptr, feat = np.asarray(ptr), np.asarray(feat)
+    G = ptr.shape[0] - 1
+    out = np.zeros(max(G, 1), dtype=np.uint8)
+    if T > 1 and G > 0 and np.all(np.diff(ptr) == T):
+        F = feat.reshape(G, T)
+        out[:G] = np.all(F == F[:, :1] + np.arange(T) * p, axis=1) & (F[:, 0] < p)
+    return out
 
 
 def _run_dense(const floating[::1, :] X, _Spec spec):
