@@ -312,6 +312,20 @@ cdef inline double* block_q(const State* st, const Blocks* bl, Py_ssize_t g, dou
     return out
 
 
+cdef inline double scale_of(const State* st, const Blocks* bl, Py_ssize_t g, Py_ssize_t m,
+                            double* qb, double* work) noexcept nogil:
+    """block_scale of q_g; a multi-task row without an l1 part takes c / ||q_g|| directly
+    (block_scale's sort is only needed when a > 0)."""
+    cdef Py_ssize_t kk
+    cdef double s = 0.0, v
+    if bl.row != NULL and bl.row[g] and bl.a[g] == 0.0 and not bl.positive:
+        for kk in range(bl.ptr[g], bl.ptr[g + 1]):
+            v = st.q[bl.feat[kk]]
+            s += v * v
+        return bl.c[g] / sqrt(s) if s > 0.0 else INFINITY
+    return block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g], bl.positive, work)
+
+
 cdef inline bint block_nonzero(const State* st, const Blocks* bl, Py_ssize_t g) noexcept nogil:
     cdef Py_ssize_t kk
     for kk in range(bl.ptr[g], bl.ptr[g + 1]):
@@ -381,8 +395,7 @@ cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* 
         g = groups[gg]
         if constrained(bl, g):
             m = bl.ptr[g + 1] - bl.ptr[g]
-            s = block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g], bl.positive,
-                            work)
+            s = scale_of(st, bl, g, m, qb, work)
             if s < t:
                 t = s
     primal = sq_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, work)
@@ -544,8 +557,7 @@ cdef Py_ssize_t choose_working_set(const State* st, const Blocks* bl, Py_ssize_t
             n_support += 1
         else:
             m = bl.ptr[g + 1] - bl.ptr[g]
-            st.ranked[gg].key = block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g],
-                                            bl.positive, work)
+            st.ranked[gg].key = scale_of(st, bl, g, m, qb, work)
     size = max(WS_START, 2 * n_support)
     if size <= previous:
         size = 2 * previous
