@@ -58,7 +58,7 @@ from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
-from .multitask import MultiTaskElasticNet, MultiTaskLasso
+from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
 
 __version__ = "0.1.0"
 
@@ -68,4 +68,4 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
            "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV", "MultiTaskLasso",
-           "MultiTaskElasticNet"]
+           "MultiTaskElasticNet", "multitask_path"]

@@ -237,3 +237,33 @@ def test_not_converged_warns():
 
 
 # check_estimator: tests/test_sklearn_dropin.py (PUBLIC_ESTIMATORS)
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_multitask_path_certified_and_equal_to_fits(storage):
+    from l1core import multitask_path
+    X, Y = _data(12)
+    Xs = to_storage(X, storage)
+    path = multitask_path(Xs, Y, l1_ratio=0.8, n_alphas=6, eps=1e-2, fit_intercept=True,
+                          tol=1e-10, return_n_iter=True, return_intercept=True)
+    alphas, coefs, gaps, n_iters, intercepts = path
+    T, p = Y.shape[1], X.shape[1]
+    assert coefs.shape == (T, p, 6) and intercepts.shape == (T, 6)
+    assert np.all(coefs[:, :, 0] == 0) and path.n_nonzero[0] == 0
+    s = np.ones(X.shape[0])
+    for k, alpha in enumerate(alphas):
+        P, gap, viol = reference_gap(X, Y, coefs[:, :, k], intercepts[:, k], alpha, 0.8, s,
+                                     True)
+        assert -1e-13 <= gap <= 1e-10 * np.sum((Y - Y.mean(0)) ** 2) / X.shape[0] + 1e-14
+        assert np.max(viol) <= 1e-4 * alpha
+        fit = MultiTaskElasticNet(alpha=alpha, l1_ratio=0.8, tol=1e-10).fit(Xs, Y)
+        P_fit, gap_fit, _ = reference_gap(X, Y, fit.coef_, fit.intercept_, alpha, 0.8, s, True)
+        # each is within its own gap of the optimum, so of the other
+        assert P - P_fit <= gap_fit + 1e-13 and P_fit - P <= gap + 1e-13
+        np.testing.assert_allclose(coefs[:, :, k], fit.coef_, rtol=0, atol=1e-4)
+    np.testing.assert_array_equal(path.n_nonzero,
+                                  np.count_nonzero(np.abs(coefs).sum(0), axis=0))
+    R = Y[:, :, None] - np.einsum("ij,tjk->itk", X, coefs) - intercepts[None]
+    dev = (R ** 2).sum((0, 1)) / np.sum((Y - Y.mean(0)) ** 2)
+    np.testing.assert_allclose(path.deviance_explained, 1 - dev, atol=1e-10)
+    np.testing.assert_allclose(path.predict(X), Y[:, :, None] - R, atol=1e-9)

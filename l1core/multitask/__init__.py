@@ -2,6 +2,8 @@
 rows of W), solved on the group engine with one residual slot per task."""
 
 from ._estimators import MultiTaskElasticNet, MultiTaskLasso
+from ._path import multitask_path
 from ._problem import MultiTaskProblem, MultiTaskSolution
 
-__all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "MultiTaskProblem", "MultiTaskSolution"]
+__all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "MultiTaskProblem", "MultiTaskSolution",
+           "multitask_path"]
