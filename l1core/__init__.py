@@ -59,6 +59,7 @@ from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
+from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
 from .prox import prune_step
 from .solvers import FistaResult, fista, ista
 
@@ -69,6 +70,6 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
-           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV",
-           "set_config", "get_config", "config_context", "fista", "ista", "FistaResult",
-           "prune_step"]
+           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV", "MultiTaskLasso",
+           "MultiTaskElasticNet", "multitask_path", "set_config", "get_config",
+           "config_context", "fista", "ista", "FistaResult", "prune_step"]

@@ -17,6 +17,7 @@ cross-validation fold pays for it once; :func:`enet_solve` is one problem, one a
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from dataclasses import dataclass
@@ -170,6 +171,34 @@ class EnetProblem:
         self.use_gram = _choose_gram(precompute, X, n_solves)
         self._user_gram = _checked_user_gram(precompute, p) if self.use_gram else None
         self._gram = None
+
+    def with_target(self, y):
+        """This problem with another target ``y`` (n_samples,), validated, for a multi-output
+        fit: X, the sample weights, the penalty, the projection off the unpenalized columns,
+        the column statistics (once a solve has filled them) and the Gram matrix G are shared,
+        not recomputed; the target's own state (residual, dual points, ever-active set,
+        scratch, the Gram form's X~^T sw y~) is new. Neither problem modifies what they share,
+        so both may be solved at the same time on different threads."""
+        other = copy.copy(self)
+        p = self.n_features
+        other.y = v.check_target(y, self.X.shape[0], np.float64)
+        other.kernel_y = other.y if self.kernel_rows is None else other.y[self.kernel_rows]
+        n_kernel = other.kernel_y.shape[0]
+        other.q = np.zeros(p)
+        other.residual = (np.zeros(n_kernel), np.zeros(1))
+        other.ever_active = np.zeros(p, dtype=np.uint8)
+        other._ever = (other.ever_active, np.zeros(p, dtype=np.intp),
+                       np.zeros(1, dtype=np.int64))
+        other.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
+        other._scratch = (enet_scratch(p, max(int(self.stats[4][0]), 1)) if self.stats_ready
+                          else enet_scratch(p))
+        if self._gram_cache is not None:
+            other._gram_cache = enet_gram_cache(p, min(p, n_kernel, _GRAM_CACHE_FEATURES))
+        if self._gram is not None:
+            G, _, _, xbar, _, constant = self._gram
+            other._gram = (G,) + _gram_target_moments(self.X, other.y, self.weights,
+                                                      self.fit_intercept, xbar, constant)
+        return other
 
     @property
     def n_features(self):
@@ -500,6 +529,17 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
     return G, c, yy, xbar, ybar, constant
 
 
+def _gram_target_moments(X, y, weights, fit_intercept, xbar, constant):
+    """(c, yy, xbar, ybar, constant) of :func:`_gram_moments` for another target y, the
+    Gram matrix kept: c = X~^T diag(sw) y~ = X^T (sw y~) (sw y~ sums to 0 with an
+    intercept, and xbar = 0 without), yy = y~^T diag(sw) y~; one pass over X."""
+    ybar = weights @ y if fit_intercept else 0.0
+    ytil = y - ybar
+    c = xt_dot(X, weights * ytil)
+    c[constant] = 0.0
+    return c, float(weights @ (ytil * ytil)), xbar, ybar, constant
+
+
 def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1.0,
                sample_weight: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
                lower_bounds: float | ArrayLike | None = None,
@@ -531,22 +571,36 @@ def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1
                           upper_bounds=upper_bounds, positive=positive,
                           fit_intercept=fit_intercept, precompute=precompute,
                           check_input=check_input)
-    alpha = v.check_alpha(alpha)
-    tol = v.check_tol(tol)
-    max_iter = v.check_max_iter(max_iter)
-    random = v.check_selection(selection) == "random"
-    seed = int(v.check_random_state(random_state).integers(2**63)) if random else 0
+    options = solve_options(alpha, tol, max_iter, selection, random_state, screening, warn)
     w = None if coef_init is None else v.check_coef_init(coef_init, problem.n_features,
                                                          np.float64)
+    return solve_checked(problem, w, options, stacklevel=4)
+
+
+def solve_options(alpha, tol, max_iter, selection, random_state, screening, warn):
+    """The checked per-solve options of :func:`enet_solve`, as a dict for
+    :func:`solve_checked` (warns once for alpha = 0)."""
+    alpha = v.check_alpha(alpha)
+    random = v.check_selection(selection) == "random"
+    seed = int(v.check_random_state(random_state).integers(2**63)) if random else 0
     if alpha == 0.0 and warn:
         warnings.warn("With alpha=0 the problem is ordinary least squares; coordinate descent "
                       "converges slowly on it and the fit may not be unique.", UserWarning,
-                      stacklevel=2)
+                      stacklevel=3)
+    return dict(alpha=alpha, tol=v.check_tol(tol), max_iter=v.check_max_iter(max_iter),
+                random=random, seed=seed, screening=screening, warn=warn)
+
+
+def solve_checked(problem, w, options, stacklevel=3):
+    """One solve of ``problem`` from ``w`` (None or checked float64) with checked options;
+    returns an :class:`EnetSolution`."""
+    max_iter = options["max_iter"]
     w, intercept, gap, n_iter, gap_tol = problem.solve(
-        alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed, screening=screening)
+        options["alpha"], w=w, tol=options["tol"], max_iter=max_iter,
+        random=options["random"], seed=options["seed"], screening=options["screening"])
     converged = gap <= gap_tol
-    if warn:
-        warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=3)
+    if options["warn"]:
+        warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=stacklevel)
     return EnetSolution(coef=problem.cast(w), intercept=float(intercept),
                         dual_gap=float(gap), n_iter=int(n_iter), gap_tol=float(gap_tol),
                         converged=bool(converged))

@@ -136,6 +136,11 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
     (array([4.2961, 0.764 , 0.1359, 0.0242, 0.0043]), array([ 0,  9, 10, 10, 10]))
     >>> alphas, coefs, dual_gaps = path                # scikit-learn's tuple
     """
+    if v.is_multi_output(y):
+        raise ValueError("enet_path / lasso_path take a 1-D y: scikit-learn's enet_path with a "
+                         "2-D y solves the multi-task problem (one support shared by the "
+                         "targets), which l1core.MultiTaskLasso / MultiTaskElasticNet fit; for "
+                         "independent targets, run the path per column of y.")
     if offset is not None:
         y = v.check_target(y, X.shape[0], np.float64) - v.check_offset(offset, X.shape[0])
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,

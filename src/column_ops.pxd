@@ -526,3 +526,54 @@ cdef inline double column_first(const floating* data, const index_t* indptr, Py_
     if indptr == NULL:
         return data[j * n] if n > 0 else 0.0
     return data[indptr[j]] if indptr[j + 1] > indptr[j] else 0.0
+
+
+# ------------------------------------------------------------- several residual slots at once
+
+cdef inline void col_centered_multi_wdot(const floating* data, const index_t* indices,
+                                         const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                         double center, const double* sw, const double* V,
+                                         Py_ssize_t T, double* out) noexcept nogil:
+    """out_t = sum_i (x_ij - center) sw_i V_it for t < T, V (n, T) Fortran, from one read of
+    column j of a column store (sw NULL: unit weights): T independent sums, no dependency
+    chain across them (a multi-task row's gradient)."""
+    cdef Py_ssize_t i, k, t, row
+    cdef double x
+    cdef const floating* col
+    for t in range(T):
+        out[t] = 0.0
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            x = (col[i] - center) if sw == NULL else (col[i] - center) * sw[i]
+            for t in range(T):
+                out[t] += x * V[t * n + i]
+        return
+    for k in range(indptr[j], indptr[j + 1]):
+        row = indices[k]
+        x = (data[k] - center) if sw == NULL else (data[k] - center) * sw[row]
+        for t in range(T):
+            out[t] += x * V[t * n + row]
+
+
+cdef inline void col_centered_multi_axpy(const floating* data, const index_t* indices,
+                                         const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                         double center, const double* alpha, double* V,
+                                         Py_ssize_t T) noexcept nogil:
+    """V_it += alpha_t (x_ij - center) for t < T, V (n, T) Fortran, from one read of column
+    j of a column store."""
+    cdef Py_ssize_t i, k, t, row
+    cdef double x
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            x = col[i] - center
+            for t in range(T):
+                V[t * n + i] += alpha[t] * x
+        return
+    for k in range(indptr[j], indptr[j + 1]):
+        row = indices[k]
+        x = data[k] - center
+        for t in range(T):
+            V[t * n + row] += alpha[t] * x
