@@ -26,5 +26,7 @@ Examples
 
 from ._classifier import SparseLogisticRegression
 from ._estimators import ElasticNet, Lasso
+from ._path import enet_path, lasso_path, logistic_path
 
-__all__ = ["ElasticNet", "Lasso", "SparseLogisticRegression"]
+__all__ = ["ElasticNet", "Lasso", "SparseLogisticRegression", "enet_path", "lasso_path",
+           "logistic_path"]

@@ -60,11 +60,17 @@ def _store(est, solution, parts, dtype, what):
     est.n_outer_iter_ = solution.n_outer
     est.history_ = solution.history
     est.n_features_in_ = parts.n_features
+    warn_unconverged(solution, what, stacklevel=4)
+
+
+def warn_unconverged(solution, what, stacklevel):
+    """The ConvergenceWarning of a solve that stopped short of its gap target."""
     if not solution.converged:
         warnings.warn(f"{what} did not converge after {solution.n_outer} full passes and "
                       f"{solution.n_iter} epochs: duality gap {solution.dual_gap:.3e} > "
                       f"tolerance {solution.gap_tol:.3e}. Increase max_iter / "
-                      "max_outer_iter or loosen tol.", convergence_warning(), stacklevel=3)
+                      "max_outer_iter or loosen tol.", convergence_warning(),
+                      stacklevel=stacklevel)
 
 
 def decision(est, X):

@@ -60,6 +60,7 @@ class LogisticLoss:
         self.start_intercept = (math.log(self.pbar / (1.0 - self.pbar))
                                 if fit_intercept and 0.0 < self.pbar < 1.0 else 0.0)
         self.scale = _entropy(self.pbar) if fit_intercept else math.log(2.0)
+        self.null_fit = self.scale
 
     @property
     def n_features(self):
@@ -89,10 +90,11 @@ class LogisticLoss:
         t, conj = dual_scale_and_conjugate(q, a, c, self.penalized)
         ent, moved_ent = parts.reduce(_blocks.logistic_entropy, z, self.t_blocks,
                                       parts.s_blocks, broadcast=(t * f_pos, t * f_neg))
-        primal = loss / self.S + penalty_value(w, a, c)
+        data_fit = loss / self.S
+        primal = data_fit + penalty_value(w, a, c)
         dual = float(ent) / self.S - conj
-        return Certificate(gap=float(primal - dual), primal=float(primal), q=q,
-                           bytes=moved + moved_ent)
+        return Certificate(gap=float(primal - dual), primal=float(primal),
+                           data_fit=float(data_fit), q=q, bytes=moved + moved_ent)
 
     def subproblem(self, XW, W, wW, b, alpha, tol, max_iter):
         sol = logistic_solve(XW, self.codes, alpha=alpha, l1_ratio=self.l1_ratio,

@@ -35,6 +35,8 @@ def _row_chunked(name, arr, row_chunks):
         arr = da.from_array(np.asarray(arr), chunks=(row_chunks,))
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
+    if arr.shape[0] != sum(row_chunks):
+        raise ValueError(f"X has {sum(row_chunks)} samples but {name} has {arr.shape[0]}.")
     if any(np.isnan(c) for c in arr.chunks[0]):
         raise ValueError(f"{name} has unknown chunk sizes: call compute_chunk_sizes() first.")
     if arr.chunks[0] != row_chunks:
@@ -94,13 +96,8 @@ class RowPartitions:
         self.n_samples, self.n_features = (int(d) for d in X.shape)
         self.row_chunks = X.chunks[0]
         y = _row_chunked("y", y, self.row_chunks)
-        if y.shape[0] != self.n_samples:
-            raise ValueError(f"X has {self.n_samples} samples but y has {y.shape[0]}.")
         s = None if sample_weight is None else _row_chunked("sample_weight", sample_weight,
                                                             self.row_chunks)
-        if s is not None and s.shape[0] != self.n_samples:
-            raise ValueError(f"sample_weight has {s.shape[0]} entries, expected "
-                             f"{self.n_samples}.")
         if persist:
             X, y = dask.persist(X, y) if s is None else dask.persist(X, y, s)[:2]
         self.dtype = np.dtype(X.dtype) if X.dtype in (np.float32, np.float64) else np.dtype(

@@ -23,11 +23,12 @@ __all__ = ["Certificate", "SquaredLoss"]
 
 @dataclass
 class Certificate:
-    """One full pass: the duality gap, its primal value, X^T theta (unscaled, for ranking)
-    and the bytes the tasks returned."""
+    """One full pass: the duality gap, its primal value and loss part (``data_fit``),
+    X^T theta (unscaled, for ranking) and the bytes the tasks returned."""
 
     gap: float
     primal: float
+    data_fit: float
     q: np.ndarray
     bytes: int
 
@@ -71,6 +72,7 @@ class SquaredLoss:
         ybar = float(s @ self.y) / self.S if self.fit_intercept else 0.0
         self.start_intercept = ybar
         self.scale = float(s @ (self.y - ybar) ** 2) / self.S
+        self.null_fit = 0.5 * self.scale          # the loss of the intercept-only model
 
     def null_correlations(self):
         """X^T theta / S at the null model (w = 0 on penalized features), the projection of y."""
@@ -84,12 +86,14 @@ class SquaredLoss:
         (g, sums), moved = parts.reduce(_blocks.squared_pass, parts.X_blocks, parts.y_blocks,
                                         parts.s_blocks, broadcast=(w, float(b)))
         a, c = penalty_weights(alpha, self.l1_ratio, self.factor)
-        primal = sums[1] / (2.0 * self.S) + penalty_value(w, a, c)
+        data_fit = sums[1] / (2.0 * self.S)
+        primal = data_fit + penalty_value(w, a, c)
         g, srr, sry = self.projection.project(g, *sums, self.Aty)
         q = g / self.S
         t, conj = dual_scale_and_conjugate(q, a, c, self.penalized)
         dual = t * sry / self.S - t * t * srr / (2.0 * self.S) - conj
-        return Certificate(gap=float(primal - dual), primal=float(primal), q=q, bytes=moved)
+        return Certificate(gap=float(primal - dual), primal=float(primal),
+                           data_fit=float(data_fit), q=q, bytes=moved)
 
     def subproblem(self, XW, W, wW, b, alpha, tol, max_iter):
         """The in-memory solve on the gathered columns, warm-started: (w_W, b, epochs)."""

@@ -23,6 +23,7 @@ from ._dual import violation, penalty_weights
 __all__ = ["DistributedSolution", "working_set_solve"]
 
 _INNER_FRACTION = 0.3       # the subproblem's gap target, a fraction of the outer gap
+_STALLED_PASSES = 3         # passes without a 1% decrease of the gap: stop (precision reached)
 
 
 @dataclass
@@ -30,7 +31,8 @@ class DistributedSolution:
     """coef (p,) float64; intercept; dual_gap (certified on the whole problem); n_iter:
     epochs of the subproblem solves; gap_tol; converged; n_outer: full passes; history: one
     dict per full pass (gap, working-set size, bytes returned by the pass's tasks, bytes of
-    the columns gathered after it)."""
+    the columns gathered after it); data_fit: the loss part of the objective and q: X^T theta
+    at the last pass (a path's strong rule reads it)."""
 
     coef: np.ndarray
     intercept: float
@@ -39,6 +41,8 @@ class DistributedSolution:
     gap_tol: float
     converged: bool
     n_outer: int
+    data_fit: float
+    q: np.ndarray
     history: list = field(default_factory=list)
 
 
@@ -52,9 +56,10 @@ def _working_set(score, w, size):
 
 
 def working_set_solve(loss, alpha, *, tol, max_iter, max_outer, coef_init=None,
-                      intercept_init=None, p0=10, verbose=False):
+                      intercept_init=None, p0=10, verbose=False, keep=None):
     """Minimize ``loss``'s penalized objective at ``alpha``; returns a
-    :class:`DistributedSolution`."""
+    :class:`DistributedSolution`. ``keep``: features put in the first working set (a path's
+    strong-rule survivors)."""
     p = loss.n_features
     w = np.zeros(p) if coef_init is None else np.asarray(coef_init, dtype=np.float64).copy()
     b = loss.start_intercept if intercept_init is None else float(intercept_init)
@@ -62,7 +67,7 @@ def working_set_solve(loss, alpha, *, tol, max_iter, max_outer, coef_init=None,
         b = 0.0
     gap_tol = tol * loss.scale
     a, _ = penalty_weights(alpha, loss.l1_ratio, loss.factor)
-    history, epochs, ws_size, gap = [], 0, 0, np.inf
+    history, epochs, ws_size, gap, best, stalled = [], 0, 0, np.inf, np.inf, 0
     outer = 0
     while True:
         outer += 1
@@ -74,11 +79,18 @@ def working_set_solve(loss, alpha, *, tol, max_iter, max_outer, coef_init=None,
             print(f"{verbose if isinstance(verbose, str) else 'l1core.distributed'}: "
                   f"alpha={alpha:.4g} pass {outer} gap={gap:.3e} (target {gap_tol:.3e}) "
                   f"support={np.count_nonzero(w)} epochs={epochs}", file=sys.stderr)
-        if not gap > gap_tol or epochs >= max_iter or outer >= max_outer:  # NaN stops too
+        stalled = stalled + 1 if gap >= 0.99 * best else 0
+        best = min(best, gap)
+        if (not gap > gap_tol or epochs >= max_iter or outer >= max_outer  # NaN stops too
+                or stalled >= _STALLED_PASSES):
             break
         size = max(p0, 2 * np.count_nonzero(w), len(loss.unpenalized) + 1)
         ws_size = min(p, size if size > ws_size else 2 * ws_size)
-        W = _working_set(violation(cert.q, a, loss.penalized), w, ws_size)
+        score = violation(cert.q, a, loss.penalized)
+        if keep is not None and outer == 1:
+            score[keep] = np.inf
+            ws_size = min(p, max(ws_size, len(keep) + np.count_nonzero(w)))
+        W = _working_set(score, w, ws_size)
         XW, moved = loss.parts.columns(W)
         entry.update(ws_size=int(W.size), column_bytes=moved)
         relative = _INNER_FRACTION * gap / loss.scale if loss.scale > 0 else tol
@@ -91,4 +103,4 @@ def working_set_solve(loss, alpha, *, tol, max_iter, max_outer, coef_init=None,
     return DistributedSolution(coef=w, intercept=float(b), dual_gap=float(gap),
                                n_iter=int(epochs), gap_tol=float(gap_tol),
                                converged=bool(gap <= gap_tol), n_outer=outer,
-                               history=history)
+                               data_fit=cert.data_fit, q=cert.q, history=history)
