@@ -73,26 +73,17 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         if self.class_weight is not None:
             raise ValueError("class_weight is not supported on Dask arrays yet.")
         parts = RowPartitions(X, y, sample_weight, persist=self.persist)
-        n, p = parts.n_samples, parts.n_features
-        labels = np.asarray(parts.y.compute())
-        classes, codes = np.unique(labels, return_inverse=True)
-        if classes.shape[0] != 2:
-            raise ValueError(f"The distributed logistic regression needs exactly two classes "
-                             f"in y, got {classes.shape[0]}.")
-        s = parts.sample_weight
-        sw = None if s is None else v.check_sample_weight(s.compute(), n, np.float64)
-        S = float(n if sw is None else sw.sum())
+        p = parts.n_features
+        factor = v.check_penalty_factor(self.penalty_factor, p)
+        loss = LogisticLoss(parts, factor=factor, l1_ratio=v.check_l1_ratio(self.l1_ratio),
+                            fit_intercept=bool(self.fit_intercept))
         est_alpha = self.alpha
         if est_alpha is None:
-            self.alpha = 1.0 / S
+            self.alpha = 1.0 / loss.S                               # C = 1
         try:
             alpha, l1_ratio, tol, max_iter, max_outer = _check_options(self)
         finally:
             self.alpha = est_alpha
-        factor = v.check_penalty_factor(self.penalty_factor, p)
-        loss = LogisticLoss(parts, classes=classes, codes=codes.astype(np.intp),
-                            sample_weight=sw, factor=factor, l1_ratio=l1_ratio,
-                            fit_intercept=bool(self.fit_intercept))
         w0 = b0 = None
         if self.warm_start and getattr(self, "coef_", None) is not None \
                 and self.coef_.shape == (1, p):
@@ -101,11 +92,11 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
                                      max_outer=max_outer, coef_init=w0, intercept_init=b0,
                                      verbose=self.verbose)
         _store(self, solution, parts, parts.dtype, "Distributed SparseLogisticRegression")
-        self.classes_ = classes
+        self.classes_ = loss.classes
         self.coef_ = self.coef_[None, :]
         self.intercept_ = np.array([self.intercept_])
         self.n_iter_ = np.array([max(self.n_iter_, 1)])
-        self.setup_bytes_ = loss.setup_bytes + labels.nbytes
+        self.setup_bytes_ = loss.setup_bytes
         return self
 
     def _linear(self):

@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .. import _validation as v
 from .._logistic_solver import logistic_solve
 from . import _blocks
 from ._dual import dual_scale_and_conjugate, penalty_value, penalty_weights
@@ -31,12 +32,20 @@ def _entropy(p):
 
 class LogisticLoss:
     """Binary logistic loss on a :class:`~l1core.distributed._partitions.RowPartitions`
-    whose y holds two labels (``classes``: the sorted labels, the second one +1; ``codes``:
-    y gathered on the driver as 0/1 codes, the subproblem's rows; ``sample_weight`` gathered
-    and validated, or None)."""
+    whose y holds two labels. Gathers y and the sample weights on the driver once (the
+    subproblem's rows): ``classes`` the sorted labels (the second one is +1), ``codes`` y as
+    0/1 codes, ``sw`` the validated weights or None."""
 
-    def __init__(self, parts, *, classes, codes, sample_weight, factor, l1_ratio, fit_intercept,
-                 solver_options=None):
+    def __init__(self, parts, *, factor, l1_ratio, fit_intercept, solver_options=None):
+        n = parts.n_samples
+        labels = np.asarray(parts.y.compute())
+        classes, codes = np.unique(labels, return_inverse=True)
+        if classes.shape[0] != 2:
+            raise ValueError(f"The distributed logistic regression needs exactly two classes "
+                             f"in y, got {classes.shape[0]}.")
+        s = parts.sample_weight
+        sample_weight = None if s is None else v.check_sample_weight(s.compute(), n,
+                                                                      np.float64)
         if np.any(factor == 0.0):
             raise ValueError("The distributed logistic regression does not support "
                              "unpenalized features (penalty_factor == 0) yet.")
@@ -46,14 +55,14 @@ class LogisticLoss:
         self.fit_intercept = fit_intercept
         self.solver_options = dict(solver_options or {})
         self.classes = classes
-        self.codes = codes
+        self.codes = codes.astype(np.intp)
         self.penalized = factor > 0.0
         self.unpenalized = np.zeros(0, dtype=np.intp)
         self.sw = sample_weight
         self.t_blocks = list((parts.y == classes[1]).astype(np.float64).to_delayed().ravel())
         st, moved = parts.reduce(_blocks.block_statistics, parts.X_blocks, self.t_blocks,
                                  parts.s_blocks, broadcast=(np.zeros(0, dtype=np.intp),))
-        self.setup_bytes = moved
+        self.setup_bytes = moved + labels.nbytes + (0 if s is None else sample_weight.nbytes)
         self.stats = st
         self.S = float(st["S"])
         self.pbar = float(st["st"]) / self.S

@@ -139,16 +139,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None,
     array([ 0,  5,  8, 10])
     """
     parts = RowPartitions(X, y, sample_weight)
-    n, p = parts.n_samples, parts.n_features
-    labels = np.asarray(parts.y.compute())
-    classes, codes = np.unique(labels, return_inverse=True)
-    if classes.shape[0] != 2:
-        raise ValueError(f"logistic_path needs exactly two classes in y, got "
-                         f"{classes.shape[0]}.")
-    s = parts.sample_weight
-    sw = None if s is None else v.check_sample_weight(s.compute(), n, np.float64)
-    loss = LogisticLoss(parts, classes=classes, codes=codes.astype(np.intp), sample_weight=sw,
-                        factor=v.check_penalty_factor(penalty_factor, p),
+    loss = LogisticLoss(parts, factor=v.check_penalty_factor(penalty_factor, parts.n_features),
                         l1_ratio=v.check_l1_ratio(l1_ratio), fit_intercept=bool(fit_intercept))
     return solve_path(loss, _alphas(loss, alphas, n_alphas, eps), tol=v.check_tol(tol),
                       max_iter=v.check_max_iter(max_iter),
