@@ -1,10 +1,13 @@
 """The binary sparse logistic regression on a row-partitioned Dask array."""
 
+from __future__ import annotations
+
 import dask.array as da
 import numpy as np
 
 from .. import _validation as v
 from .._estimator_base import BaseEstimator, ClassifierMixin
+from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
 from ._estimators import _check_options, _store, _unsupported, decision
 from ._logistic_loss import LogisticLoss
 from ._partitions import RowPartitions
@@ -44,10 +47,14 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     ['high', 'low']
     """
 
-    def __init__(self, alpha=None, *, l1_ratio=1.0, fit_intercept=True, tol=1e-4,
-                 max_iter=1000, penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 class_weight=None, warm_start=False, multi_class="auto", random_state=None,
-                 verbose=False, standardize=False, max_outer_iter=50, persist=True):
+    def __init__(self, alpha: float | None = None, *, l1_ratio: float = 1.0,
+                 fit_intercept: bool = True, tol: float = 1e-4, max_iter: int = 1000,
+                 penalty_factor: ArrayLike | None = None, lower_bounds: Any = None,
+                 upper_bounds: Any = None, class_weight: Any = None, warm_start: bool = False,
+                 multi_class: Literal["auto", "multinomial", "ovr"] = "auto",
+                 random_state: Seed = None, verbose: Verbose = False,
+                 standardize: bool = False, max_outer_iter: int = 50,
+                 persist: bool = True) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -67,7 +74,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
 
     positive = False
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit on row partitions (y: two labels of any type); returns self."""
         _unsupported(self)
         if self.class_weight is not None:
@@ -106,18 +113,18 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         view.n_features_in_ = self.n_features_in_
         return view
 
-    def decision_function(self, X):
+    def decision_function(self, X: Any) -> Any:
         """Scores X coef_ + intercept_ (positive: ``classes_[1]``); Dask in, Dask out."""
         return decision(self._linear(), X)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Any) -> Any:
         """(n, 2) probabilities of ``classes_``."""
         z = self.decision_function(X)
         p1 = 0.5 * (1.0 + (da.tanh(0.5 * z) if isinstance(z, da.Array) else np.tanh(0.5 * z)))
         stack = da.stack if isinstance(z, da.Array) else np.stack
         return stack([1.0 - p1, p1], axis=1)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Any:
         """Predicted labels (from ``classes_``)."""
         z = self.decision_function(X)
         if isinstance(z, da.Array):

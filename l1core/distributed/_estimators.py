@@ -8,8 +8,12 @@ current Dask scheduler (a ``dask.distributed.Client`` if one is active). ``predi
 Dask array for a Dask X (a NumPy array otherwise).
 """
 
-import numpy as np
+from __future__ import annotations
+
+import warnings
+
 import dask.array as da
+import numpy as np
 import scipy.sparse as sp
 
 from .. import _validation as v
@@ -19,9 +23,8 @@ from . import _blocks
 from ._logistic_loss import LogisticLoss
 from ._partitions import RowPartitions, as_dask_design
 from ._squared import SquaredLoss
+from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
 from ._working_set import working_set_solve
-
-import warnings
 
 __all__ = ["ElasticNet", "Lasso", "SparseLogisticRegression"]
 
@@ -125,11 +128,14 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     _solver_name = "Distributed ElasticNet"
 
-    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, max_iter=1000,
-                 tol=1e-4, warm_start=False, positive=False, selection="cyclic",
-                 random_state=None, penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, precompute="auto", copy_X=True, verbose=False,
-                 standardize=False, max_outer_iter=50, persist=True):
+    def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5,
+                 fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 warm_start: bool = False, positive: bool = False,
+                 selection: Literal["cyclic", "random"] = "cyclic", random_state: Seed = None,
+                 penalty_factor: ArrayLike | None = None, lower_bounds: Any = None,
+                 upper_bounds: Any = None, precompute: Any = "auto", copy_X: bool = True,
+                 verbose: Verbose = False, standardize: bool = False,
+                 max_outer_iter: int = 50, persist: bool = True) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -149,8 +155,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.max_outer_iter = max_outer_iter
         self.persist = persist
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit on row partitions; returns self."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
+        """Fit on row partitions (X, y, sample_weight: Dask arrays chunked alike by rows, or
+        in-memory arrays); returns self."""
         _unsupported(self)
         alpha, l1_ratio, tol, max_iter, max_outer = _check_options(self)
         parts = RowPartitions(X, y, sample_weight, persist=self.persist)
@@ -167,7 +174,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.setup_bytes_ = loss.setup_bytes
         return self
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Any:
         """X coef_ + intercept_ (a Dask array for a Dask X)."""
         return decision(self, X)
 
@@ -193,11 +200,13 @@ class Lasso(ElasticNet):
 
     _solver_name = "Distributed Lasso"
 
-    def __init__(self, alpha=1.0, *, fit_intercept=True, max_iter=1000, tol=1e-4,
-                 warm_start=False, positive=False, selection="cyclic", random_state=None,
-                 penalty_factor=None, lower_bounds=None, upper_bounds=None,
-                 precompute="auto", copy_X=True, verbose=False, standardize=False,
-                 max_outer_iter=50, persist=True):
+    def __init__(self, alpha: float = 1.0, *, fit_intercept: bool = True,
+                 max_iter: int = 1000, tol: float = 1e-4, warm_start: bool = False,
+                 positive: bool = False, selection: Literal["cyclic", "random"] = "cyclic",
+                 random_state: Seed = None, penalty_factor: ArrayLike | None = None,
+                 lower_bounds: Any = None, upper_bounds: Any = None, precompute: Any = "auto",
+                 copy_X: bool = True, verbose: Verbose = False, standardize: bool = False,
+                 max_outer_iter: int = 50, persist: bool = True) -> None:
         super().__init__(alpha, l1_ratio=1.0, fit_intercept=fit_intercept, max_iter=max_iter,
                          tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,

@@ -9,6 +9,8 @@ v_j l1_ratio`` at the previous solution); each alpha is certified on the whole p
 statistics pass and one column cache serve the whole path.
 """
 
+from __future__ import annotations
+
 import time
 
 import numpy as np
@@ -16,6 +18,7 @@ import numpy as np
 from .. import _validation as v
 from .._path import alpha_grid
 from .._path_result import PathResult
+from .._typing import Any, ArrayLike, Verbose
 from ._estimators import warn_unconverged
 from ._logistic_loss import LogisticLoss
 from ._partitions import RowPartitions
@@ -75,9 +78,12 @@ def solve_path(loss, alphas, *, tol, max_iter, max_outer, strong_rule=True, verb
                       deviance_explained=explained)
 
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
-              fit_intercept=True, sample_weight=None, penalty_factor=None, tol=1e-4,
-              max_iter=1000, max_outer_iter=50, strong_rule=True, verbose=False):
+def enet_path(X: Any, y: Any, *, l1_ratio: float = 0.5, eps: float = 1e-3,
+              n_alphas: int = 100, alphas: ArrayLike | int | None = None,
+              fit_intercept: bool = True, sample_weight: Any = None,
+              penalty_factor: ArrayLike | None = None, tol: float = 1e-4,
+              max_iter: int = 1000, max_outer_iter: int = 50, strong_rule: bool = True,
+              verbose: Verbose = False) -> PathResult:
     """The Elastic Net path on row partitions (X a Dask array; see
     :class:`l1core.distributed.ElasticNet`): a :class:`l1core.PathResult` unpacking as
     ``(alphas, coefs, dual_gaps, n_iters, intercepts)``, ``alphas`` by default the grid of
@@ -104,7 +110,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
                       verbose=verbose)
 
 
-def lasso_path(X, y, **kwargs):
+def lasso_path(X: Any, y: Any, **kwargs: Any) -> PathResult:
     """:func:`enet_path` with ``l1_ratio=1``.
 
     Examples
@@ -121,9 +127,12 @@ def lasso_path(X, y, **kwargs):
     return enet_path(X, y, l1_ratio=1.0, **kwargs)
 
 
-def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None,
-                  fit_intercept=True, sample_weight=None, penalty_factor=None, tol=1e-4,
-                  max_iter=1000, max_outer_iter=50, strong_rule=True, verbose=False):
+def logistic_path(X: Any, y: Any, *, l1_ratio: float = 1.0, eps: float = 1e-3,
+                  n_alphas: int = 100, alphas: ArrayLike | int | None = None,
+                  fit_intercept: bool = True, sample_weight: Any = None,
+                  penalty_factor: ArrayLike | None = None, tol: float = 1e-4,
+                  max_iter: int = 1000, max_outer_iter: int = 50, strong_rule: bool = True,
+                  verbose: Verbose = False) -> PathResult:
     """The binary sparse logistic path on row partitions (y: two labels; the second sorted
     label is +1), as :func:`enet_path`.
 
