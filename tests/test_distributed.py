@@ -267,3 +267,23 @@ def test_verbose_reports_progress(client, capsys):
         dl.Lasso(alpha=0.05, verbose="dist").fit(to_dask(X), vector(y, len(y)))
     err = capsys.readouterr().err
     assert "dist: alpha=0.05 pass 1 gap=" in err and "pass 2" in err
+
+
+@pytest.mark.parametrize("make", [lambda: dl.Lasso(alpha=0.01),
+                                  lambda: dl.ElasticNet(alpha=0.01),
+                                  lambda: dl.SparseLogisticRegression()],
+                         ids=["Lasso", "ElasticNet", "SparseLogisticRegression"])
+def test_sklearn_check_estimator(make):
+    """scikit-learn's estimator checks on in-memory input (one partition), on the
+    synchronous scheduler; the expected failures are declared with their reasons (the
+    classifier is binary only)."""
+    sklearn_checks = pytest.importorskip("sklearn.utils.estimator_checks")
+    from l1core._estimator_base import expected_failed_checks
+    est = make()
+    with dask.config.set(scheduler="sync"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = sklearn_checks.check_estimator(
+            est, expected_failed_checks=expected_failed_checks(est), on_fail=None)
+    failed = [r["check_name"] for r in results if r["status"] == "failed"]
+    assert not failed
+    assert sum(r["status"] == "passed" for r in results) >= 30

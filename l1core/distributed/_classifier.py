@@ -6,9 +6,10 @@ import dask.array as da
 import numpy as np
 
 from .. import _validation as v
-from .._estimator_base import BaseEstimator, ClassifierMixin
+from .._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
-from ._estimators import _check_options, _store, _unsupported, decision
+from ._estimators import (_WEIGHT_EQUIVALENCE, SparseInputTags, _check_options, _store,
+                          _unsupported, decision)
 from ._logistic_loss import LogisticLoss
 from ._partitions import RowPartitions
 from ._working_set import working_set_solve
@@ -16,7 +17,25 @@ from ._working_set import working_set_solve
 __all__ = ["SparseLogisticRegression"]
 
 
-class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
+# scikit-learn's checks that fit three or more classes (the distributed model is binary)
+_MULTICLASS_CHECKS = (
+    "check_fit_score_takes_y", "check_estimators_overwrite_params",
+    "check_dont_overwrite_parameters", "check_estimators_fit_returns_self",
+    "check_readonly_memmap_input", "check_n_features_in_after_fitting",
+    "check_positive_only_tag_during_fit", "check_sample_weights_list", "check_dtype_object",
+    "check_estimator_sparse_tag", "check_estimator_sparse_array",
+    "check_estimator_sparse_matrix", "check_f_contiguous_array_estimator",
+    "check_classifiers_classes", "check_classifiers_train", "check_supervised_y_2d",
+    "check_non_transformer_estimators_n_iter", "check_methods_sample_order_invariance",
+    "check_methods_subset_invariance", "check_dict_unchanged", "check_fit2d_predict1d",
+    "check_estimators_dtypes", "check_pipeline_consistency", "check_fit_idempotent",
+    "check_fit_check_is_fitted", "check_n_features_in", "check_estimators_pickle",
+    "check_estimators_nan_inf", "check_classifier_data_not_an_array",
+    "check_classifiers_one_label_sample_weights", "check_decision_proba_consistency",
+    "check_classifiers_multilabel_output_format_predict")
+
+
+class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
     """Binary L1 (and L2) penalized logistic regression on a row-partitioned Dask array,
     certified by the duality gap.
 
@@ -73,6 +92,11 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         self.persist = persist
 
     positive = False
+    _expected_failed_checks = {
+        **_WEIGHT_EQUIVALENCE,
+        **{name: "binary only: the check fits three or more classes"
+           for name in _MULTICLASS_CHECKS},
+        "check_class_weight_classifiers": "class_weight is not supported on Dask arrays yet"}
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit on row partitions (y: two labels of any type); returns self."""
@@ -115,6 +139,7 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: Any) -> Any:
         """Scores X coef_ + intercept_ (positive: ``classes_[1]``); Dask in, Dask out."""
+        check_is_fitted(self)
         return decision(self._linear(), X)
 
     def predict_proba(self, X: Any) -> Any:

@@ -39,10 +39,13 @@ class LogisticLoss:
     def __init__(self, parts, *, factor, l1_ratio, fit_intercept, solver_options=None):
         n = parts.n_samples
         labels = np.asarray(parts.y.compute())
+        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+            raise ValueError("Unknown label type: continuous. A classifier needs discrete "
+                             "labels.")
         classes, codes = np.unique(labels, return_inverse=True)
         if classes.shape[0] != 2:
             raise ValueError(f"The distributed logistic regression needs exactly two classes "
-                             f"in y, got {classes.shape[0]}.")
+                             f"in y, got {classes.shape[0]} class(es).")
         s = parts.sample_weight
         sample_weight = None if s is None else v.check_sample_weight(s.compute(), n,
                                                                       np.float64)

@@ -8,11 +8,14 @@ block and brings back only what the tasks return (p-vectors and scalars), counti
 them on the driver so that a column travels once per fit.
 """
 
+import warnings
+
 import dask
 import dask.array as da
 import numpy as np
 import scipy.sparse as sp
 
+from .. import _validation as v
 from . import _blocks
 
 __all__ = ["RowPartitions", "nbytes", "summed", "as_dask_design"]
@@ -32,7 +35,14 @@ def nbytes(obj):
 def _row_chunked(name, arr, row_chunks):
     """``arr`` (a Dask or in-memory vector) as a Dask vector with X's row chunks."""
     if not isinstance(arr, da.Array):
-        arr = da.from_array(np.asarray(arr), chunks=(row_chunks,))
+        arr = np.asarray(arr)
+        if arr.ndim == 2 and arr.shape[1] == 1:
+            warnings.warn(f"A column-vector {name} was passed when a 1d array was expected. "
+                          f"Please change the shape of {name} to (n_samples,), for example "
+                          "using ravel().", v._with_sklearn_base(v.DataConversionWarning),
+                          stacklevel=4)
+            arr = arr.ravel()
+        arr = da.from_array(arr, chunks=(row_chunks,))
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
     if arr.shape[0] != sum(row_chunks):
@@ -47,12 +57,10 @@ def _row_chunked(name, arr, row_chunks):
 def as_dask_design(X):
     """X as a Dask array partitioned by rows only (one block per row chunk): a Dask array is
     rechunked along the columns if needed (never along the rows); an in-memory array or
-    sparse matrix becomes one block (not copied)."""
+    sparse matrix is validated as in memory (``check_design``: a C-ordered or non-float
+    dense X is copied once) and becomes one block."""
     if not isinstance(X, da.Array):
-        if not sp.issparse(X):
-            X = np.asarray(X)
-        if X.ndim != 2:
-            raise ValueError(f"Expected 2D array for X, got shape {X.shape}.")
+        X, _ = v.check_design(X)
         X = da.from_array(X, chunks=X.shape, asarray=False)
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D Dask array for X, got {X.ndim} dimensions.")
@@ -92,6 +100,9 @@ class RowPartitions:
     in-memory vectors; they are rechunked to X's row chunks)."""
 
     def __init__(self, X, y, sample_weight=None, persist=True):
+        if y is None:
+            raise ValueError("This estimator requires y to be passed, but the target y is "
+                             "None.")
         X = as_dask_design(X)
         self.n_samples, self.n_features = (int(d) for d in X.shape)
         self.row_chunks = X.chunks[0]
