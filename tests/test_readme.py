@@ -38,6 +38,15 @@ def _sparse_path_and_cv_example(ns):
     assert ns["coefs"].shape == (ns["n_terms"], 100)
 
 
+def _distributed_example(ns):
+    model = ns["model"]
+    np.testing.assert_array_equal(np.flatnonzero(model.coef_), np.arange(5))
+    assert model.dual_gap_ <= 1e-4 * ns["y"].var()
+    assert all(b == 4 * (300 + 3) * 8 for b in (h["pass_bytes"] for h in model.history_))
+    # rows without the 5 informative features (0.9^5 of them) have random labels
+    assert (ns["clf"].predict(ns["Xd"]).compute() == (ns["y"] > 0)).mean() > 0.65
+
+
 def _logistic_example(ns):
     assert ns["proba"].shape == (5, 2)
     assert ns["coefs"].shape == (ns["X"].shape[1], 20)
@@ -75,7 +84,7 @@ def _glmnet_options_example(ns):
 
 # what each block, in order, must have done
 CHECKS = [_estimator_example, _cv_example, _path_example, _sparse_path_and_cv_example,
-          _logistic_example, _group_example, _plot_example, _model_file_example,
+          _distributed_example, _logistic_example, _group_example, _plot_example, _model_file_example,
           _glmnet_options_example]
 
 
