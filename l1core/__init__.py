@@ -67,3 +67,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
            "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV"]
+from .lars import *  # noqa: E402,F401,F403  (the LARS family: l1core.lars.__all__)
+__all__ += lars.__all__  # noqa: F405 (the subpackage, bound by the import above)
