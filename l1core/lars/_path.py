@@ -4,11 +4,15 @@ The compiled loop is in ``src/_lars.pyx``; this file validates the input once an
 kernel's events into warnings.
 """
 
+from __future__ import annotations
+
 import numbers
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
+
+from .._typing import Any, ArrayLike, Literal, MatrixLike
 
 from .._estimator_base import convergence_warning
 from .._validation import check_design, check_target
@@ -117,9 +121,12 @@ def run_lars(X, storage, y, *, xbar=None, Xy=None, Gram=None, n_samples=None, ma
     return alphas.astype(dtype, copy=False), active, coefs, n_iter
 
 
-def lars_path(X, y, Xy=None, *, Gram=None, max_iter=500, alpha_min=0, method="lar",
-              copy_X=True, eps=np.finfo(float).eps, copy_Gram=True, verbose=0,
-              return_path=True, return_n_iter=False, positive=False):
+def lars_path(X: MatrixLike | None, y: ArrayLike | None, Xy: ArrayLike | None = None, *,
+              Gram: ArrayLike | str | bool | None = None, max_iter: int | float = 500,
+              alpha_min: float = 0, method: Literal["lar", "lasso"] = "lar",
+              copy_X: bool = True, eps: float = np.finfo(float).eps, copy_Gram: bool = True,
+              verbose: int | bool = 0, return_path: bool = True, return_n_iter: bool = False,
+              positive: bool = False) -> tuple[Any, ...]:
     """The Least Angle Regression (``method="lar"``) or Lasso (``"lasso"``) path, every knot
     exact (Efron, Hastie, Johnstone & Tibshirani 2004).
 
@@ -213,9 +220,12 @@ def lars_path(X, y, Xy=None, *, Gram=None, max_iter=500, alpha_min=0, method="la
     return (alphas, active, coefs, n_iter) if return_n_iter else (alphas, active, coefs)
 
 
-def lars_path_gram(Xy, Gram, *, n_samples, max_iter=500, alpha_min=0, method="lar",
-                   copy_X=True, eps=np.finfo(float).eps, copy_Gram=True, verbose=0,
-                   return_path=True, return_n_iter=False, positive=False):
+def lars_path_gram(Xy: ArrayLike, Gram: ArrayLike, *, n_samples: int | float,
+                   max_iter: int | float = 500, alpha_min: float = 0,
+                   method: Literal["lar", "lasso"] = "lar", copy_X: bool = True,
+                   eps: float = np.finfo(float).eps, copy_Gram: bool = True,
+                   verbose: int | bool = 0, return_path: bool = True,
+                   return_n_iter: bool = False, positive: bool = False) -> tuple[Any, ...]:
     """:func:`lars_path` in the sufficient-statistics mode: from ``Xy = X.T @ y`` and
     ``Gram = X.T @ X`` only (``n_samples`` scales the alphas), as scikit-learn's.
 
@@ -226,7 +236,7 @@ def lars_path_gram(Xy, Gram, *, n_samples, max_iter=500, alpha_min=0, method="la
     >>> X = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]]); y = np.array([1.0, 2.0, 2.0])
     >>> alphas, active, coefs = lars_path_gram(X.T @ y, X.T @ X, n_samples=3)
     >>> active, np.round(alphas, 4).tolist()
-    ([1, 0], [2.0, 0.3333, 0.0])
+    ([1, 0], [2.0, 0.75, 0.0])
     """
     _check_method(method, positive)
     n_samples = _check_nonneg(n_samples, "n_samples", strict=True)
