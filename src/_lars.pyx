@@ -322,9 +322,10 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
     design is at most n, or n - 1 with an intercept). ``cov`` holds X~^T y on entry, indexed by position in ``perm`` (the
     active columns first, in order of entry). Returns 0, -1 (out of memory), 1 (interrupted)."""
     cdef Py_ssize_t p = D.p, n_iter = 0, k = 0, t, best, j, i, ld, n_drop, ii, pos
-    cdef double C = 0.0, C_, alpha, prev_alpha, AA, gamma, g1, g2, z, z_pos, diag, v, c, ss
+    cdef double C = 0.0, C_ = 0.0, alpha, prev_alpha, AA, gamma, g1, g2, z, z_pos, diag, v, c, ss
     cdef double tiny32 = FLT_MIN, eq_tol = FLT_EPSILON, sgn, tmp
-    cdef bint drop = False
+    cdef bint drop = False, retry = False, skip_add = False
+    cdef double C_kept = 0.0
     cdef int status = 0
     cdef double* coef
     cdef double* prev
@@ -339,19 +340,27 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
     cdef double* a_full = <double*>malloc(p * sizeof(double))
     cdef double* u = <double*>malloc((D.n + 1) * sizeof(double))
     cdef Py_ssize_t* drops = <Py_ssize_t*>malloc((p + 1) * sizeof(Py_ssize_t))
-    if L == NULL or sign == NULL or ls == NULL or a_full == NULL or u == NULL or drops == NULL:
+    cdef unsigned char* dead = <unsigned char*>calloc(p + 1, 1)   # skipped degenerate columns
+    if dead == NULL or L == NULL or sign == NULL or ls == NULL or a_full == NULL or u == NULL or drops == NULL:
         status = -1
     while status == 0:
-        if k < p:
-            best = k
-            C_ = cov[k]
-            for t in range(k + 1, p):
-                if (cov[t] > C_) if positive else (fabs(cov[t]) > fabs(C_)):
-                    best = t
-                    C_ = cov[t]
-            C = C_ if positive else fabs(C_)
-        else:
+        best = -1
+        for t in range(k, p):
+            if not dead[perm[t]] and (best < 0 or ((cov[t] > C_) if positive
+                                                   else (fabs(cov[t]) > fabs(C_)))):
+                best = t
+                C_ = cov[t]
+        if best < 0:
             C = 0.0
+        else:
+            C = C_ if positive else fabs(C_)
+        skip_add = False
+        if retry:
+            # after a skipped column: the knot keeps the active correlation; a column tied
+            # with it enters, else the step is taken with the active set as it is
+            retry = False
+            skip_add = best < 0 or C < C_kept * (1.0 - 1e-9)
+            C = C_kept
         coef = knot(K, n_iter)
         prev = knot(K, n_iter - 1) if n_iter > 0 else coef
         prev_alpha = knot_alpha(K, n_iter - 1)[0] if n_iter > 0 else 0.0
@@ -365,9 +374,9 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
                         coef[j] = prev[j] + ss * (coef[j] - prev[j])
                 knot_alpha(K, n_iter)[0] = alpha_min
             break
-        if n_iter >= max_iter or k >= p or k >= max_active:
+        if n_iter >= max_iter or (best < 0 and not skip_add) or k >= max_active:
             break
-        if not drop:
+        if not drop and not skip_add:
             sgn = 1.0 if positive else (1.0 if C_ > 0 else (-1.0 if C_ < 0 else 0.0))
             cov[best], cov[k] = cov[k], cov[best]
             perm[best], perm[k] = perm[k], perm[best]
@@ -386,11 +395,18 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
             L[k * ld + k] = diag
             if diag < PIVOT_MIN:
                 # the entering column lies (nearly) in the span of the active ones: skip it
-                # for good, as scikit-learn does (its correlation is set to zero)
+                # for good
                 if ev.degenerate == 0:
                     ev.deg_iter, ev.deg_alpha, ev.deg_active, ev.deg_pivot = n_iter, alpha, k, diag
                 ev.degenerate += 1
+                # Unlike scikit-learn (which zeroes its correlation and re-picks, so that the
+                # knot's alpha drops below the active correlation), the column is left out
+                # for good and the step is taken with the active set as it is: alpha stays
+                # the active columns' correlation and every knot keeps the Lasso's KKT.
+                dead[j] = 1
                 cov[k] = 0.0
+                retry = k > 0
+                C_kept = C
                 continue
             sign[k] = sgn
             k += 1
@@ -432,6 +448,8 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
         g1 = DBL_MAX
         g2 = DBL_MAX
         for t in range(k, p):
+            if dead[perm[t]]:
+                continue
             v = rint(a_full[perm[t]] * ROUND_SCALE) / ROUND_SCALE
             a_full[perm[t]] = v
             g1 = min_pos_ratio((C - cov[t]) / (AA - v + tiny32), g1)
@@ -494,6 +512,7 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
     free(a_full)
     free(u)
     free(drops)
+    free(dead)
     return status
 
 
