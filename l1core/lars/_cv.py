@@ -6,7 +6,6 @@ import numbers
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.interpolate import interp1d
 
 from .._cv import _kfold
@@ -125,8 +124,3 @@ class LassoLarsCV(LassoLars):
         self._path(X, storage, y, max_iter=max_iter, alpha_min=best,
                    positive=bool(self.positive))
         return self
-
-    @property
-    def alpha(self):
-        """The chosen alpha (``alpha_``) once fitted, for ``LassoLars``' code paths."""
-        return getattr(self, "alpha_", 0.0)

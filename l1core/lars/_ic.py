@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.optimize import nnls
 
 from .._typing import ArrayLike, Literal, MatrixLike, Self
@@ -21,7 +20,8 @@ def noise_variance(Xc, xbar, yc, positive, fit_intercept):
     if n <= p + fit_intercept:
         raise ValueError(
             "You are using LassoLarsIC in the case where the number of samples is smaller "
-            "than the number of features. In this setting, getting a good estimate for the "
+            f"than the number of features (n_samples={n}, n_features={p}, fit_intercept="
+            f"{bool(fit_intercept)}). In this setting, getting a good estimate for the "
             "variance of the noise is not possible. Provide an estimate of the noise "
             "variance in the constructor.")
     G = centered_gram(Xc, xbar)
@@ -30,7 +30,7 @@ def noise_variance(Xc, xbar, yc, positive, fit_intercept):
         c -= xbar * yc.sum()
     if positive:
         # min ||X w - y||^2 over w >= 0 <=> min ||R w - R^-T c|| with G = R^T R
-        w_, s, vt = np.linalg.svd(G, hermitian=True)
+        _, s, vt = np.linalg.svd(G, hermitian=True)
         R = np.sqrt(np.maximum(s, 0))[:, None] * vt
         b = (vt @ c) / np.where(s > s.max() * 1e-14, np.sqrt(np.maximum(s, 1e-300)), np.inf)
         w = nnls(R, b)[0]
