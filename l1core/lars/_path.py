@@ -16,7 +16,11 @@ from .._typing import Any, ArrayLike, Literal, MatrixLike
 
 from .._estimator_base import convergence_warning
 from .._validation import check_design, check_target
-from .._lars import lars_kernel
+try:
+    from .._lars import lars_kernel
+except ModuleNotFoundError as _exc:       # the kernel was not built: say how to build it
+    from .. import _unbuilt
+    raise _unbuilt(_exc) from None
 
 __all__ = ["lars_path", "lars_path_gram"]
 
