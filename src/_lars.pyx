@@ -41,6 +41,8 @@ cdef struct Design:
     int layout
     Py_ssize_t n, p
     const double* xbar     # column means for implicit centering (sparse X), or NULL
+    const double* xq       # with xbar: x~_j = x_j - xbar_j q (q = sqrt(sample weights));
+                           # NULL: q = 1
     const double* xy       # GRAM: X^T y; else NULL
     double* work_p         # (p,) scratch for row-wise passes (kept zero between uses)
     double* work_out       # (p,) scratch output of design_tdot
@@ -79,7 +81,7 @@ cdef void design_matvec(const Design* D, const floating* data, const index_t* in
         for t in range(k):
             s += D.xbar[cols[t]] * w[t]
         for i in range(D.n):
-            e[i] -= s
+            e[i] -= s if D.xq == NULL else s * D.xq[i]
 
 
 cdef void design_tdot(const Design* D, const floating* data, const index_t* indices,
@@ -93,7 +95,7 @@ cdef void design_tdot(const Design* D, const floating* data, const index_t* indi
     cdef double d_one = 1.0, d_zero = 0.0
     if D.xbar != NULL:
         for i in range(D.n):
-            esum += e[i]
+            esum += e[i] if D.xq == NULL else D.xq[i] * e[i]
     if D.layout == CSR:
         for i in range(D.n):
             ei = e[i]
@@ -141,7 +143,7 @@ cdef void design_column(const Design* D, const floating* data, const index_t* in
         col_axpy(data, indices, indptr, D.n, j, 1.0, d)
     if D.xbar != NULL:
         for i in range(D.n):
-            d[i] -= D.xbar[j]
+            d[i] -= D.xbar[j] if D.xq == NULL else D.xbar[j] * D.xq[i]
 
 
 cdef double gram_row(const Design* D, const floating* data, const index_t* indices,
@@ -520,7 +522,7 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
 
 cdef object _run(int layout, const floating* data, const index_t* indices,
                  const index_t* indptr, Py_ssize_t n, Py_ssize_t p, tuple args):
-    y_obj, xbar_obj, cov_obj, xy_obj, n_samples_, max_iter_, max_active_, alpha_min_, eps_, \
+    y_obj, xbar_obj, xq_obj, cov_obj, xy_obj, n_samples_, max_iter_, max_active_, alpha_min_, eps_, \
         lasso_, positive_, return_path_ = args
     cdef double n_samples = n_samples_, alpha_min = alpha_min_, eps = eps_
     cdef Py_ssize_t max_iter = max_iter_, max_active = max_active_
@@ -528,6 +530,7 @@ cdef object _run(int layout, const floating* data, const index_t* indices,
     cdef const double[::1] y = y_obj
     cdef double[::1] cov = cov_obj
     cdef const double[::1] xbar
+    cdef const double[::1] xq
     cdef const double[::1] xy
     cdef Design D
     cdef Knots K
@@ -541,6 +544,10 @@ cdef object _run(int layout, const floating* data, const index_t* indices,
     memset(&ev, 0, sizeof(Events))
     D.layout, D.n, D.p = layout, n, p
     D.xbar = NULL
+    D.xq = NULL
+    if xq_obj is not None:
+        xq = xq_obj
+        D.xq = &xq[0]
     D.xy = NULL
     if xbar_obj is not None:
         xbar = xbar_obj
@@ -603,17 +610,18 @@ def _sparse(const floating[::1] data, const index_t[::1] indices, const index_t[
     return _run(CSR if csr else CSC, d, ix, &indptr[0], n, p, args)
 
 
-def lars_kernel(X, layout, y, cov, *, xbar=None, xy=None, n_samples, max_iter, max_active,
+def lars_kernel(X, layout, y, cov, *, xbar=None, xq=None, xy=None, n_samples, max_iter, max_active,
                 alpha_min, eps, lasso, positive, return_path):
     """Run the LARS loop on validated input. ``X`` is a Fortran-ordered float32/float64
     array (layout "dense"), a CSC/CSR matrix with sorted indices ("csc"/"csr"), or a
     symmetric contiguous float64 Gram matrix ("gram", with ``xy`` = X^T y). ``cov`` (float64,
     p numbers, overwritten) holds X~^T y. ``y`` (float64, n numbers; centered when ``xbar``
-    is given) is read to recompute the correlation of a column leaving the active set.
+    is given; ``xq``, n numbers: the implicit centering is x_j - xbar_j xq) is read to
+    recompute the correlation of a column leaving the active set.
 
     Returns (alphas, active, coefs (n_knots, p), n_iter, events): events counts the skipped
     degenerate columns and says whether the Lasso path stopped early (alpha increasing)."""
-    args = (y, xbar, cov, xy, float(n_samples), max_iter, max_active, alpha_min, eps, lasso,
+    args = (y, xbar, xq, cov, xy, float(n_samples), max_iter, max_active, alpha_min, eps, lasso,
             positive, return_path)
     if layout == "dense":
         return _dense(X, args)

@@ -95,8 +95,29 @@ def test_bad_input():
         LassoLarsIC(criterion="cp").fit(X, y)
     with pytest.raises(ValueError):
         LassoLars(alpha=-1.0).fit(X, y)
-    with pytest.raises(TypeError):
-        LassoLars().fit(X, y, sample_weight=np.ones(10))
+    with pytest.raises(ValueError, match="non-negative"):
+        LassoLars().fit(X, y, sample_weight=-np.ones(10))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_integer_weights_equal_repeated_rows(data, fmt, fit_intercept):
+    X, y = data[0][:120], data[1][:120]
+    w = np.random.default_rng(0).integers(0, 4, size=120)
+    weighted = LassoLars(alpha=0.05, fit_intercept=fit_intercept).fit(fmt(X), y,
+                                                                      sample_weight=w)
+    rows = np.repeat(np.arange(120), w)
+    repeated = LassoLars(alpha=0.05, fit_intercept=fit_intercept).fit(X[rows], y[rows])
+    assert weighted.active_ == repeated.active_
+    _close(weighted.alphas_, repeated.alphas_)
+    _close(weighted.coef_path_, repeated.coef_path_)
+    assert abs(weighted.intercept_ - repeated.intercept_) < 1e-8 * max(1, abs(repeated.intercept_))
+    # the weighted Lasso of l1core's coordinate descent at an interior knot
+    k = len(weighted.alphas_) // 2
+    cd = Lasso(alpha=weighted.alphas_[k], fit_intercept=fit_intercept, tol=1e-14,
+               max_iter=100000).fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(weighted.coef_path_[:, k], cd.coef_,
+                               atol=1e-6 * np.abs(cd.coef_).max())
 
 
 @pytest.mark.parametrize("est", [Lars(), LassoLars(alpha=0.1), LassoLarsCV(cv=3),

@@ -33,13 +33,13 @@ def _fold_residues(est, X, storage, y, train, test, max_iter):
     """(alphas, residues (n_knots, n_test)) of the path fitted on ``train``; X[train] is a
     copy of those rows (scikit-learn's folds copy them too)."""
     Xtr, Xte = X[train], X[test]
-    Xc, xbar, yc, x_off, y_off = center_problem(Xtr, storage, y[train], est.fit_intercept)
+    c = center_problem(Xtr, storage, y[train], est.fit_intercept)
     alphas, _, coefs, _ = run_lars(
-        Xc, storage, yc, xbar=xbar, max_iter=max_iter, method="lasso",
+        c.X, storage, c.y, xbar=c.xbar, max_iter=max_iter, method="lasso",
         eps=_check_nonneg(est.eps, "eps", True), positive=bool(est.positive),
-        max_active=len(train) - 1 if est.fit_intercept else len(train))
-    pred = np.asarray(Xte @ coefs) - x_off @ coefs
-    return alphas, (pred - (y[test] - y_off)[:, None]).T
+        max_active=c.max_active)
+    pred = np.asarray(Xte @ coefs) - c.x_offset @ coefs
+    return alphas, (pred - (y[test] - c.y_offset)[:, None]).T
 
 
 class LassoLarsCV(LassoLars):

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._typing import ArrayLike, MatrixLike, Seed, Self
 from .._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
-from .._validation import check_design, check_target
+from .._validation import check_design, check_sample_weight, check_target
 from ._centering import center_problem, centered_gram
 from ._interpolate import coef_at_alpha
 from ._path import _check_count, _check_nonneg, run_lars
@@ -26,7 +26,14 @@ class _LarsBase(RegressorMixin, BaseEstimator):
         y = check_target(y, X.shape[0], np.float64)
         return X, storage, y
 
-    def _gram(self, Xc, xbar, storage):
+    @staticmethod
+    def _weights(sample_weight, X):
+        """Validated weights, or None for unit weights (the unweighted problem)."""
+        if sample_weight is None:
+            return None
+        return check_sample_weight(sample_weight, X.shape[0], np.float64)
+
+    def _gram(self, Xc, xbar, storage, n_samples):
         pre = self.precompute
         if isinstance(pre, str):
             if pre != "auto":
@@ -36,12 +43,14 @@ class _LarsBase(RegressorMixin, BaseEstimator):
             return np.ascontiguousarray(pre, dtype=np.float64)
         if not isinstance(pre, (bool, np.bool_)):
             raise TypeError(f"precompute must be 'auto', a boolean or an array, got {pre!r}.")
-        return centered_gram(Xc, xbar) if pre else None
+        return centered_gram(Xc, xbar, n_samples) if pre else None
 
-    def _path(self, X, storage, y, *, max_iter, alpha_min, positive, return_path=True):
-        """The path of the centered problem; sets the fitted attributes."""
-        Xc, xbar, yc, x_offset, y_offset = center_problem(X, storage, y, self.fit_intercept)
-        Gram = self._gram(Xc, xbar, storage)
+    def _path(self, X, storage, y, *, max_iter, alpha_min, positive, return_path=True,
+              sample_weight=None):
+        """The path of the centered (weighted) problem; sets the fitted attributes."""
+        c = center_problem(X, storage, y, self.fit_intercept, sample_weight)
+        Xc, xbar, yc = c.X, c.xbar, c.y
+        Gram = self._gram(Xc, xbar, storage, c.n_samples)
         if Gram is not None and Gram.shape != (X.shape[1], X.shape[1]):
             raise ValueError(f"precompute has shape {Gram.shape}, expected "
                              f"({X.shape[1]}, {X.shape[1]}).")
@@ -49,16 +58,17 @@ class _LarsBase(RegressorMixin, BaseEstimator):
         if Gram is not None:
             cov = np.asarray(Xc.T @ yc, dtype=np.float64).ravel()
             if xbar is not None:
-                cov -= xbar * yc.sum()
+                cov -= xbar * (yc.sum() if c.q is None else c.q @ yc)
         alphas, active, coefs, n_iter = run_lars(
-            Xc, storage, yc, xbar=xbar, Xy=cov, Gram=Gram, max_iter=max_iter,
+            Xc, storage, yc, xbar=xbar, xq=c.q, Xy=cov, Gram=Gram, n_samples=c.n_samples,
+            max_iter=max_iter,
             alpha_min=alpha_min, method=self.method, eps=_check_nonneg(self.eps, "eps", True),
             return_path=return_path, positive=positive,
-            max_active=X.shape[0] - 1 if self.fit_intercept else X.shape[0])
+            max_active=c.max_active)
         self.alphas_ = alphas
         self.n_iter_ = n_iter
         self.n_features_in_ = X.shape[1]
-        self._x_offset, self._y_offset = x_offset, y_offset
+        self._x_offset, self._y_offset = c.x_offset, c.y_offset
         if return_path:
             self.active_ = active
             self.coef_path_ = coefs
@@ -115,7 +125,7 @@ class Lars(_LarsBase):
 
     scikit-learn's ``Lars`` (parameters and attributes), on dense, CSC or CSR X (sparse X is
     centered implicitly, never densified; dense X with an intercept is centered in a copy).
-    Sample weights are not supported (``fit`` has no ``sample_weight``).
+    ``fit`` takes ``sample_weight`` (the loss 1/(2S) sum_i s_i r_i^2, alphas scaled by S).
 
     Attributes
     ----------
@@ -154,12 +164,17 @@ class Lars(_LarsBase):
         self.jitter = jitter
         self.random_state = random_state
 
-    def fit(self, X: MatrixLike, y: ArrayLike, Xy: ArrayLike | None = None) -> Self:
-        """Fit the path on (X, y). ``Xy`` is accepted for compatibility and recomputed."""
+    def fit(self, X: MatrixLike, y: ArrayLike, Xy: ArrayLike | None = None,
+            sample_weight: ArrayLike | None = None) -> Self:
+        """Fit the path on (X, y). ``Xy`` is accepted for compatibility and recomputed.
+        ``sample_weight``: the loss becomes 1/(2S) sum_i s_i (y_i - x_i.w - b)^2 (S = sum s):
+        the path of sqrt(s)-scaled rows (dense: in the centering copy; sparse: a copy of the
+        stored values)."""
         X, storage, y = self._validated(X, y)
         return self._path(X, storage, self._jittered(y),
                           max_iter=_check_count(self.n_nonzero_coefs), alpha_min=0.0,
-                          positive=False, return_path=bool(self.fit_path))
+                          positive=False, return_path=bool(self.fit_path),
+                          sample_weight=self._weights(sample_weight, X))
 
 
 class LassoLars(_LarsBase):
@@ -168,7 +183,7 @@ class LassoLars(_LarsBase):
         1/(2 n_samples) ||y - X w - b||^2 + alpha ||w||_1.
 
     scikit-learn's ``LassoLars`` (parameters and attributes, see :class:`Lars`); dense, CSC
-    or CSR X; no sample weights. ``coef_at(alpha)`` gives the solution at any larger alpha.
+    or CSR X; sample weights as in :class:`Lars`. ``coef_at(alpha)`` gives the solution at any larger alpha.
 
     Examples
     --------
@@ -200,10 +215,12 @@ class LassoLars(_LarsBase):
         self.jitter = jitter
         self.random_state = random_state
 
-    def fit(self, X: MatrixLike, y: ArrayLike, Xy: ArrayLike | None = None) -> Self:
+    def fit(self, X: MatrixLike, y: ArrayLike, Xy: ArrayLike | None = None,
+            sample_weight: ArrayLike | None = None) -> Self:
         """Fit the path from alpha_max down to ``alpha``. ``Xy`` is accepted for
-        compatibility and recomputed."""
+        compatibility and recomputed. ``sample_weight`` as in :meth:`Lars.fit`."""
         X, storage, y = self._validated(X, y)
         return self._path(X, storage, self._jittered(y), max_iter=_check_count(self.max_iter),
                           alpha_min=_check_nonneg(self.alpha, "alpha"),
-                          positive=bool(self.positive), return_path=bool(self.fit_path))
+                          positive=bool(self.positive), return_path=bool(self.fit_path),
+                          sample_weight=self._weights(sample_weight, X))

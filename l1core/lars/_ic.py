@@ -24,7 +24,7 @@ def noise_variance(Xc, xbar, yc, positive, fit_intercept):
             f"{bool(fit_intercept)}). In this setting, getting a good estimate for the "
             "variance of the noise is not possible. Provide an estimate of the noise "
             "variance in the constructor.")
-    G = centered_gram(Xc, xbar)
+    G = centered_gram(Xc, xbar, n)
     c = np.asarray(Xc.T @ yc, dtype=np.float64).ravel()
     if xbar is not None:
         c -= xbar * yc.sum()
@@ -91,7 +91,8 @@ class LassoLarsIC(LassoLars):
                    positive=bool(self.positive))
         n = X.shape[0]
         factor = 2.0 if self.criterion == "aic" else np.log(n)
-        Xc, xbar, yc, _, _ = center_problem(X, storage, y, self.fit_intercept)
+        c = center_problem(X, storage, y, self.fit_intercept)
+        Xc, xbar, yc = c.X, c.xbar, c.y
         pred = np.asarray(Xc @ self.coef_path_)
         if xbar is not None:
             pred = pred - xbar @ self.coef_path_

@@ -90,11 +90,12 @@ def _warn_events(events):
             convergence_warning(), stacklevel=3)
 
 
-def run_lars(X, storage, y, *, xbar=None, Xy=None, Gram=None, n_samples=None, max_iter=500,
+def run_lars(X, storage, y, *, xbar=None, xq=None, Xy=None, Gram=None, n_samples=None, max_iter=500,
              alpha_min=0.0, method="lar", eps=np.finfo(float).eps, return_path=True,
              positive=False, dtype=np.float64, max_active=None):
     """The path on validated input (``check_design`` output, float64 ``y``; ``xbar`` the
-    column means when sparse X is centered implicitly, ``y`` then centered). Returns
+    column means when sparse X is centered implicitly, as x_j - xbar_j xq (``xq`` None:
+    ones), ``y`` then centered). Returns
     (alphas, active, coefs (n_features, n_knots) or (n_features,), n_iter). The path stops
     when ``max_active`` columns are active (default: n_samples, the largest rank of X)."""
     if max_active is None:
@@ -115,9 +116,9 @@ def run_lars(X, storage, y, *, xbar=None, Xy=None, Gram=None, n_samples=None, ma
         else:
             cov = np.asarray(X.T @ y, dtype=np.float64).ravel()
             if xbar is not None:
-                cov -= xbar * y.sum()
+                cov -= xbar * (y.sum() if xq is None else xq @ y)
         alphas, active, coefs, n_iter, events = lars_kernel(
-            X, storage, y, cov, xbar=xbar, n_samples=y.shape[0] if n_samples is None
+            X, storage, y, cov, xbar=xbar, xq=xq, n_samples=y.shape[0] if n_samples is None
             else n_samples, max_iter=max_iter, max_active=max_active, alpha_min=alpha_min, eps=eps,
             lasso=method == "lasso", positive=positive, return_path=return_path)
     _warn_events(events)
