@@ -6,7 +6,6 @@ import numbers
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.interpolate import interp1d
 
 from .._cv import _kfold
 from .._typing import ArrayLike, MatrixLike, Self, Splits
@@ -101,6 +100,8 @@ class LassoLarsCV(LassoLars):
         else:
             with ThreadPoolExecutor(max_workers=n_jobs if n_jobs > 0 else None) as ex:
                 paths = list(ex.map(one, splits))
+        from scipy.interpolate import interp1d   # scikit-learn's interpolation (lazy import)
+
         all_alphas = np.unique(np.concatenate([a for a, _ in paths]))
         stride = int(max(1, int(len(all_alphas) / float(self.max_n_alphas))))
         all_alphas = all_alphas[::stride]

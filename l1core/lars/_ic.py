@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import nnls
 
 from .._typing import ArrayLike, Literal, MatrixLike, Self
 from ._centering import center_problem, centered_gram
@@ -33,6 +32,8 @@ def noise_variance(Xc, xbar, yc, positive, fit_intercept):
         _, s, vt = np.linalg.svd(G, hermitian=True)
         R = np.sqrt(np.maximum(s, 0))[:, None] * vt
         b = (vt @ c) / np.where(s > s.max() * 1e-14, np.sqrt(np.maximum(s, 1e-300)), np.inf)
+        from scipy.optimize import nnls   # lazy: only this estimate needs it
+
         w = nnls(R, b)[0]
     else:
         w = np.linalg.lstsq(G, c, rcond=None)[0]
