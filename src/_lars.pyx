@@ -316,13 +316,13 @@ cdef int knots_reserve(Knots* K, Py_ssize_t i) noexcept nogil:
 cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
                    const index_t* indptr, const double* y, double n_samples,
                    Py_ssize_t max_iter, Py_ssize_t max_active, double alpha_min, double eps,
-                   bint lasso,
-                   bint positive, Knots* K, Py_ssize_t* perm, double* cov,
+                   bint lasso, bint positive, Knots* K, Py_ssize_t* perm, double* cov,
                    Py_ssize_t* n_active_out, Py_ssize_t* n_iter_out,
                    Events* ev) noexcept nogil:
     """The LARS loop (at most ``max_active`` active columns: the rank of the centered
-    design is at most n, or n - 1 with an intercept). ``cov`` holds X~^T y on entry, indexed by position in ``perm`` (the
-    active columns first, in order of entry). Returns 0, -1 (out of memory), 1 (interrupted)."""
+    design is at most n, or n - 1 with an intercept). ``cov`` holds X~^T y on entry, indexed
+    by position in ``perm`` (the active columns first, in order of entry). Returns 0, -1 (out
+    of memory), 1 (interrupted)."""
     cdef Py_ssize_t p = D.p, n_iter = 0, k = 0, t, best, j, i, ld, n_drop, ii, pos
     cdef double C = 0.0, C_ = 0.0, alpha, prev_alpha, AA, gamma, g1, g2, z, z_pos, diag, v, c, ss
     cdef double tiny32 = FLT_MIN, eq_tol = FLT_EPSILON, sgn, tmp
@@ -343,7 +343,8 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
     cdef double* u = <double*>malloc((D.n + 1) * sizeof(double))
     cdef Py_ssize_t* drops = <Py_ssize_t*>malloc((p + 1) * sizeof(Py_ssize_t))
     cdef unsigned char* dead = <unsigned char*>calloc(p + 1, 1)   # skipped degenerate columns
-    if dead == NULL or L == NULL or sign == NULL or ls == NULL or a_full == NULL or u == NULL or drops == NULL:
+    if (dead == NULL or L == NULL or sign == NULL or ls == NULL or a_full == NULL or u == NULL
+            or drops == NULL):
         status = -1
     while status == 0:
         best = -1
@@ -399,7 +400,8 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
                 # the entering column lies (nearly) in the span of the active ones: skip it
                 # for good
                 if ev.degenerate == 0:
-                    ev.deg_iter, ev.deg_alpha, ev.deg_active, ev.deg_pivot = n_iter, alpha, k, diag
+                    ev.deg_iter, ev.deg_alpha = n_iter, alpha
+                    ev.deg_active, ev.deg_pivot = k, diag
                 ev.degenerate += 1
                 # Unlike scikit-learn (which zeroes its correlation and re-picks, so that the
                 # knot's alpha drops below the active correlation), the column is left out
@@ -522,8 +524,8 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
 
 cdef object _run(int layout, const floating* data, const index_t* indices,
                  const index_t* indptr, Py_ssize_t n, Py_ssize_t p, tuple args):
-    y_obj, xbar_obj, xq_obj, cov_obj, xy_obj, n_samples_, max_iter_, max_active_, alpha_min_, eps_, \
-        lasso_, positive_, return_path_ = args
+    y_obj, xbar_obj, xq_obj, cov_obj, xy_obj, n_samples_, max_iter_, max_active_, alpha_min_, \
+        eps_, lasso_, positive_, return_path_ = args
     cdef double n_samples = n_samples_, alpha_min = alpha_min_, eps = eps_
     cdef Py_ssize_t max_iter = max_iter_, max_active = max_active_
     cdef bint lasso = lasso_, positive = positive_, return_path = return_path_

@@ -49,7 +49,8 @@ def test_lassolars_coef_at_equals_coordinate_descent(data):
     model = LassoLars(alpha=0.0).fit(X, y)
     for alpha in (0.3, 0.05, 0.004):
         cd = Lasso(alpha=alpha, tol=1e-14, max_iter=100000).fit(X, y)
-        np.testing.assert_allclose(model.coef_at(alpha), cd.coef_, atol=1e-6 * np.abs(cd.coef_).max())
+        np.testing.assert_allclose(model.coef_at(alpha), cd.coef_,
+                                   atol=1e-6 * np.abs(cd.coef_).max())
     assert np.all(model.coef_at(1e6) == 0)
     assert model.coef_at(np.array([0.3, 0.05])).shape == (X.shape[1], 2)
 

@@ -183,7 +183,8 @@ class LassoLars(_LarsBase):
         1/(2 n_samples) ||y - X w - b||^2 + alpha ||w||_1.
 
     scikit-learn's ``LassoLars`` (parameters and attributes, see :class:`Lars`); dense, CSC
-    or CSR X; sample weights as in :class:`Lars`. ``coef_at(alpha)`` gives the solution at any larger alpha.
+    or CSR X; sample weights as in :class:`Lars`. ``coef_at(alpha)`` gives the solution at
+    any larger alpha.
 
     Examples
     --------

@@ -108,8 +108,8 @@ def run_lars(X, storage, y, *, xbar=None, xq=None, Xy=None, Gram=None, n_samples
         n_samples = y.shape[0] if n_samples is None else n_samples
         alphas, active, coefs, n_iter, events = lars_kernel(
             Gram, "gram", np.zeros(0) if y is None else y, cov, xy=xy, n_samples=n_samples,
-            max_iter=max_iter, max_active=max_active, alpha_min=alpha_min, eps=eps, lasso=method == "lasso",
-            positive=positive, return_path=return_path)
+            max_iter=max_iter, max_active=max_active, alpha_min=alpha_min, eps=eps,
+            lasso=method == "lasso", positive=positive, return_path=return_path)
     else:
         if Xy is not None:
             cov = np.array(Xy, dtype=np.float64)
