@@ -59,6 +59,8 @@ from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
+from .lars import (Lars, LassoLars, LassoLarsCV, LassoLarsIC, coef_at_alpha, lars_path,
+                   lars_path_gram)
 from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
 from .prox import prune_step
 from .solvers import FistaResult, fista, ista
@@ -72,4 +74,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
            "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV", "MultiTaskLasso",
            "MultiTaskElasticNet", "multitask_path", "set_config", "get_config",
-           "config_context", "fista", "ista", "FistaResult", "prune_step"]
+           "config_context", "fista", "ista", "FistaResult", "prune_step", "lars_path",
+           "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha"]

@@ -33,6 +33,12 @@ def _path_example(ns):
     assert ns["alphas"][-1] < 0.5 < ns["alphas"][0] and ns["coef"].shape == (10,)
 
 
+def _lars_example(ns):
+    alphas, coefs, model = ns["alphas"], ns["coefs"], ns["model"]
+    assert ns["active"][:3] == [2, 8, 3] and coefs.shape == (10, len(alphas))
+    np.testing.assert_allclose(model.coef_at(alphas[3]), coefs[:, 3], atol=1e-8)
+
+
 def _sparse_path_and_cv_example(ns):
     assert ns["cv"].alpha_1se_ >= ns["cv"].alpha_
     assert ns["coefs"].shape == (ns["n_terms"], 100)
@@ -83,8 +89,9 @@ def _glmnet_options_example(ns):
 
 
 # what each block, in order, must have done
-CHECKS = [_estimator_example, _cv_example, _path_example, _sparse_path_and_cv_example,
-          _distributed_example, _logistic_example, _group_example, _plot_example, _model_file_example,
+CHECKS = [_estimator_example, _cv_example, _path_example, _lars_example,
+          _sparse_path_and_cv_example, _distributed_example, _logistic_example, _group_example,
+          _plot_example, _model_file_example,
           _glmnet_options_example]
 
 
