@@ -17,6 +17,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
+from ._dask_dispatch import fit_on_partitions, is_dask_array, predict_on_partitions
 from ._enet_solver import enet_solve
 from ._multioutput import enet_solve_targets
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
@@ -157,7 +158,15 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         ``offset``: (n_samples,) or None, glmnet's offset: a known term of the linear
         predictor, the model being ``X w + b + offset``. For the squared loss this is the fit
         of ``y - offset`` (exact); ``dual_gap_`` certifies that problem. ``predict`` adds it
-        only when given ``offset`` again."""
+        only when given ``offset`` again.
+
+        A ``dask.array.Array`` X (rows partitioned, dense or scipy.sparse chunks) with y and
+        sample_weight chunked alike is fitted where its partitions lie, by
+        :mod:`l1core.distributed` (X is never gathered; ``offset`` is not supported there)."""
+        if is_dask_array(X):
+            if offset is not None:
+                raise ValueError("offset is not supported with a Dask array X.")
+            return fit_on_partitions(self, X, y, sample_weight)
         start = time.perf_counter()
         X = check_design(X)[0] if check_input else _trusted_design(X)
         offset = v.check_offset(offset, X.shape[0])
@@ -232,6 +241,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     def _decision_function(self, X):
         check_is_fitted(self)
+        if is_dask_array(X) and np.ndim(self.coef_) == 1:
+            return predict_on_partitions(self, X)       # a Dask array, computed lazily
         X, _ = check_design(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
@@ -242,7 +253,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
 
     def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
         """Predicted values ``X @ coef_ + intercept_`` (``+ offset`` if given: glmnet's
-        ``newoffset``), shape (n_samples,)."""
+        ``newoffset``), shape (n_samples,); a Dask array for a Dask X."""
         return add_offset(self._decision_function(X), offset)
 
     def __sklearn_tags__(self):

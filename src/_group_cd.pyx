@@ -42,6 +42,7 @@ from block_penalty cimport (block_value, block_prox, block_scale, block_conjugat
                             block_screened)
 from engine cimport Blocks
 from anderson cimport anderson_coefficients
+from interrupt cimport interrupted, interrupt_begin, interrupt_end
 
 cnp.import_array()
 
@@ -758,6 +759,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                     block_step(sd, si, sp, sq, st, bl, g)
             epochs += 1
             ep += 1
+            if interrupted(ws_size):
+                status = -2
+                break
             record_iterate(sd, si, sp, sq, st, bl, &h, st.ws, ws_size)
             if ep % GAP_EVERY == 0:
                 sq_dual_point(sq, st)
@@ -765,6 +769,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 ws_gap = gap_of(sq, st, bl, st.ws, ws_size, &t)
                 if ws_gap <= inner_tol:
                     break
+        if status != 0:
+            break
     free(g_data)
     free(g_rows)
     free(g_ptr)
@@ -870,11 +876,13 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
             L[g] = 0.0
             for kk in range(spec.ptr[g], spec.ptr[g + 1]):
                 w[spec.feat[kk]] = 0.0
+    stop = interrupt_begin()
     with nogil:
         refresh_residual(layout, data, indices, indptr, &sq, &st)
         status = solve(layout, data, indices, indptr, &sq, &st, &bl, spec.tol_abs,
                        spec.max_iter, spec.screen, &gap, &epochs, &passes)
-    if status != 0:
+    interrupt_end(stop)
+    if status == -1:
         raise MemoryError("l1core: out of memory in the group kernel")
     if spec.residual is not None:
         np.add(np.asarray(r).reshape(T, n), np.asarray(o)[:, None],

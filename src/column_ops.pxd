@@ -513,11 +513,23 @@ cdef inline void centered_xt_dot(Layout layout, const floating* data, const inde
                 for k in range(indptr[i], indptr[i + 1]):
                     out[indices[k]] += ti * (data[k] - center[indices[k]])
         return
-    for j in prange(p, num_threads=n_threads, schedule="static"):
-        if center != NULL and center[j] != 0.0:
-            out[j] = col_centered_wdot(data, indices, indptr, n, j, center[j], NULL, theta)
-        else:
-            out[j] = col_wdot(data, indices, indptr, n, j, NULL, theta)
+    if n_threads <= 1 and center == NULL:
+        xt_dot(layout, data, indices, indptr, n, p, theta, out)
+    elif n_threads <= 1:
+        for j in range(p):
+            out[j] = centered_col_dot(data, indices, indptr, n, j, center, theta)
+    else:
+        for j in prange(p, num_threads=n_threads, schedule="static"):
+            out[j] = centered_col_dot(data, indices, indptr, n, j, center, theta)
+
+
+cdef inline double centered_col_dot(const floating* data, const index_t* indices,
+                                    const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                    const double* center, const double* theta) noexcept nogil:
+    """(x_j - center_j).theta over column j's stored values (center NULL or 0: x_j.theta)."""
+    if center != NULL and center[j] != 0.0:
+        return col_centered_wdot(data, indices, indptr, n, j, center[j], NULL, theta)
+    return col_wdot(data, indices, indptr, n, j, NULL, theta)
 
 
 cdef inline double column_first(const floating* data, const index_t* indptr, Py_ssize_t n,

@@ -78,6 +78,22 @@ def _path():
     return lambda: l1core.lasso_path(X, y, eps=1e-5, n_alphas=20, **ENDLESS)
 
 
+def _gram_path():
+    X, y = _slow_problem(n=600, p=150)      # tall: the compiled Gram-form path
+    return lambda: l1core.lasso_path(X, y, eps=1e-5, n_alphas=20, **ENDLESS)
+
+
+def _group_fit():
+    X, y = _slow_problem()
+    return lambda: l1core.GroupLasso(groups=4, alpha=1e-4, **ENDLESS).fit(X, y)
+
+
+def _multitask_fit():
+    X, y = _slow_problem()
+    Y = np.column_stack([y, y[::-1]])
+    return lambda: l1core.MultiTaskLasso(alpha=1e-4, **ENDLESS).fit(X, Y)
+
+
 def _lasso_cv(n_jobs):
     X, y = _slow_problem()
     return lambda: l1core.LassoCV(eps=1e-5, n_alphas=20, cv=3, n_jobs=n_jobs,
@@ -103,6 +119,9 @@ def _logistic_cv_threads():
     pytest.param(_sparse_fit, id="lasso-csc"),
     pytest.param(_logistic_fit, id="logistic"),
     pytest.param(_path, id="lasso_path"),
+    pytest.param(_gram_path, id="lasso_path-gram"),
+    pytest.param(_group_fit, id="GroupLasso"),
+    pytest.param(_multitask_fit, id="MultiTaskLasso"),
     pytest.param(lambda: _lasso_cv(None), id="LassoCV"),
     pytest.param(lambda: _lasso_cv(2), id="LassoCV-threads"),
     pytest.param(_enet_cv_threads, id="ElasticNetCV-threads"),
