@@ -58,6 +58,8 @@ from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
+from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
+                       AdaptiveLogisticRegression)
 
 __version__ = "0.1.0"
 
@@ -66,4 +68,6 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
-           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV"]
+           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV",
+           "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
+           "AdaptiveLassoCV"]
