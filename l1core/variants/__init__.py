@@ -3,6 +3,8 @@ and the prior Lasso (``prior``, Jiang, He & Zhang 2016), each with a cross-valid
 
 from .adaptive import AdaptiveElasticNet, AdaptiveLasso, AdaptiveLogisticRegression
 from .adaptive_cv import AdaptiveLassoCV
+from .prior import PriorLasso
+from .prior_cv import PriorLassoCV
 
 __all__ = ["AdaptiveElasticNet", "AdaptiveLasso", "AdaptiveLassoCV",
-           "AdaptiveLogisticRegression"]
+           "AdaptiveLogisticRegression", "PriorLasso", "PriorLassoCV"]

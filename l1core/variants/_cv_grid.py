@@ -42,6 +42,12 @@ class GridCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
     keep_path = False
     verbose = False
 
+    def _keep_params(self, params):
+        """Store the ``__init__`` arguments ``params`` (its ``locals()``) as attributes."""
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
+
     def _check_cv_input(self, X, y, sample_weight):
         if self.refit_alpha not in ("min", "1se"):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")

@@ -86,21 +86,7 @@ class AdaptiveLassoCV(GridCV):
                  shuffle: bool = False, random_state: Seed = None,
                  refit_alpha: Literal["min", "1se"] = "min", n_jobs: int | None = None,
                  executor: Any = None) -> None:
-        self.gammas = gammas
-        self.init = init
-        self.weight_eps = weight_eps
-        self.eps = eps
-        self.n_alphas = n_alphas
-        self.alphas = alphas
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.cv = cv
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.refit_alpha = refit_alpha
-        self.n_jobs = n_jobs
-        self.executor = executor
+        self._keep_params(locals())
 
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Cross-validate (gamma, alpha), then refit on all data. X is read in place."""
