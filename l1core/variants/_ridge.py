@@ -19,6 +19,7 @@ zero rows of A): cross-validation folds pass their training rows as weights.
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse as sp
 
 __all__ = ["ridge_coef", "least_squares_coef"]
@@ -44,20 +45,24 @@ class _Spectrum:
             G = _dense(X.T @ weighted) - S * np.outer(self.xbar, self.xbar)
             self.c = np.asarray(X.T @ (self.root * self.z)).ravel() - self.xbar * (
                 self.root @ self.z)
-            self.e, self.V = np.linalg.eigh((G + G.T) / 2)
+            self.e, self.V = _eigh((G + G.T) / 2)
             self.d = self.V.T @ self.c
-        else:                                                 # A A^T, n x n
-            Xm = np.asarray(X @ self.xbar).ravel()
-            K = _dense(X @ X.T) - Xm[:, None] - Xm[None, :] + self.xbar @ self.xbar
-            K *= self.root[:, None] * self.root[None, :]
-            self.e, self.U = np.linalg.eigh((K + K.T) / 2)
-            self.d = self.U.T @ self.z
+        else:                                 # A A^T on the rows of positive weight
+            self.rows = np.flatnonzero(sw > 0)
+            Xm = np.asarray(X @ self.xbar).ravel()[self.rows]
+            K = _dense(X @ X.T)[np.ix_(self.rows, self.rows)]
+            K += self.xbar @ self.xbar - Xm[:, None] - Xm[None, :]
+            root = self.root[self.rows]
+            K *= root[:, None] * root[None, :]
+            self.e, self.U = _eigh((K + K.T) / 2)
+            self.d = self.U.T @ self.z[self.rows]
         np.maximum(self.e, 0.0, out=self.e)
 
     def coef(self, lam):
         if self.primal:
             return self.V @ (self.d / (self.e + lam))
-        a = self.root * (self.U @ (self.d / (self.e + lam)))   # D a
+        a = np.zeros_like(self.root)                               # D a
+        a[self.rows] = self.root[self.rows] * (self.U @ (self.d / (self.e + lam)))
         return np.asarray(self.X.T @ a).ravel() - self.xbar * a.sum()
 
     def gcv(self, lam):
@@ -69,6 +74,11 @@ class _Spectrum:
             rss = np.sum((shrink * self.d) ** 2)
         df = np.sum(self.e / (self.e + lam))
         return rss / max(1.0 - df / self.n_rows, 1e-12) ** 2
+
+
+def _eigh(M):
+    """Eigenvalues and vectors of a symmetric matrix (LAPACK's divide and conquer)."""
+    return scipy.linalg.eigh(M, driver="evd", check_finite=False)
 
 
 def _dense(M):
