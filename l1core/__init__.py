@@ -59,7 +59,8 @@ from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
-                       AdaptiveLogisticRegression, PriorLasso, PriorLassoCV)
+                       AdaptiveLogisticRegression, PriorLasso, PriorLassoCV,
+                       PriorLogisticRegression)
 
 __version__ = "0.1.0"
 
@@ -70,4 +71,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
            "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV",
            "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
-           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV"]
+           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV",
+           "PriorLogisticRegression"]

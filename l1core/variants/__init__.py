@@ -5,6 +5,8 @@ from .adaptive import AdaptiveElasticNet, AdaptiveLasso, AdaptiveLogisticRegress
 from .adaptive_cv import AdaptiveLassoCV
 from .prior import PriorLasso
 from .prior_cv import PriorLassoCV
+from .prior_logistic import PriorLogisticRegression
 
 __all__ = ["AdaptiveElasticNet", "AdaptiveLasso", "AdaptiveLassoCV",
-           "AdaptiveLogisticRegression", "PriorLasso", "PriorLassoCV"]
+           "AdaptiveLogisticRegression", "PriorLasso", "PriorLassoCV",
+           "PriorLogisticRegression"]

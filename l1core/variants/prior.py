@@ -30,7 +30,7 @@ from .._linear_model import ElasticNet, Lasso
 from .._typing import ArrayLike, Literal, MatrixLike, Self
 from ._ridge import least_squares_coef, ridge_coef
 
-__all__ = ["PriorLasso", "blend", "prior_predictions"]
+__all__ = ["PriorLasso", "blend", "prior_columns", "prior_predictions", "resolve_prior"]
 
 
 def blend(y, y_prior, eta):
@@ -53,6 +53,20 @@ def prior_predictions(XF, y, sw, fit_intercept):
         coef = ridge_coef(XF, y, sw, fit_intercept)[0]
     xbar = sw @ XF / S if fit_intercept else np.zeros(k)
     return XF @ coef + (ybar - xbar @ coef)
+
+
+def resolve_prior(X, prior_features, given, name, check_given, fit_on_columns):
+    """The prior of an estimator: ``check_given(given)`` (predictions passed to fit),
+    ``fit_on_columns(XF)`` on the prior features' columns, or None (no prior); both at once
+    is an error."""
+    if prior_features is not None and given is not None:
+        raise ValueError(f"Give the prior as prior_features or as {name}, not both.")
+    if given is not None:
+        return check_given(given)
+    if prior_features is None:
+        return None
+    features = v.check_feature_set(prior_features, X.shape[1], "prior_features")
+    return fit_on_columns(prior_columns(X, features))
 
 
 def prior_columns(X, features):
@@ -119,14 +133,10 @@ class PriorLasso(ElasticNet):
 
     def _prior(self, X, y, sw, y_prior):
         """The prior predictions on all rows (fitted on the rows of positive weight)."""
-        if self.prior_features is not None and y_prior is not None:
-            raise ValueError("Give the prior as prior_features or as y_prior, not both.")
-        if y_prior is not None:
-            return v.check_float_vector(y_prior, X.shape[0], "y_prior")
-        if self.prior_features is None:
-            return None
-        features = v.check_feature_set(self.prior_features, X.shape[1], "prior_features")
-        return prior_predictions(prior_columns(X, features), y, sw, bool(self.fit_intercept))
+        return resolve_prior(
+            X, self.prior_features, y_prior, "y_prior",
+            lambda given: v.check_float_vector(given, X.shape[0], "y_prior"),
+            lambda XF: prior_predictions(XF, y, sw, bool(self.fit_intercept)))
 
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
             y_prior: ArrayLike | None = None) -> Self:
