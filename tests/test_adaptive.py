@@ -266,3 +266,26 @@ ESTIMATORS = [AdaptiveLasso(), AdaptiveElasticNet(), AdaptiveLogisticRegression(
 @pytest.mark.parametrize("est", ESTIMATORS, ids=lambda e: type(e).__name__)
 def test_check_estimator(est):
     assert_check_estimator_passes(est)
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+@pytest.mark.parametrize("shape", [(40, 10), (15, 30)])
+def test_fixed_init_alpha_ridge_by_lsqr_matches_sklearn(storage, shape):
+    from sklearn.linear_model import Ridge
+
+    from l1core.variants._ridge import ridge_coef_iterative
+
+    n, p = shape
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((n, p)) + 1.0
+    y = X[:, 0] - X[:, 2] + rng.standard_normal(n)
+    sw = rng.uniform(0.5, 2.0, n)
+    coef = ridge_coef_iterative(to_storage(X, storage), y, sw, True, 0.7)
+    sk = Ridge(alpha=0.7, solver="svd").fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(coef, sk.coef_, rtol=1e-7, atol=1e-9)
+    model = AdaptiveLasso(alpha=0.05, init_alpha=0.7).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(model.init_coef_, sk.coef_, rtol=1e-7, atol=1e-9)
+    cv = AdaptiveLassoCV(init_alpha=0.7, cv=3, n_alphas=5, gammas=(1.0,)).fit(X, y)
+    assert cv.gamma_ == 1.0
+    with pytest.raises(ValueError):
+        AdaptiveLasso(init_alpha=0.0).fit(X, y)

@@ -39,8 +39,6 @@ class GridCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
     """The steps of :class:`AdaptiveLassoCV` and :class:`PriorLassoCV`."""
 
     _expected_failed_checks = CrossValidationSteps._expected_failed_checks
-    keep_path = False
-    verbose = False
 
     def _keep_params(self, params):
         """Store the ``__init__`` arguments ``params`` (its ``locals()``) as attributes."""

@@ -16,21 +16,27 @@ problem (the conjugate of the indicator of {0} is 0).
 from __future__ import annotations
 
 import numbers
+from typing import Any, Union
 
 import numpy as np
 
-from typing import Any, Union
-
+from .. import _validation as v
 from .._typing import ArrayLike
-from ._ridge import least_squares_coef, ridge_coef
+from ._ridge import least_squares_coef, ridge_coef, ridge_coef_iterative
 
 #: ``init``: a method name, an unfitted estimator or the coefficients
 InitSpec = Union[str, ArrayLike, Any]
 
-__all__ = ["InitSpec", "INITS", "check_init", "initial_coef", "adaptive_weights", "penalty_arrays"]
+__all__ = ["InitSpec", "INITS", "check_init", "check_init_alpha", "initial_coef",
+           "adaptive_weights", "penalty_arrays"]
 
 INITS = {"squared": ("ridge", "ols", "lasso_cv", "enet_cv"),
          "logistic": ("ridge", "lasso_cv", "enet_cv")}
+
+
+def check_init_alpha(init_alpha):
+    """``init_alpha``: None or a finite real > 0."""
+    return None if init_alpha is None else v.check_positive(init_alpha, "init_alpha")
 
 
 def check_init(init, n_features, loss):
@@ -53,15 +59,17 @@ def check_init(init, n_features, loss):
 
 
 def initial_coef(init, X, y, sw, train, *, fit_intercept, loss, unweighted=False,
-                 random_state=None):
+                 random_state=None, init_alpha=None):
     """``b_init`` (n_features,) fitted on the rows ``train`` (None: all rows) with sample
     weights ``sw`` (a user's estimator gets them unless ``unweighted``: the user passed
-    none); for several classes, the largest |coefficient| over the classes."""
+    none); for several classes, the largest |coefficient| over the classes. ``init_alpha``:
+    the ridge penalty of init="ridge" (None: chosen by GCV for the squared loss, 1/S for the
+    logistic loss)."""
     if isinstance(init, np.ndarray):
         return init
     fold_sw = sw if train is None else sw * np.bincount(train, minlength=X.shape[0])
     if isinstance(init, str):
-        coef = _builtin(init, X, y, fold_sw, fit_intercept, loss, random_state)
+        coef = _builtin(init, X, y, fold_sw, fit_intercept, loss, random_state, init_alpha)
     else:
         model = type(init)(**init.get_params(deep=False))
         Xt, yt, st = (X, y, sw) if train is None else (X[train], y[train], sw[train])
@@ -71,10 +79,12 @@ def initial_coef(init, X, y, sw, train, *, fit_intercept, loss, unweighted=False
     return np.abs(coef).max(axis=0) if coef.shape[0] > 1 else coef[0]
 
 
-def _builtin(init, X, y, sw, fit_intercept, loss, random_state):
+def _builtin(init, X, y, sw, fit_intercept, loss, random_state, init_alpha):
     from .. import (ElasticNetCV, LassoCV, SparseLogisticRegression,
                     SparseLogisticRegressionCV)
     if loss == "squared":
+        if init == "ridge" and init_alpha is not None:
+            return ridge_coef_iterative(X, y, sw, fit_intercept, init_alpha)
         if init == "ridge":
             return ridge_coef(X, y, sw, fit_intercept)[0]
         if init == "ols":
@@ -83,7 +93,8 @@ def _builtin(init, X, y, sw, fit_intercept, loss, random_state):
         return cls(cv=5, keep_path=False, fit_intercept=fit_intercept, n_alphas=50,
                    random_state=random_state).fit(X, y, sample_weight=sw).coef_
     if init == "ridge":                        # scikit-learn's default C=1, l2 penalty
-        model = SparseLogisticRegression(l1_ratio=0.0, fit_intercept=fit_intercept)
+        model = SparseLogisticRegression(alpha=init_alpha, l1_ratio=0.0,
+                                         fit_intercept=fit_intercept)
     else:
         model = SparseLogisticRegressionCV(cv=5, keep_path=False, fit_intercept=fit_intercept,
                                            n_alphas=30, l1_ratio=1.0 if init == "lasso_cv"

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
-__all__ = ["ridge_coef", "least_squares_coef"]
+__all__ = ["ridge_coef", "ridge_coef_iterative", "least_squares_coef"]
 
 _GCV_GRID = np.logspace(-6, 1, 36)        # lam / largest eigenvalue
 
@@ -94,6 +94,25 @@ def ridge_coef(X, y, sw, fit_intercept, lam=None):
         grid = _GCV_GRID * top
         lam = float(grid[int(np.argmin([spec.gcv(g) for g in grid]))])
     return spec.coef(lam), lam
+
+
+def ridge_coef_iterative(X, y, sw, fit_intercept, lam):
+    """Weighted ridge at a given ``lam > 0`` (scikit-learn's ``Ridge(alpha=lam)`` with these
+    weights) by LSQR on ``A = D X_c`` as an operator: O(nnz(X)) per iteration and no Gram
+    matrix, for designs whose min(n, p)^3 eigendecomposition is too dear."""
+    from scipy.sparse.linalg import LinearOperator, lsqr
+
+    n, p = X.shape
+    S = sw.sum()
+    xbar = np.asarray(sw @ X).ravel() / S if fit_intercept else np.zeros(p)
+    ybar = sw @ y / S if fit_intercept else 0.0
+    root = np.sqrt(sw)
+    A = LinearOperator(
+        (n, p), dtype=np.float64,
+        matvec=lambda b: root * (np.asarray(X @ b).ravel() - xbar @ b),
+        rmatvec=lambda r: np.asarray(X.T @ (root * r)).ravel() - xbar * (root @ r))
+    return lsqr(A, root * (y - ybar), damp=float(np.sqrt(lam)), atol=1e-12, btol=1e-12,
+                iter_lim=20 * min(n, p) + 100)[0]
 
 
 def least_squares_coef(X, y, sw, fit_intercept):

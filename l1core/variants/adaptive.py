@@ -23,7 +23,8 @@ from .. import _validation as v
 from .._linear_model import ElasticNet
 from .._logistic import SparseLogisticRegression, _encode_labels
 from .._typing import ArrayLike, Literal, MatrixLike, Seed, Self
-from ._initial import InitSpec, adaptive_weights, check_init, initial_coef, penalty_arrays
+from ._initial import (InitSpec, adaptive_weights, check_init, check_init_alpha, initial_coef,
+                       penalty_arrays)
 
 __all__ = ["AdaptiveElasticNet", "AdaptiveLasso", "AdaptiveLogisticRegression"]
 
@@ -40,6 +41,11 @@ _PARAMETERS = """gamma : float > 0, default=1.0
         for every shape: it exists when p > n, never excludes a feature the first stage
         missed (a Lasso's zeros are final), and costs one eigendecomposition, not a
         cross-validation.
+    init_alpha : float > 0 or None, default=None
+        The ridge penalty of init="ridge" (scikit-learn's ``Ridge(alpha=)`` with the same
+        weights; logistic: the l2 logistic alpha). None chooses it by GCV (squared loss; one
+        eigendecomposition, O(min(n, p)^3)); a value solves the ridge by LSQR instead
+        (O(nnz(X)) per iteration: the choice for large min(n, p)).
     weight_eps : float >= 0, default=0.0
         Added to ``|b_init_j|``: 0 excludes the features with ``b_init_j = 0`` (Zou); > 0
         keeps every feature (Candes et al.'s epsilon).
@@ -59,13 +65,17 @@ class _AdaptiveSteps:
         rounds = v.check_count(self.n_reweight, "n_reweight")
         return gamma, eps, rounds, check_init(self.init, p, self._loss)
 
+    def _init_alpha(self):
+        return check_init_alpha(self.init_alpha)
+
     def _fit_adaptive(self, X, y, sw, unweighted, fit_target=None):
         """Fit on validated X; ``fit_target`` is what the solver's ``fit`` takes as y (the
         labels for the logistic loss). Returns the last fitted solver."""
         gamma, eps, rounds, init = self._check_adaptive(X.shape[1])
         target = y if fit_target is None else fit_target
         b_init = initial_coef(init, X, target, sw, None, fit_intercept=self.fit_intercept,
-                              loss=self._loss, unweighted=unweighted)
+                              loss=self._loss, unweighted=unweighted,
+                              init_alpha=self._init_alpha())
         self.init_coef_ = np.array(b_init, dtype=np.float64)
         model, self._epochs = None, 0
         for _ in range(1 + rounds):
@@ -118,13 +128,15 @@ class AdaptiveElasticNet(_AdaptiveSteps, ElasticNet):
     """
 
     def __init__(self, alpha: float = 1.0, *, l1_ratio: float = 0.5, gamma: float = 1.0,
-                 init: InitSpec = "ridge", weight_eps: float = 0.0, n_reweight: int = 0,
+                 init: InitSpec = "ridge", init_alpha: float | None = None,
+                 weight_eps: float = 0.0, n_reweight: int = 0,
                  fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto") -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.gamma = gamma
         self.init = init
+        self.init_alpha = init_alpha
         self.weight_eps = weight_eps
         self.n_reweight = n_reweight
         self.fit_intercept = fit_intercept
@@ -190,9 +202,12 @@ class AdaptiveLasso(AdaptiveElasticNet):
     """
 
     def __init__(self, alpha: float = 1.0, *, gamma: float = 1.0, init: InitSpec = "ridge",
-                 weight_eps: float = 0.0, n_reweight: int = 0, fit_intercept: bool = True,
-                 max_iter: int = 1000, tol: float = 1e-4, precompute: bool | Literal["auto"] | ArrayLike = "auto") -> None:
+                 init_alpha: float | None = None, weight_eps: float = 0.0,
+                 n_reweight: int = 0, fit_intercept: bool = True, max_iter: int = 1000,
+                 tol: float = 1e-4,
+                 precompute: bool | Literal["auto"] | ArrayLike = "auto") -> None:
         super().__init__(alpha=alpha, l1_ratio=1.0, gamma=gamma, init=init,
+                         init_alpha=init_alpha,
                          weight_eps=weight_eps, n_reweight=n_reweight,
                          fit_intercept=fit_intercept, max_iter=max_iter, tol=tol,
                          precompute=precompute)
@@ -215,7 +230,7 @@ class AdaptiveLogisticRegression(_AdaptiveSteps, SparseLogisticRegression):
     ----------
     alpha, l1_ratio, fit_intercept, tol, max_iter, multi_class
         As for :class:`l1core.SparseLogisticRegression` (alpha None: ``1/S``).
-    gamma, weight_eps, n_reweight
+    gamma, init_alpha, weight_eps, n_reweight
         As for :class:`l1core.AdaptiveLasso`.
     init : {{"ridge", "lasso_cv", "enet_cv"}}, estimator or array, default="ridge"
         ``b_init``: l2-penalized logistic regression at scikit-learn's default ``C=1``
@@ -243,13 +258,17 @@ class AdaptiveLogisticRegression(_AdaptiveSteps, SparseLogisticRegression):
     _loss = "logistic"
 
     def __init__(self, alpha: float | None = None, *, l1_ratio: float = 1.0,
-                 gamma: float = 1.0, init: InitSpec = "ridge", weight_eps: float = 0.0,
+                 gamma: float = 1.0, init: InitSpec = "ridge", init_alpha: float | None = None,
+                 weight_eps: float = 0.0,
                  n_reweight: int = 0, fit_intercept: bool = True, tol: float = 1e-4,
-                 max_iter: int = 1000, multi_class: Literal["auto", "multinomial", "ovr"] = "auto", random_state: Seed = None) -> None:
+                 max_iter: int = 1000,
+                 multi_class: Literal["auto", "multinomial", "ovr"] = "auto",
+                 random_state: Seed = None) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.gamma = gamma
         self.init = init
+        self.init_alpha = init_alpha
         self.weight_eps = weight_eps
         self.n_reweight = n_reweight
         self.fit_intercept = fit_intercept

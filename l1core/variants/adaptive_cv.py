@@ -15,17 +15,19 @@ from .._cv import path_fold_errors
 from .._path import enet_path
 from .._typing import Any, ArrayLike, Literal, MatrixLike, Seed, Self, Sequence, Splits
 from ._cv_grid import GridCV, lasso_alpha_max
-from ._initial import InitSpec, adaptive_weights, check_init, initial_coef, penalty_arrays
+from ._initial import (InitSpec, adaptive_weights, check_init, check_init_alpha, initial_coef,
+                       penalty_arrays)
 from .adaptive import AdaptiveLasso
 
 __all__ = ["AdaptiveLassoCV"]
 
 
-def _adaptive_fold(X, y, sw, unweighted, train, test, grids, init, gammas, eps, params):
+def _adaptive_fold(X, y, sw, unweighted, train, test, grids, init, init_alpha, gammas, eps,
+                   params):
     """Held-out errors (n_gammas, n_alphas) of one fold: ``b_init`` on ``train``, then a
     weighted Lasso path per gamma."""
     b_init = initial_coef(init, X, y, sw, train, fit_intercept=params["fit_intercept"],
-                          loss="squared", unweighted=unweighted)
+                          loss="squared", unweighted=unweighted, init_alpha=init_alpha)
     errors, not_converged = [], 0
     for gamma, grid in zip(gammas, grids):
         factor, lower, upper = penalty_arrays(adaptive_weights(b_init, gamma, eps))
@@ -51,8 +53,10 @@ class AdaptiveLassoCV(GridCV):
     ----------
     gammas : sequence of float > 0, default=(0.5, 1.0, 2.0)
         The exponents searched.
-    init, weight_eps
-        As for :class:`l1core.AdaptiveLasso` (an estimator is cloned and fitted per fold).
+    init, init_alpha, weight_eps
+        As for :class:`l1core.AdaptiveLasso` (an estimator is cloned and fitted per fold; the
+        ridge's GCV runs per fold too: its O(min(n, p)^3) eigendecomposition dominates the
+        cost when min(n, p) is large, where a fixed ``init_alpha`` (LSQR) is cheap).
     eps, n_alphas, alphas, fit_intercept, max_iter, tol, cv, shuffle, random_state,
     refit_alpha, n_jobs, executor
         As for :class:`l1core.LassoCV`; with ``refit_alpha="1se"`` the largest alpha within
@@ -80,7 +84,8 @@ class AdaptiveLassoCV(GridCV):
     """
 
     def __init__(self, *, gammas: Sequence[float] = (0.5, 1.0, 2.0), init: InitSpec = "ridge",
-                 weight_eps: float = 0.0, eps: float = 1e-3, n_alphas: int = 100,
+                 init_alpha: float | None = None, weight_eps: float = 0.0, eps: float = 1e-3,
+                 n_alphas: int = 100,
                  alphas: ArrayLike | None = None, fit_intercept: bool = True,
                  max_iter: int = 1000, tol: float = 1e-4, cv: Splits = None,
                  shuffle: bool = False, random_state: Seed = None,
@@ -95,9 +100,10 @@ class AdaptiveLassoCV(GridCV):
         gammas = [v.check_positive(g, "gammas") for g in np.atleast_1d(self.gammas)]
         eps = v.check_nonnegative(self.weight_eps, "weight_eps")
         init = check_init(self.init, X.shape[1], "squared")
+        init_alpha = check_init_alpha(self.init_alpha)
         fit_intercept = bool(self.fit_intercept)
         b_init = initial_coef(init, X, y, sw, None, fit_intercept=fit_intercept,
-                              loss="squared", unweighted=unweighted)
+                              loss="squared", unweighted=unweighted, init_alpha=init_alpha)
 
         def alpha_max(gamma):
             factor, lower, upper = penalty_arrays(adaptive_weights(b_init, gamma, eps))
@@ -105,7 +111,7 @@ class AdaptiveLassoCV(GridCV):
 
         params = dict(fit_intercept=fit_intercept, tol=tol, max_iter=max_iter)
         self._search("gamma", gammas, alpha_max, _adaptive_fold, X, y, sw, unweighted,
-                     (init, gammas, eps, params))
+                     (init, init_alpha, gammas, eps, params))
         model = AdaptiveLasso(alpha=self.alpha_, gamma=self.gamma_, init=b_init,
                               weight_eps=eps, fit_intercept=fit_intercept, max_iter=max_iter,
                               tol=tol).fit(X, y, sample_weight=None if unweighted else sw)
