@@ -44,6 +44,7 @@ except ModuleNotFoundError as _exc:
         raise
     raise _unbuilt(_exc) from None
 
+from ._config import config_context, get_config, set_config
 from ._cv import ElasticNetCV, LassoCV
 from ._enet_solver import EnetSolution, enet_solve
 from ._estimator_base import ConvergenceWarning, NotFittedError
@@ -58,6 +59,11 @@ from ._model_io import load_model, save_model
 from ._path import alpha_grid, enet_path, lasso_path
 from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
+from .lars import (Lars, LassoLars, LassoLarsCV, LassoLarsIC, coef_at_alpha, lars_path,
+                   lars_path_gram)
+from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
+from .prox import prune_step
+from .solvers import FistaResult, fista, ista
 from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
                        AdaptiveLogisticRegression, PriorLasso, PriorLassoCV,
                        PriorLogisticRegression)
@@ -69,7 +75,9 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "logistic_solve", "LogisticSolution", "ElasticNetCV", "LassoCV",
            "SparseLogisticRegressionCV", "PathResult", "save_model", "load_model",
            "AlphaGridEdgeWarning", "NumericalWarning", "GroupLasso", "SparseGroupLasso",
-           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV",
+           "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV", "MultiTaskLasso",
+           "MultiTaskElasticNet", "multitask_path", "set_config", "get_config",
+           "config_context", "fista", "ista", "FistaResult", "prune_step", "lars_path",
+           "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha",
            "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
-           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV",
-           "PriorLogisticRegression"]
+           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression"]

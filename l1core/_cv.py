@@ -282,6 +282,12 @@ class RegressionCV(CrossValidationSteps, RegressorMixin, BaseEstimator):
             raise ValueError(f"refit_alpha must be 'min' or '1se', got {self.refit_alpha!r}.")
         X, _ = v.check_design(X)
         n = X.shape[0]
+        if v.is_multi_output(y):
+            # scikit-learn's LassoCV / ElasticNetCV refuse a 2-D y the same way
+            raise ValueError(f"For multi-task outputs, use MultiTask{type(self).__name__}: "
+                             f"{type(self).__name__} takes a 1-D y (cross-validate each "
+                             "target separately, or fit l1core.MultiTaskLasso / "
+                             "MultiTaskElasticNet).")
         y = v.check_target(y, n, np.float64)
         sw = v.check_sample_weight(sample_weight, n, np.float64)
         tol = v.check_tol(self.tol)

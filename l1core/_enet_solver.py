@@ -17,6 +17,7 @@ cross-validation fold pays for it once; :func:`enet_solve` is one problem, one a
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from dataclasses import dataclass
@@ -26,10 +27,12 @@ import scipy.linalg
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._column_store import column_store
+from ._config import kernel_threads
 from ._design_ops import xt_dot
 from ._enet_cd import (enet_coordinate_descent, enet_gram_cache, enet_scratch,
                        raise_overflowing_columns)
-from ._enet_gram import enet_gram_cd
+from ._enet_gram import enet_gram_cd, enet_gram_path
 from ._estimator_base import convergence_warning
 from ._standardize import standardized_penalty
 from ._target_stats import centered_target, off_unpenalized
@@ -102,7 +105,7 @@ class EnetProblem:
             X, _ = v.check_design(X)
         else:
             v.check_trusted_design(X)
-        self.X = X
+        self.X = X = column_store(X)     # CSR: its CSC copy within the budget (_config)
         n, p = X.shape
         self.y = v.check_target(y, n, np.float64)
         s = v.check_sample_weight(sample_weight, n, np.float64)
@@ -168,6 +171,34 @@ class EnetProblem:
         self.use_gram = _choose_gram(precompute, X, n_solves)
         self._user_gram = _checked_user_gram(precompute, p) if self.use_gram else None
         self._gram = None
+
+    def with_target(self, y):
+        """This problem with another target ``y`` (n_samples,), validated, for a multi-output
+        fit: X, the sample weights, the penalty, the projection off the unpenalized columns,
+        the column statistics (once a solve has filled them) and the Gram matrix G are shared,
+        not recomputed; the target's own state (residual, dual points, ever-active set,
+        scratch, the Gram form's X~^T sw y~) is new. Neither problem modifies what they share,
+        so both may be solved at the same time on different threads."""
+        other = copy.copy(self)
+        p = self.n_features
+        other.y = v.check_target(y, self.X.shape[0], np.float64)
+        other.kernel_y = other.y if self.kernel_rows is None else other.y[self.kernel_rows]
+        n_kernel = other.kernel_y.shape[0]
+        other.q = np.zeros(p)
+        other.residual = (np.zeros(n_kernel), np.zeros(1))
+        other.ever_active = np.zeros(p, dtype=np.uint8)
+        other._ever = (other.ever_active, np.zeros(p, dtype=np.intp),
+                       np.zeros(1, dtype=np.int64))
+        other.center = (np.zeros((2, n_kernel)), np.zeros((2, p)), np.zeros(2, dtype=np.uint8))
+        other._scratch = (enet_scratch(p, max(int(self.stats[4][0]), 1)) if self.stats_ready
+                          else enet_scratch(p))
+        if self._gram_cache is not None:
+            other._gram_cache = enet_gram_cache(p, min(p, n_kernel, _GRAM_CACHE_FEATURES))
+        if self._gram is not None:
+            G, _, _, xbar, _, constant = self._gram
+            other._gram = (G,) + _gram_target_moments(self.X, other.y, self.weights,
+                                                      self.fit_intercept, xbar, constant)
+        return other
 
     @property
     def n_features(self):
@@ -286,7 +317,7 @@ class EnetProblem:
                         ever=self._ever, center=self.center, strong_ratio=strong_ratio,
                         screen=screening, scratch=self._scratch, gram_cache=self._gram_cache,
                         rows=None if self.kernel_rows is None else self.row_runs,
-                        ridge_factor=self.ridge_factor))
+                        ridge_factor=self.ridge_factor, n_threads=kernel_threads()))
             if not (self.stats_ready or self.use_gram) and self.stats[4][0] < p:
                 # the working arrays need only hold the columns with variance
                 self._scratch = enet_scratch(p, max(int(self.stats[4][0]), 1))
@@ -304,6 +335,22 @@ class EnetProblem:
 
     def _solve_gram(self, alpha, w, pinned, tol, max_iter, random, seed):
         """One call of the Gram kernel; returns (intercept, gap, epochs, gap_tol)."""
+        free, idx, Ginv = self._gram_projection(alpha, w, pinned)
+        G, c, yy, xbar, ybar, _ = self._gram
+        lower, upper, factor, ridge = self._gram_factors
+        gap_tol = tol * yy
+        gap, epochs = enet_gram_cd(
+            G, c, yy, w, alpha=alpha, l1_ratio=self.l1_ratio,
+            penalty_factor=factor, lower=lower, upper=upper,
+            free=free, proj_idx=idx, Ginv=Ginv,
+            tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed, ridge_factor=ridge)
+        intercept = ybar - xbar @ w if self.fit_intercept else 0.0
+        return intercept, gap, epochs, gap_tol
+
+    def _gram_projection(self, alpha, w, pinned=None):
+        """The Gram form (built on first use) and, at ``alpha``, the unpenalized columns
+        projected out of the dual point: (free uint8 (p,), their indices, the pseudo-inverse
+        of their Gram block); w's constant columns placed at their penalty's minimum."""
         if self._gram is None:
             self._gram = _gram_moments(self.X, self.y, self.weights, self.fit_intercept,
                                        user_gram=self._user_gram)
@@ -312,27 +359,48 @@ class EnetProblem:
             self._gram_factors = tuple(
                 None if a is None else np.broadcast_to(a, p).copy()
                 for a in (self.lower, self.upper, self.penalty_factor, self.ridge_factor))
-        G, c, yy, xbar, ybar, constant = self._gram
+        G, _, _, _, _, constant = self._gram
         p = self.n_features
-        lower, upper, factor, ridge = self._gram_factors
+        lower, upper, factor, _ = self._gram_factors
         w[constant] = np.clip(0.0, lower[constant], upper[constant])
         free = np.ones(p, bool) if alpha == 0.0 else factor == 0
         if pinned is not None:
             free &= ~pinned
         free &= ~constant
         idx = np.flatnonzero(free)
-        if idx.size:
-            Ginv = _scaled_pinv(G[np.ix_(idx, idx)])
-        else:
-            Ginv = np.zeros((0, 0), order="F")
+        Ginv = _scaled_pinv(G[np.ix_(idx, idx)]) if idx.size else np.zeros((0, 0), order="F")
+        return free.astype(np.uint8), idx.astype(np.intp), Ginv
+
+    def compiled_path_applies(self, alphas):
+        """Whether :meth:`gram_path` can solve the whole path at ``alphas``: the Gram form,
+        every alpha > 0 (one projection for all) and no unpenalized coefficient with a bound
+        (those are solved in rounds, see :meth:`solve`)."""
+        return (self.use_gram and len(alphas) > 0 and bool(np.all(np.asarray(alphas) > 0))
+                and not self._bounded_unpenalized.any())
+
+    def gram_path(self, alphas, w, *, tol, max_iter, random, seeds):
+        """Solve at every alpha of a path in compiled code (``enet_gram_path``), warm-started
+        from ``w`` (overwritten with the last solution). Returns (W (p, n) float64, gaps,
+        epochs, deviance sum_i sw_i r_i^2 / sum_i sw_i, seconds, intercepts, gap_tol), the
+        arrays cut to the alphas solved (all, unless interrupted: then KeyboardInterrupt)."""
+        alphas = np.ascontiguousarray(alphas, dtype=np.float64)
+        n = alphas.size
+        free, idx, Ginv = self._gram_projection(alphas[0], w)
+        G, c, yy, xbar, ybar, _ = self._gram
+        lower, upper, factor, ridge = self._gram_factors
+        W = np.zeros((self.n_features, n), order="F")
+        gaps, rss, seconds = np.empty(n), np.empty(n), np.empty(n)
+        epochs = np.empty(n, dtype=np.intp)
         gap_tol = tol * yy
-        gap, epochs = enet_gram_cd(
-            G, c, yy, w, alpha=alpha, l1_ratio=self.l1_ratio,
-            penalty_factor=factor, lower=lower, upper=upper,
-            free=free.astype(np.uint8), proj_idx=idx.astype(np.intp), Ginv=Ginv,
-            tol_abs=gap_tol, max_iter=max_iter, random=random, seed=seed, ridge_factor=ridge)
-        intercept = ybar - xbar @ w if self.fit_intercept else 0.0
-        return intercept, gap, epochs, gap_tol
+        enet_gram_path(G, c, yy, alphas, w, W, l1_ratio=self.l1_ratio, penalty_factor=factor,
+                       lower=lower, upper=upper, free=free, proj_idx=idx, Ginv=Ginv,
+                       tol_abs=gap_tol, max_iter=max_iter,
+                       seeds=np.ascontiguousarray(seeds, dtype=np.uint64), random=random,
+                       ridge_factor=factor if ridge is None else ridge, gaps=gaps,
+                       epochs=epochs, rss=rss, seconds=seconds)
+        self.stats_ready = True
+        intercepts = ybar - xbar @ W if self.fit_intercept else np.zeros(n)
+        return W, gaps, epochs, rss, seconds, intercepts, gap_tol
 
 
 def _row_runs(rows):
@@ -461,6 +529,17 @@ def _gram_moments(X, y, weights, fit_intercept, user_gram=None):
     return G, c, yy, xbar, ybar, constant
 
 
+def _gram_target_moments(X, y, weights, fit_intercept, xbar, constant):
+    """(c, yy, xbar, ybar, constant) of :func:`_gram_moments` for another target y, the
+    Gram matrix kept: c = X~^T diag(sw) y~ = X^T (sw y~) (sw y~ sums to 0 with an
+    intercept, and xbar = 0 without), yy = y~^T diag(sw) y~; one pass over X."""
+    ybar = weights @ y if fit_intercept else 0.0
+    ytil = y - ybar
+    c = xt_dot(X, weights * ytil)
+    c[constant] = 0.0
+    return c, float(weights @ (ytil * ytil)), xbar, ybar, constant
+
+
 def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1.0,
                sample_weight: ArrayLike | None = None, penalty_factor: ArrayLike | None = None,
                lower_bounds: float | ArrayLike | None = None,
@@ -492,22 +571,36 @@ def enet_solve(X: MatrixLike, y: ArrayLike, *, alpha: float, l1_ratio: float = 1
                           upper_bounds=upper_bounds, positive=positive,
                           fit_intercept=fit_intercept, precompute=precompute,
                           check_input=check_input)
-    alpha = v.check_alpha(alpha)
-    tol = v.check_tol(tol)
-    max_iter = v.check_max_iter(max_iter)
-    random = v.check_selection(selection) == "random"
-    seed = int(v.check_random_state(random_state).integers(2**63)) if random else 0
+    options = solve_options(alpha, tol, max_iter, selection, random_state, screening, warn)
     w = None if coef_init is None else v.check_coef_init(coef_init, problem.n_features,
                                                          np.float64)
+    return solve_checked(problem, w, options, stacklevel=4)
+
+
+def solve_options(alpha, tol, max_iter, selection, random_state, screening, warn):
+    """The checked per-solve options of :func:`enet_solve`, as a dict for
+    :func:`solve_checked` (warns once for alpha = 0)."""
+    alpha = v.check_alpha(alpha)
+    random = v.check_selection(selection) == "random"
+    seed = int(v.check_random_state(random_state).integers(2**63)) if random else 0
     if alpha == 0.0 and warn:
         warnings.warn("With alpha=0 the problem is ordinary least squares; coordinate descent "
                       "converges slowly on it and the fit may not be unique.", UserWarning,
-                      stacklevel=2)
+                      stacklevel=3)
+    return dict(alpha=alpha, tol=v.check_tol(tol), max_iter=v.check_max_iter(max_iter),
+                random=random, seed=seed, screening=screening, warn=warn)
+
+
+def solve_checked(problem, w, options, stacklevel=3):
+    """One solve of ``problem`` from ``w`` (None or checked float64) with checked options;
+    returns an :class:`EnetSolution`."""
+    max_iter = options["max_iter"]
     w, intercept, gap, n_iter, gap_tol = problem.solve(
-        alpha, w=w, tol=tol, max_iter=max_iter, random=random, seed=seed, screening=screening)
+        options["alpha"], w=w, tol=options["tol"], max_iter=max_iter,
+        random=options["random"], seed=options["seed"], screening=options["screening"])
     converged = gap <= gap_tol
-    if warn:
-        warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=3)
+    if options["warn"]:
+        warn_unfinished(w, intercept, n_iter, max_iter, gap, gap_tol, stacklevel=stacklevel)
     return EnetSolution(coef=problem.cast(w), intercept=float(intercept),
                         dual_gap=float(gap), n_iter=int(n_iter), gap_tol=float(gap_tol),
                         converged=bool(converged))

@@ -21,7 +21,8 @@ from collections import defaultdict
 
 import numpy as np
 
-from ._validation import _check_target, _with_sklearn_base, check_sample_weight
+from ._validation import (_check_target, _with_sklearn_base, check_sample_weight,
+                          check_targets)
 
 __all__ = [
     "BaseEstimator",
@@ -205,7 +206,12 @@ class RegressorMixin:
         including its conventions: 1.0 for perfect predictions, 0.0 for imperfect ones of a
         constant ``y``, NaN (with a warning) for fewer than two samples.
         """
-        y_pred = np.asarray(self.predict(X), dtype=np.float64).ravel()
+        y_pred = np.asarray(self.predict(X), dtype=np.float64)
+        if y_pred.ndim == 2 and y_pred.shape[1] > 1:     # multi-output: the mean R^2
+            Y = check_targets(y, y_pred.shape[0])
+            w = check_sample_weight(sample_weight, y_pred.shape[0], np.float64)
+            return float(np.mean([_r2(Y[:, t], y_pred[:, t], w) for t in range(Y.shape[1])]))
+        y_pred = y_pred.ravel()
         n = y_pred.shape[0]
         y = _check_target(y, n, np.float64, "y", warn_column=False)
         w = check_sample_weight(sample_weight, n, np.float64)

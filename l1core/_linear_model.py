@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._enet_solver import enet_solve
+from ._multioutput import enet_solve_targets
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
 from ._path import enet_path, lasso_path, report_solve
 from . import _validation as v
@@ -79,12 +80,17 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         intercept); ``coef_`` is on the original scale, constant columns get 0, bounds
         apply to ``coef_``. X is not scaled or copied: the kernel takes per-feature penalty
         factors ``v_j d_j`` and ridge factors ``v_j d_j^2`` (``l1core._standardize``).
+    n_jobs : int or None, default=None
+        Threads over the targets of a 2-D y (None: one). A 2-D y (n_samples, n_targets) is
+        fitted as one independent problem per column, as scikit-learn does, sharing X's
+        validation and column statistics (no copy of X per target).
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,), in X's floating dtype
-    intercept_ : float
-    n_iter_ : int, epochs run
+    coef_ : ndarray of shape (n_features,), in X's floating dtype ((n_targets, n_features)
+        for a 2-D y of several columns; see ``n_jobs``)
+    intercept_ : float ((n_targets,) for a 2-D y, (1,) for a single column, as scikit-learn)
+    n_iter_ : int, epochs run (a list per target for a 2-D y)
     dual_gap_ : float, duality gap at the solution on the objective above (divided by S),
         an upper bound on ``P(coef_, intercept_) - min P``; with ``standardize=True``, of
         the standardized problem (the objective of ``X diag(1/d)`` at ``d * coef_``, the
@@ -112,7 +118,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
-                 verbose: Verbose = False, standardize: bool = False) -> None:
+                 verbose: Verbose = False, standardize: bool = False,
+                 n_jobs: int | None = None) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -129,6 +136,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.copy_X = copy_X
         self.verbose = verbose
         self.standardize = standardize
+        self.n_jobs = n_jobs
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -153,6 +161,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         start = time.perf_counter()
         X = check_design(X)[0] if check_input else _trusted_design(X)
         offset = v.check_offset(offset, X.shape[0])
+        if y is not None and not sp.issparse(y) and np.asarray(y).ndim == 2:
+            return self._fit_targets(X, np.asarray(y), sample_weight, offset, start)
         if offset is not None:
             y = v.check_target(y, X.shape[0], np.float64) - offset
         coef_init = None
@@ -177,11 +187,48 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                          time.perf_counter() - start)
         return self
 
+    def _fit_targets(self, X, Y, sample_weight, offset, start):
+        """``fit`` for a 2-D Y (n_samples, n_targets): one problem per column sharing X's
+        validation and column statistics (``l1core._multioutput``), as scikit-learn does:
+        coef_ (n_targets, n_features), intercept_, dual_gap_ (n_targets,), n_iter_ a list;
+        a single column gives coef_ (n_features,), intercept_ (1,), a float dual_gap_."""
+        Y = v.check_targets(Y, X.shape[0])
+        if offset is not None:
+            Y = Y - offset[:, np.newaxis]
+        coef_init = None
+        if self.warm_start and getattr(self, "coef_", None) is not None:
+            if np.shape(self.coef_) == (Y.shape[1], X.shape[1]):
+                coef_init = self.coef_
+            elif Y.shape[1] == 1 and np.shape(self.coef_) == (X.shape[1],):
+                coef_init = self.coef_[np.newaxis]
+        solutions = enet_solve_targets(
+            X, Y, alpha=self.alpha, l1_ratio=self._effective_l1_ratio(),
+            sample_weight=sample_weight, penalty_factor=self.penalty_factor,
+            lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds,
+            positive=self.positive, fit_intercept=self.fit_intercept, tol=self.tol,
+            max_iter=self.max_iter, selection=self.selection, random_state=self.random_state,
+            coef_init=coef_init, precompute=self.precompute, check_input=False,
+            standardize=self.standardize, n_jobs=self.n_jobs)
+        self.coef_ = np.array([s.coef for s in solutions])
+        self.intercept_ = (np.array([s.intercept for s in solutions]) if self.fit_intercept
+                           else np.zeros(len(solutions)))
+        self.dual_gap_ = np.array([s.dual_gap for s in solutions])
+        self.n_iter_ = [s.n_iter for s in solutions]
+        if len(solutions) == 1:
+            self.coef_, self.dual_gap_, self.n_iter_ = (self.coef_[0], self.dual_gap_[0],
+                                                        self.n_iter_[0])
+        self.n_features_in_ = X.shape[1]
+        if self.verbose:
+            report_solve(self.verbose, self.alpha, float(np.max(self.dual_gap_)),
+                         int(np.sum(self.n_iter_)), time.perf_counter() - start)
+        return self
+
     @property
     def sparse_coef_(self):
-        """``coef_`` as a (1, n_features) CSR matrix."""
+        """``coef_`` as a CSR matrix of shape (1, n_features) ((n_targets, n_features) for a
+        multi-output fit)."""
         check_is_fitted(self)
-        return sp.csr_matrix(self.coef_[np.newaxis, :])
+        return sp.csr_matrix(np.atleast_2d(self.coef_))
 
     def _decision_function(self, X):
         check_is_fitted(self)
@@ -189,6 +236,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
                              f"expecting {self.n_features_in_} features as input.")
+        if np.ndim(self.coef_) == 2:                  # multi-output: (n_samples, n_targets)
+            return np.asarray(X @ self.coef_.T) + self.intercept_
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
     def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
@@ -199,6 +248,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
         return tags
 
 
@@ -242,8 +292,9 @@ class Lasso(ElasticNet):
                  lower_bounds: float | ArrayLike | None = None,
                  upper_bounds: float | ArrayLike | None = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
-                 verbose: Verbose = False, standardize: bool = False) -> None:
-        super().__init__(alpha=alpha, l1_ratio=1.0, standardize=standardize,
+                 verbose: Verbose = False, standardize: bool = False,
+                 n_jobs: int | None = None) -> None:
+        super().__init__(alpha=alpha, l1_ratio=1.0, standardize=standardize, n_jobs=n_jobs,
                          fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._column_store import column_store
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, cast_inside, solve_once
 from ._estimator_base import convergence_warning
@@ -261,17 +262,18 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         else:
             targets = [1] if mode == "binary" else range(K)
             results = []
-            norms = None        # column statistics: the same for every one-vs-rest problem
+            stats = None        # column statistics: the same for every one-vs-rest problem
+            X = column_store(X)  # one CSC copy of a CSR X for all of them (l1core._config)
             for r, k in enumerate(targets):
                 problem = LogisticProblem(X, (codes == k).astype(np.intp), n_classes=2,
-                                          column_norms=norms, **kwargs)
+                                          column_stats=stats, **kwargs)
                 results.append(solve_once(
                     problem, alpha,
                     coef_init=None if coef_init is None else coef_init[r],
                     intercept_init=None if intercept_init is None else intercept_init[r],
                     **solve))
                 start = self._report(alpha, results[-1], start)
-                norms = problem.norm
+                stats = problem.column_stats
             coef = np.stack([res.coef for res in results])
             intercept = np.array([res.intercept for res in results])
         self.classes_ = classes
@@ -408,7 +410,7 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
                   tol: float = 1e-4, max_iter: int = 1000, multinomial: bool = False,
                   sparse_coefs: bool = False, strong_rule: bool = True, screening: bool = True,
                   warn: bool = True, check_input: bool = True,
-                  column_norms: ArrayLike | None = None, verbose: Verbose = False,
+                  column_stats: tuple | None = None, verbose: Verbose = False,
                   dfmax: int | None = None, pmax: int | None = None,
                   offset: ArrayLike | None = None, standardize: bool = False) -> PathResult:
     """Solutions of the penalized logistic regression along a grid of alphas.
@@ -438,7 +440,8 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
     of a path on wide data): binary (n_features, n_alphas); multinomial (n_features,
     n_alphas * n_classes) whose column ``a * n_classes + k`` is class k at ``alphas[a]``.
     ``warn=False`` raises no ConvergenceWarning (the caller compares dual_gaps with its
-    tolerance). ``column_norms``: see ``LogisticProblem`` (cross-validation folds share them).
+    tolerance). ``column_stats``: the ``column_stats`` of a ``LogisticProblem`` on the same X and
+    ``fit_intercept`` (not recomputed).
     ``verbose``: if true, progress on stderr as for :func:`l1core.enet_path` (one line per
     alpha: alpha, duality gap, epochs, seconds, then the progress; a str is the lines'
     prefix). The result is a :class:`l1core.PathResult` (the tuple above, with the nonzeros
@@ -476,7 +479,7 @@ def logistic_path(X: MatrixLike, y: ArrayLike, *, alphas: ArrayLike | int | None
     problem = LogisticProblem(X, codes, n_classes=K, l1_ratio=l1_ratio,
                               sample_weight=sample_weight, penalty_factor=penalty_factor,
                               lower_bounds=lower_bounds, upper_bounds=upper_bounds,
-                              fit_intercept=fit_intercept, column_norms=column_norms,
+                              fit_intercept=fit_intercept, column_stats=column_stats,
                               check_input=False, offset=offset, standardize=standardize)
     tol = v.check_tol(tol)
     max_iter = v.check_max_iter(max_iter)

@@ -29,6 +29,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._column_store import column_store
+from ._config import kernel_threads
 from ._design_ops import xt_dot
 from ._estimator_base import convergence_warning
 from ._logistic_cd import logistic_coordinate_descent
@@ -90,7 +92,7 @@ class LogisticProblem:
     label +1; ``n_classes >= 3`` the multinomial model). X (dense, CSC or CSR) is validated
     once and then read in place (``check_input=False`` trusts it to be the output of
     ``check_design``, checking only its kind, dtype and sparse index bounds in O(nnz):
-    ``check_trusted_design``). ``column_norms``: the (p,) column statistics of another
+    ``check_trusted_design``). ``column_stats``: the ``column_stats`` of another
     problem on the same X with the same ``fit_intercept`` (they depend on neither labels nor
     weights), shared instead of recomputed.
 
@@ -101,20 +103,22 @@ class LogisticProblem:
     ``codes`` (which then only size the problem); P_null is the entropy of the weighted mean
     of t (the prior Lasso's blended labels: ``l1core.variants.prior_logistic``).
 
-    State carried between solves (filled by the kernel): ``norm`` the column norms (screening),
+    State carried between solves (filled by the kernel): ``column_stats = (norm, center)``, the
+    column norms (screening) and the centers of the full columns with a large mean (the
+    kernel's products with the dual point read those columns centered, exactly),
     ``z`` the linear predictor of the last solution, ``q`` X^T theta of the last full pass (the
     sequential strong rule reads it) and ``ever_active``.
     """
 
     def __init__(self, X, codes, *, n_classes=2, l1_ratio=1.0, sample_weight=None,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, fit_intercept=True,
-                 column_norms=None, check_input=True, offset=None, standardize=False,
+                 column_stats=None, check_input=True, offset=None, standardize=False,
                  soft_labels=None):
         if check_input:
             X, _ = v.check_design(X)
         else:
             v.check_trusted_design(X)
-        self.X = X
+        self.X = X = column_store(X)     # CSR: its CSC copy within the budget (_config)
         n, p = X.shape
         codes = np.asarray(codes)
         if codes.shape != (n,) or codes.dtype.kind not in "iu":
@@ -157,10 +161,10 @@ class LogisticProblem:
                 (codes == 1).astype(np.float64), self.sw, self.offset, self.fit_intercept)
         self.labels = (codes.astype(np.intp) if self.multinomial
                        else np.where(codes == 1, 1.0, -1.0))
-        if column_norms is not None:
-            self.norm, self.stats_ready = column_norms, True
+        if column_stats is not None:
+            self.column_stats, self.stats_ready = column_stats, True
         else:
-            self.norm, self.stats_ready = np.zeros(p), False
+            self.column_stats, self.stats_ready = (np.zeros(p), np.zeros(p)), False
         self.z = np.zeros(R * n)
         self.q = np.zeros(R * p)
         self.ever_active = np.zeros(p, dtype=np.uint8)
@@ -242,10 +246,12 @@ class LogisticProblem:
             self.X, self.labels, w, b, n_classes=self.R, sample_weight=self.sw, alpha=alpha,
             l1_ratio=self.l1_ratio, penalty_factor=self.penalty_factor, lower=self.lower,
             upper=self.upper, free=free, Z=Z, fit_intercept=self.fit_intercept,
-            gap_tol=gap_tol, max_iter=max_iter, norm=self.norm, stats_ready=self.stats_ready,
+            gap_tol=gap_tol, max_iter=max_iter, norm=self.column_stats[0],
+            center=self.column_stats[1], stats_ready=self.stats_ready,
             z=self.z, z_ready=bool(warm), q=self.q, ever=self.ever_active,
             strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening),
-            ridge_factor=self.ridge_factor, offset=self.offset, soft_labels=self.soft)
+            ridge_factor=self.ridge_factor, offset=self.offset, n_threads=kernel_threads(),
+            soft_labels=self.soft)
         self.stats_ready = True
         return float(gap), int(n_iter), float(gap_tol)
 

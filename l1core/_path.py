@@ -136,6 +136,11 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
     (array([4.2961, 0.764 , 0.1359, 0.0242, 0.0043]), array([ 0,  9, 10, 10, 10]))
     >>> alphas, coefs, dual_gaps = path                # scikit-learn's tuple
     """
+    if v.is_multi_output(y):
+        raise ValueError("enet_path / lasso_path take a 1-D y: scikit-learn's enet_path with a "
+                         "2-D y solves the multi-task problem (one support shared by the "
+                         "targets), which l1core.MultiTaskLasso / MultiTaskElasticNet fit; for "
+                         "independent targets, run the path per column of y.")
     if offset is not None:
         y = v.check_target(y, X.shape[0], np.float64) - v.check_offset(offset, X.shape[0])
     problem = EnetProblem(X, y, l1_ratio=l1_ratio, sample_weight=sample_weight,
@@ -166,7 +171,21 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
     predictor = _PathPredictor(problem)
     limits = PathLimits(dfmax, pmax, p)
     n_solved = n
-    for k, alpha in enumerate(alphas):
+    compiled = (not (progress.enabled or limits.active)
+                and problem.compiled_path_applies(alphas))
+    if compiled:
+        # the whole loop below, in compiled code (the Gram form: no Python per alpha)
+        seeds = rng.integers(2**63, size=n) if random else np.zeros(n, dtype=np.uint64)
+        W, gaps, n_iters, deviance, seconds, intercepts, gap_tol = problem.gram_path(
+            alphas, w, tol=tol, max_iter=max_iter, random=random, seeds=seeds)
+        if warn:
+            for k in np.flatnonzero(~(gaps <= gap_tol) | ~np.isfinite(W.sum(axis=0))
+                                    | ~np.isfinite(intercepts)):
+                warn_unfinished(W[:, k], intercepts[k], n_iters[k], max_iter, gaps[k],
+                                gap_tol, alpha=alphas[k])
+        coefs = W if W.dtype == problem.X.dtype else np.asfortranarray(
+            np.column_stack([problem.cast(W[:, k]) for k in range(n)]))
+    for k, alpha in enumerate(() if compiled else alphas):
         start = time.perf_counter()
         strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
         seed = int(rng.integers(2**63)) if random else 0
@@ -202,7 +221,10 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
         n = n_solved
         if not sparse_coefs:
             coefs = coefs[:, :n]
-    if sparse_coefs:
+    if sparse_coefs and compiled:
+        coefs = sp.csc_array(coefs)
+        coefs.eliminate_zeros()
+    elif sparse_coefs:
         indptr = np.concatenate([[0], np.cumsum(counts)])
         coefs = sp.csc_array((np.concatenate(values).astype(problem.X.dtype, copy=False),
                               np.concatenate(rows), indptr), shape=(p, n))

@@ -46,6 +46,8 @@ __all__ = [
     "check_design",
     "check_trusted_design",
     "check_target",
+    "check_targets",
+    "is_multi_output",
     "check_sample_weight",
     "check_penalty_factor",
     "check_bounds",
@@ -352,6 +354,44 @@ def _check_target(y, n_samples, dtype, name, warn_column):
         )
     arr = np.ascontiguousarray(arr, dtype=dtype)
     _check_finite(arr, name)
+    return arr
+
+
+def is_multi_output(y):
+    """Whether ``y`` is a dense 2-D target with more than one column (NumPy's
+    ``__array_function__`` not called: array-likes that refuse it pass)."""
+    if y is None or sp.issparse(y):
+        return False
+    arr = np.asarray(y)
+    return arr.ndim == 2 and arr.shape[1] > 1
+
+
+def check_targets(Y, n_samples, *, name="y"):
+    """Validate a multi-output target: an (n_samples, n_targets) float64 array, Fortran-ordered
+    (each target's column contiguous; copied only if needed, never modified). A 1-D ``Y`` is
+    refused (use :func:`check_target`); NaN/infinity, an empty ``Y``, the wrong number of rows
+    and a sum of squares that overflows raise ValueError."""
+    if Y is None:
+        raise ValueError(f"This estimator requires {name} to be passed, but the target {name} "
+                         "is None.")
+    if sp.issparse(Y):
+        raise TypeError(f"{name} must be a dense 2-D array, got a sparse matrix.")
+    arr = _as_numeric_array(Y, name)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D of shape (n_samples, n_targets), got "
+                         f"{_shape_str(arr)}.")
+    if arr.shape[0] != n_samples:
+        raise ValueError(f"{name} has {arr.shape[0]} samples but X has {n_samples} samples; "
+                         "they must have the same length.")
+    if arr.shape[1] == 0 or arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}).")
+    arr = np.asfortranarray(arr, dtype=np.float64)
+    _check_finite(arr, name)
+    with np.errstate(over="ignore"):
+        squares = np.einsum("ij,ij->", arr, arr)
+    if not np.isfinite(squares):
+        raise ValueError(f"{name} is too large: the sum of its squares overflows float64; "
+                         f"rescale {name}.")
     return arr
 
 

@@ -33,6 +33,7 @@ What keeps a solve cheap:
 - dense X with zero-weight rows (a cross-validation fold) is read over runs of its kept rows.
 """
 
+from cython.parallel cimport prange
 from libc.stdlib cimport malloc, free, realloc
 from libc.string cimport memset, memcpy, memmove
 from libc.math cimport fabs, sqrt, INFINITY
@@ -115,6 +116,7 @@ cdef struct Problem:
     Py_ssize_t n_live          # nothing to the gap: a lazy pass and the working sets skip them)
     bint fit_intercept         # the dual point must then sum to zero
     bint dense                 # dense X: the residual is held centered (offset always 0)
+    int n_threads              # threads for the full passes over the columns (>= 1)
 
 
 cdef struct EverActive:
@@ -438,6 +440,16 @@ cdef bint solve_small(const double* G, Py_ssize_t stride, Py_ssize_t m,
     return True
 
 
+cdef inline double column_dot(Layout layout, const floating* data, const index_t* indices,
+                              const index_t* indptr, const Problem* pb, Py_ssize_t j,
+                              const double* theta, double theta_sum) noexcept nogil:
+    """x~_j.theta for a column store (theta_sum = sum_i theta_i: sparse columns are centered
+    through it, dense ones value by value)."""
+    if layout == DENSE:
+        return dense_centered_wdot(data, pb.rows, j, pb.xbar[j], NULL, theta)
+    return col_wdot(data, indices, indptr, pb.n, j, NULL, theta) - pb.xbar[j] * theta_sum
+
+
 cdef double full_gap(Layout layout, const floating* data, const index_t* indices,
                      const index_t* indptr, const Problem* pb, Iterate* it,
                      double* scale) noexcept nogil:
@@ -462,11 +474,13 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
     if pb.fit_intercept:
         for i in range(n):
             theta_sum += it.theta[i]
-    if layout == DENSE and not lazy:
-        for j in range(p):
-            it.q[j] = dense_centered_wdot(data, pb.rows, j, pb.xbar[j], NULL, it.theta)
+    if layout != CSR and not lazy:
+        # exact: every column, on n_threads threads (each q_j summed by one thread in one
+        # order, so the result does not depend on the thread count)
+        for j in prange(p, num_threads=pb.n_threads, schedule="static"):
+            it.q[j] = column_dot(layout, data, indices, indptr, pb, j, it.theta, theta_sum)
             it.stale[j] = 0
-    elif not lazy or layout == CSR:
+    elif layout == CSR:
         # CSR is read row by row: every q_j comes at once (the rule below still decides
         # which values are used, so that all storages take the same steps)
         xt_dot(layout, data, indices, indptr, n, p, it.theta, it.q)
@@ -498,17 +512,17 @@ cdef double full_gap(Layout layout, const floating* data, const index_t* indices
             it.stale[j] = 0
             it.cand[read] = j
             read += 1
-    if layout != CSR:
+    if layout != CSR and pb.n_threads > 1:
+        for k in prange(read, num_threads=pb.n_threads, schedule="static"):
+            it.q[it.cand[k]] = column_dot(layout, data, indices, indptr, pb, it.cand[k],
+                                          it.theta, theta_sum)
+    elif layout != CSR:
         # the columns to read, each prefetched while the previous one is summed
         for k in range(read):
             j = it.cand[k]
             if k + 1 < read:
                 prefetch_column(layout, data, indices, indptr, pb.rows, it.cand[k + 1])
-            if layout == DENSE:
-                it.q[j] = dense_centered_wdot(data, pb.rows, j, pb.xbar[j], NULL, it.theta)
-            else:
-                it.q[j] = (col_wdot(data, indices, indptr, n, j, NULL, it.theta)
-                           - pb.xbar[j] * theta_sum)
+            it.q[j] = column_dot(layout, data, indices, indptr, pb, j, it.theta, theta_sum)
     if 3 * read > pb.n_live:
         it.recenter[0] = 1
     # the features not read contribute nothing to the gap
@@ -1133,6 +1147,7 @@ cdef class _Spec:
     cdef bint fit_intercept, random_order, screen, stats_ready, residual_ready
     cdef double tol
     cdef Py_ssize_t max_iter, stored_rows
+    cdef int n_threads
     cdef uint64_t seed
 
 
@@ -1233,6 +1248,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.sw = sw
     pb.fit_intercept = spec.fit_intercept
     pb.dense = layout == DENSE
+    pb.n_threads = spec.n_threads
     pb.factor = &spec.factor[0]
     pb.ridge = &spec.ridge[0]
     pb.factor_step = 1 if spec.factor.shape[0] == p else 0
@@ -1390,7 +1406,7 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
                             upper, free, Z, Ginv, fit_intercept, tol, max_iter, random, seed,
                             stats, stats_ready, q_out, residual, residual_ready, ever,
                             center, strong_ratio=0.0, screen=True, rows=None, scratch=None,
-                            gram_cache=None, ridge_factor=None):
+                            gram_cache=None, ridge_factor=None, n_threads=1):
     """Solve the weighted Elastic Net of the module docstring in place of w.
 
     X: Fortran-ordered float32/float64 ndarray, or scipy CSC/CSR with int32/int64 indices, read
@@ -1424,7 +1440,10 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     never use Gram entries), kept by the caller between solves of one problem.
     ridge_factor: None, or the ridge part's own factors (the length of penalty_factor):
     c_j = alpha (1 - l1_ratio) ridge_j (standardization scales the two parts differently).
-    Returns (intercept, gap, epochs, gap_tolerance, full_passes). Releases the GIL.
+    n_threads: threads for the exact and lazy full passes over dense or CSC X (split by
+    columns, each column's sum on one thread: the same floats for every thread count; CSR
+    passes are serial). Returns (intercept, gap, epochs, gap_tolerance, full_passes).
+    Releases the GIL.
     """
     cdef _Spec spec = _Spec()
     spec.y = y
@@ -1470,6 +1489,9 @@ def enet_coordinate_descent(X, y, w, *, sample_weight, alpha, l1_ratio, penalty_
     spec.tol = tol
     spec.max_iter = max_iter
     spec.seed = seed
+    if n_threads < 1:
+        raise ValueError("n_threads must be >= 1")
+    spec.n_threads = n_threads
     if hasattr(X, "format") and X.format in ("csr", "csc"):
         n, p = X.shape
         return _run_sparse(X.data, X.indices, X.indptr, X.format == "csr", n, p, spec)

@@ -23,6 +23,7 @@ import numpy as np
 from kernel_ops cimport penalty_value, prox_step, penalty_conjugate, constraint_scale
 from anderson cimport anderson_coefficients
 from interrupt cimport interrupted, interrupt_begin, interrupt_end
+from cpython.time cimport perf_counter
 
 DEF ANDERSON_K = 5
 # As in _enet_cd: the dual point's orthogonality to the unpenalized columns relative to its
@@ -242,6 +243,37 @@ cdef int gram_solve(const GramProblem* pb, double* w, double* g, const unsigned 
     return 0
 
 
+cdef void set_problem(GramProblem* pb, const double[::1, :] G, const double[::1] c, double yy,
+                      const double[::1] factor, const double[::1] ridge,
+                      const double[::1] lower, const double[::1] upper,
+                      const unsigned char[::1] free, const Py_ssize_t[::1] proj_idx,
+                      const double[::1, :] Ginv):
+    """pb's data pointers (every field but the alpha terms) from the validated arrays."""
+    pb.p = G.shape[0]
+    pb.G = &G[0, 0]
+    pb.c = &c[0]
+    pb.yy = yy
+    pb.factor = &factor[0]
+    pb.ridge = &ridge[0]
+    pb.lower = &lower[0]
+    pb.upper = &upper[0]
+    pb.free_ = &free[0]
+    pb.k = proj_idx.shape[0]
+    pb.proj_idx = &proj_idx[0] if pb.k > 0 else NULL
+    pb.Ginv = &Ginv[0, 0] if pb.k > 0 else NULL
+
+
+cdef void gradient_at(const GramProblem* pb, const double* w, double* g) noexcept nogil:
+    """g = c - G w, reading only the columns of G where w is nonzero."""
+    cdef Py_ssize_t j, i, p = pb.p
+    for j in range(p):
+        g[j] = pb.c[j]
+    for j in range(p):
+        if w[j] != 0.0:
+            for i in range(p):
+                g[i] -= w[j] * pb.G[i + j * p]
+
+
 def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[::1] w, *,
                  double alpha, double l1_ratio, const double[::1] penalty_factor,
                  const double[::1] lower, const double[::1] upper,
@@ -266,36 +298,109 @@ def enet_gram_cd(const double[::1, :] G, const double[::1] c, double yy, double[
     cdef int status
     cdef double[::1] g = np.empty(p)
     cdef unsigned char[::1] alive = np.empty(p, dtype=np.uint8)
-    pb.p = p
-    pb.G = &G[0, 0]
-    pb.c = &c[0]
-    pb.yy = yy
-    pb.factor = &penalty_factor[0]
     if ridge_factor is None:
         ridge_factor = penalty_factor
     if ridge_factor.shape[0] != p:
         raise ValueError("ridge_factor must have length p")
-    pb.ridge = &ridge_factor[0]
+    set_problem(&pb, G, c, yy, penalty_factor, ridge_factor, lower, upper, free, proj_idx, Ginv)
     pb.alpha_l1 = alpha * l1_ratio
     pb.alpha_l2 = alpha * (1.0 - l1_ratio)
-    pb.lower = &lower[0]
-    pb.upper = &upper[0]
-    pb.free_ = &free[0]
-    pb.k = proj_idx.shape[0]
-    pb.proj_idx = &proj_idx[0] if pb.k > 0 else NULL
-    pb.Ginv = &Ginv[0, 0] if pb.k > 0 else NULL
     stop = interrupt_begin()
     with nogil:
         for j in range(p):
             alive[j] = G[j, j] > 0.0
-            g[j] = c[j]
-        for j in range(p):
-            if w[j] != 0.0:
-                for jj in range(p):
-                    g[jj] -= w[j] * G[jj, j]
+        gradient_at(&pb, &w[0], &g[0])
         status = gram_solve(&pb, &w[0], &g[0], &alive[0], tol_abs, max_iter, random, seed,
                             &gap, &epochs)
     interrupt_end(stop)
     if status != 0:
         raise MemoryError("l1core: out of memory in the Gram coordinate descent kernel")
     return gap, epochs
+
+
+cdef bint extrapolate(const GramProblem* pb, double* w, const double* w_prev,
+                      double step) noexcept nogil:
+    """w += (w - w_prev) step on the nonzero coefficients (the path's linear prediction of
+    the next solution: the Lasso path is piecewise linear in alpha), a coefficient that would
+    change sign set to zero, bounds kept. Returns whether w moved."""
+    cdef Py_ssize_t j
+    cdef double target
+    cdef bint moved = False
+    for j in range(pb.p):
+        if w[j] == 0.0:
+            continue
+        target = w[j] + (w[j] - w_prev[j]) * step
+        if (target > 0.0) != (w[j] > 0.0):
+            target = 0.0
+        target = min(max(target, pb.lower[j]), pb.upper[j])
+        moved = moved or target != w[j]
+        w[j] = target
+    return moved
+
+
+def enet_gram_path(const double[::1, :] G, const double[::1] c, double yy,
+                   const double[::1] alphas, double[::1] w, double[::1, :] W, *,
+                   double l1_ratio, const double[::1] penalty_factor,
+                   const double[::1] lower, const double[::1] upper,
+                   const unsigned char[::1] free, const Py_ssize_t[::1] proj_idx,
+                   const double[::1, :] Ginv, double tol_abs, Py_ssize_t max_iter,
+                   const uint64_t[::1] seeds, bint random, const double[::1] ridge_factor,
+                   double[::1] gaps, Py_ssize_t[::1] epochs, double[::1] rss,
+                   double[::1] seconds):
+    """The whole path of the Gram-form Elastic Net in compiled code: for each alphas[k] > 0
+    (decreasing) a warm-started gram_solve from the previous solution, moved first by the
+    path's linear extrapolation (as l1core._path._PathPredictor does in Python for the
+    per-alpha driver), the solution stored in W[:, k] (p, n_alphas), its gap, epochs,
+    sum_i sw_i r_i^2 = yy - w.c - w.g and wall seconds. The other arguments as enet_gram_cd
+    (one projection for every alpha > 0; seeds[k] the random order's seed at alphas[k]).
+    w: the start (p,), left at the last solution. Returns the number of alphas solved (fewer
+    only when interrupted: interrupt_end then raises). Releases the GIL."""
+    cdef Py_ssize_t p = G.shape[0], n_alphas = alphas.shape[0], j, jj, k, solved = 0
+    cdef GramProblem pb
+    cdef double gap = 0.0, started, wc, wg
+    cdef Py_ssize_t n_iter = 0
+    cdef int status = 0
+    cdef double[::1] g = np.empty(p), w_prev = np.zeros(p)
+    cdef unsigned char[::1] alive = np.empty(p, dtype=np.uint8)
+    if W.shape[0] != p or W.shape[1] < n_alphas or ridge_factor.shape[0] != p:
+        raise ValueError("enet_gram_path: W must be (p, n_alphas), ridge_factor (p,)")
+    if (gaps.shape[0] < n_alphas or rss.shape[0] < n_alphas or seconds.shape[0] < n_alphas
+            or epochs.shape[0] < n_alphas or seeds.shape[0] < n_alphas):
+        raise ValueError("enet_gram_path: outputs must hold n_alphas values")
+    set_problem(&pb, G, c, yy, penalty_factor, ridge_factor, lower, upper, free, proj_idx, Ginv)
+    stop = interrupt_begin()
+    with nogil:
+        for j in range(p):
+            alive[j] = G[j, j] > 0.0
+        for k in range(n_alphas):
+            started = perf_counter()
+            pb.alpha_l1 = alphas[k] * l1_ratio
+            pb.alpha_l2 = alphas[k] * (1.0 - l1_ratio)
+            if k == 0 or (k >= 2 and alphas[k - 1] != alphas[k - 2]
+                          and extrapolate(&pb, &w[0], &w_prev[0],
+                                          (alphas[k] - alphas[k - 1])
+                                          / (alphas[k - 1] - alphas[k - 2]))):
+                gradient_at(&pb, &w[0], &g[0])
+            status = gram_solve(&pb, &w[0], &g[0], &alive[0], tol_abs, max_iter, random,
+                                seeds[k], &gap, &n_iter)
+            if status != 0 or interrupted(0):
+                break
+            wc = 0.0
+            wg = 0.0
+            for j in range(p):
+                W[j, k] = w[j]
+                if w[j] != 0.0:
+                    wc += w[j] * c[j]
+                    wg += w[j] * g[j]
+            if k >= 1:
+                for j in range(p):
+                    w_prev[j] = W[j, k - 1]
+            gaps[k] = gap
+            epochs[k] = n_iter
+            rss[k] = max(yy - wc - wg, 0.0)
+            seconds[k] = perf_counter() - started
+            solved = k + 1
+    interrupt_end(stop)
+    if status != 0:
+        raise MemoryError("l1core: out of memory in the Gram coordinate descent kernel")
+    return solved

@@ -33,7 +33,8 @@ cimport numpy as cnp
 import numpy as np
 
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
-                         col_centered_wdot, col_centered_axpy,
+                         col_centered_wdot, col_centered_axpy, col_centered_multi_wdot,
+                         col_centered_multi_axpy,
                          xt_dot, column_moments, centered_moments,
                          gather_columns)
 from kernel_ops cimport Ranked, select_smallest, sort_indices
@@ -55,9 +56,11 @@ DEF ANDERSON_K = 5
 
 
 cdef struct Sq:
-    # the squared-loss datafit on the kernel's rows
-    Py_ssize_t n, p
-    const double* y          # y - ybar
+    # the squared-loss datafit on the kernel's rows, for T responses (slots) at once
+    Py_ssize_t n, p          # rows, columns of X
+    Py_ssize_t T             # residual slots: coefficient k reads column col_of(k) against
+                             # slot slot_of(k) (k = slot * p + column); 1: one response
+    const double* y          # y - ybar, (n, T) Fortran
     const double* sw         # sums to 1
     const double* xbar       # weighted column means (0 without intercept)
     const double* center     # xbar_j for the full columns (centered in r), else 0
@@ -70,9 +73,10 @@ cdef struct Sq:
 
 
 cdef struct State:
-    double* w
-    double* r                # rt = r + o
-    double o
+    double* w                # p * T coefficients (coefficient k = slot * p + column)
+    double* r                # rt = r + o, (n, T) Fortran: slot t at r + t * n
+    double* o                # (T) per-slot offsets
+    double* tsum             # (T) scratch: per-slot sums of theta
     double* rhat
     double* theta
     double* q                # x~_j . theta (before scaling)
@@ -81,8 +85,8 @@ cdef struct State:
     double* uz               # n zeros, kept zero between uses (block Lipschitz constants)
     double* proj             # k scratch
     double* zbuf             # 3 * max block size scratch
-    Py_ssize_t* colmap       # feature -> column of the column store read by the inner solve
-    Py_ssize_t* ws_pos       # CSR: feature -> working-set column, -1 elsewhere
+    Py_ssize_t* colmap       # column of X -> column of the store read by the inner solve
+    Py_ssize_t* ws_pos       # CSR: column of X -> working-set column, -1 elsewhere
     unsigned char* alive     # block not (yet) screened out
     Py_ssize_t* glist        # scratch list of blocks
     Py_ssize_t* ws
@@ -97,49 +101,67 @@ cdef struct History:
     Py_ssize_t* feat
     double* hist             # (ANDERSON_K + 1, m)
     double* trial            # (m) a candidate point
-    double* r_saved          # (n)
+    double* r_saved          # (n T + T): the residual and the offsets
+
+
+# ----------------------------------------------------------------------------- slots
+
+cdef inline Py_ssize_t col_of(const Sq* sq, Py_ssize_t k) noexcept nogil:
+    """The column of X that coefficient k multiplies."""
+    return k if sq.T == 1 else k % sq.p
+
+
+cdef inline Py_ssize_t slot_of(const Sq* sq, Py_ssize_t k) noexcept nogil:
+    """The residual slot (response) that coefficient k acts on."""
+    return 0 if sq.T == 1 else k // sq.p
 
 
 # ----------------------------------------------------------------------------- datafit
 
 cdef void sq_dual_point(const Sq* sq, State* st) noexcept nogil:
-    """rhat = rt projected off the unpenalized columns (in the sw metric); theta = sw rhat."""
-    cdef Py_ssize_t i, a, b, n = sq.n, k = sq.k
+    """Per slot: rhat = rt projected off the unpenalized columns (in the sw metric);
+    theta = sw rhat."""
+    cdef Py_ssize_t i, a, b, n = sq.n, k = sq.k, t
     cdef double s
-    for i in range(n):
-        st.rhat[i] = st.r[i] + st.o
-    if k > 0:
-        for a in range(k):
-            s = 0.0
-            for i in range(n):
-                s += sq.Z[a * n + i] * sq.sw[i] * st.rhat[i]
-            st.u[a] = s
-        for a in range(k):
-            s = 0.0
-            for b in range(k):
-                s += sq.Ginv[b * k + a] * st.u[b]
-            st.proj[a] = s
-        for a in range(k):
-            for i in range(n):
-                st.rhat[i] -= sq.Z[a * n + i] * st.proj[a]
-    for i in range(n):
-        st.theta[i] = sq.sw[i] * st.rhat[i]
+    cdef double* rhat
+    for t in range(sq.T):
+        rhat = st.rhat + t * n
+        for i in range(n):
+            rhat[i] = st.r[t * n + i] + st.o[t]
+        if k > 0:
+            for a in range(k):
+                s = 0.0
+                for i in range(n):
+                    s += sq.Z[a * n + i] * sq.sw[i] * rhat[i]
+                st.u[a] = s
+            for a in range(k):
+                s = 0.0
+                for b in range(k):
+                    s += sq.Ginv[b * k + a] * st.u[b]
+                st.proj[a] = s
+            for a in range(k):
+                for i in range(n):
+                    rhat[i] -= sq.Z[a * n + i] * st.proj[a]
+        for i in range(n):
+            st.theta[t * n + i] = sq.sw[i] * rhat[i]
 
 
 cdef double sq_primal_loss(const Sq* sq, const State* st) noexcept nogil:
-    cdef Py_ssize_t i
+    """1/2 sum_t sum_i sw_i rt_it^2."""
+    cdef Py_ssize_t i, t
     cdef double s = 0.0, v
-    for i in range(sq.n):
-        v = st.r[i] + st.o
-        s += sq.sw[i] * v * v
+    for t in range(sq.T):
+        for i in range(sq.n):
+            v = st.r[t * sq.n + i] + st.o[t]
+            s += sq.sw[i] * v * v
     return 0.5 * s
 
 
 cdef double sq_dual_loss(const Sq* sq, const State* st, double t) noexcept nogil:
-    """sum theta_i y_i - sum theta_i^2 / (2 sw_i) at theta = t sw rhat."""
+    """sum theta_i y_i - sum theta_i^2 / (2 sw_i) at theta = t sw rhat (over every slot)."""
     cdef Py_ssize_t i
     cdef double ty = 0.0, rr = 0.0
-    for i in range(sq.n):
+    for i in range(sq.n * sq.T):
         ty += st.theta[i] * sq.y[i]
         rr += st.theta[i] * st.rhat[i]
     return t * ty - 0.5 * t * t * rr
@@ -147,16 +169,20 @@ cdef double sq_dual_loss(const Sq* sq, const State* st, double t) noexcept nogil
 
 cdef inline double sq_block_corr(const floating* sd, const index_t* si, const index_t* sp,
                                  const Sq* sq, const State* st, Py_ssize_t j) noexcept nogil:
-    """x~_j . (sw rt), minus the block gradient (sum sw rt = 0 makes the offset exact)."""
-    return (col_centered_wdot(sd, si, sp, sq.n, st.colmap[j], sq.center[j], sq.sw, st.r)
-            + st.o * sq.oxbar[j])
+    """x~_c . (sw rt_s) for coefficient j (column c, slot s), minus its gradient (sum sw rt
+    = 0 makes the offset exact)."""
+    cdef Py_ssize_t c = col_of(sq, j), t = slot_of(sq, j)
+    return (col_centered_wdot(sd, si, sp, sq.n, st.colmap[c], sq.center[c], sq.sw,
+                              st.r + t * sq.n)
+            + st.o[t] * sq.oxbar[c])
 
 
 cdef inline void sq_block_move(const floating* sd, const index_t* si, const index_t* sp,
                                const Sq* sq, State* st, Py_ssize_t j, double d) noexcept nogil:
-    """rt -= d x~_j."""
-    col_centered_axpy(sd, si, sp, sq.n, st.colmap[j], sq.center[j], -d, st.r)
-    st.o += d * sq.oxbar[j]
+    """rt_s -= d x~_c for coefficient j (column c, slot s)."""
+    cdef Py_ssize_t c = col_of(sq, j), t = slot_of(sq, j)
+    col_centered_axpy(sd, si, sp, sq.n, st.colmap[c], sq.center[c], -d, st.r + t * sq.n)
+    st.o[t] += d * sq.oxbar[c]
 
 
 # ----------------------------------------------------------------------------- blocks
@@ -170,30 +196,47 @@ cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t
     u - oxbar_k oxbar_l (sw sums to 1 and xbar is its weighted mean, 0 without an intercept:
     a centered factor makes the correction vanish), u cleared again on the
     same rows (x + (-x) is exactly 0). Cost O(m * nnz(X_g)) for sparse X, O(m^2 n) dense:
-    no O(n) work per block for sparse X. Then power iteration on the small H."""
-    cdef Py_ssize_t kk, ll, j, jl, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g], it
-    cdef double trace = 0.0, lam = 0.0, lam_new, norm, s
+    no O(n) work per block for sparse X. Then power iteration on the small H.
+
+    Coefficients in different residual slots touch disjoint residuals: their entry of H is
+    0. When every coefficient of the block has its own slot (a multi-task row: one column,
+    T slots), H is diagonal and lambda_max = max_k H_kk is returned exactly."""
+    cdef Py_ssize_t kk, ll, j, jl, cj, cl, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g], it
+    cdef double trace = 0.0, lam = 0.0, lam_new, norm, s, diag_max = 0.0
     cdef double* v = st.zbuf
     cdef double* wv = st.zbuf + m
     cdef double* H
+    cdef bint diagonal = sq.T > 1
     for kk in range(m):
         j = bl.feat[start + kk]
-        trace += sq.cnorm[j] * sq.cnorm[j]
+        cj = col_of(sq, j)
+        trace += sq.cnorm[cj] * sq.cnorm[cj]
+        diag_max = max(diag_max, sq.cnorm[cj] * sq.cnorm[cj])
+        for ll in range(kk):
+            if diagonal and slot_of(sq, bl.feat[start + ll]) == slot_of(sq, j):
+                diagonal = False
     if m == 1 or trace == 0.0:
         return trace
+    if diagonal:
+        return diag_max
     H = <double*>malloc(m * m * sizeof(double))
     if H == NULL:
         return trace                       # the trace bounds lambda_max: a safe step
     for ll in range(m):
         jl = bl.feat[start + ll]
-        col_centered_axpy(sd, si, sp, sq.n, st.colmap[jl], sq.center[jl], 1.0, st.uz)
+        cl = col_of(sq, jl)
+        col_centered_axpy(sd, si, sp, sq.n, st.colmap[cl], sq.center[cl], 1.0, st.uz)
         for kk in range(ll, m):
             j = bl.feat[start + kk]
-            H[kk * m + ll] = (col_centered_wdot(sd, si, sp, sq.n, st.colmap[j], sq.center[j],
-                                                sq.sw, st.uz)
-                              - sq.oxbar[j] * sq.oxbar[jl])
+            cj = col_of(sq, j)
+            if slot_of(sq, j) != slot_of(sq, jl):
+                H[kk * m + ll] = 0.0
+            else:
+                H[kk * m + ll] = (col_centered_wdot(sd, si, sp, sq.n, st.colmap[cj],
+                                                    sq.center[cj], sq.sw, st.uz)
+                                  - sq.oxbar[cj] * sq.oxbar[cl])
             H[ll * m + kk] = H[kk * m + ll]
-        col_centered_axpy(sd, si, sp, sq.n, st.colmap[jl], sq.center[jl], -1.0, st.uz)
+        col_centered_axpy(sd, si, sp, sq.n, st.colmap[cl], sq.center[cl], -1.0, st.uz)
     for kk in range(m):
         v[kk] = (1.0 + 0.01 * kk) / sqrt(<double>m)
     for it in range(POWER_ITERATIONS):
@@ -222,10 +265,32 @@ cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t
 
 cdef void block_step(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
                      State* st, const Blocks* bl, Py_ssize_t g) noexcept nogil:
-    """One proximal gradient step on block g: w_g <- prox_{h/L}(w_g + X~_g^T (sw rt) / L)."""
-    cdef Py_ssize_t kk, j, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g]
+    """One proximal gradient step on block g: w_g <- prox_{h/L}(w_g + X~_g^T (sw rt) / L).
+    A multi-task row (bl.row) reads its column once for its T gradients and once for the
+    T residual updates."""
+    cdef Py_ssize_t kk, j, c, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g]
     cdef double L = st.L[g], d
     cdef double* z = st.zbuf
+    cdef double* gr = st.zbuf + m
+    cdef bint moved = False
+    if bl.row != NULL and bl.row[g]:
+        c = col_of(sq, bl.feat[start])
+        col_centered_multi_wdot(sd, si, sp, sq.n, st.colmap[c], sq.center[c], sq.sw, st.r,
+                                m, gr)
+        for kk in range(m):
+            z[kk] = st.w[bl.feat[start + kk]] + (gr[kk] + st.o[kk] * sq.oxbar[c]) / L
+        block_prox(z, m, L, bl.a[g], bl.c[g], bl.gam[g], bl.positive)
+        for kk in range(m):
+            j = bl.feat[start + kk]
+            d = z[kk] - st.w[j]
+            gr[kk] = -d
+            if d != 0.0:
+                moved = True
+                st.o[kk] += d * sq.oxbar[c]
+                st.w[j] = z[kk]
+        if moved:
+            col_centered_multi_axpy(sd, si, sp, sq.n, st.colmap[c], sq.center[c], gr, st.r, m)
+        return
     for kk in range(m):
         j = bl.feat[start + kk]
         z[kk] = st.w[j] + sq_block_corr(sd, si, sp, sq, st, j) / L
@@ -247,6 +312,20 @@ cdef inline double* block_q(const State* st, const Blocks* bl, Py_ssize_t g, dou
     return out
 
 
+cdef inline double scale_of(const State* st, const Blocks* bl, Py_ssize_t g, Py_ssize_t m,
+                            double* qb, double* work) noexcept nogil:
+    """block_scale of q_g; a multi-task row without an l1 part takes c / ||q_g|| directly
+    (block_scale's sort is only needed when a > 0)."""
+    cdef Py_ssize_t kk
+    cdef double s = 0.0, v
+    if bl.row != NULL and bl.row[g] and bl.a[g] == 0.0 and not bl.positive:
+        for kk in range(bl.ptr[g], bl.ptr[g + 1]):
+            v = st.q[bl.feat[kk]]
+            s += v * v
+        return bl.c[g] / sqrt(s) if s > 0.0 else INFINITY
+    return block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g], bl.positive, work)
+
+
 cdef inline bint block_nonzero(const State* st, const Blocks* bl, Py_ssize_t g) noexcept nogil:
     cdef Py_ssize_t kk
     for kk in range(bl.ptr[g], bl.ptr[g + 1]):
@@ -265,16 +344,28 @@ cdef inline bint constrained(const Blocks* bl, Py_ssize_t g) noexcept nogil:
 cdef void corr_from_store(const floating* sd, const index_t* si, const index_t* sp,
                           const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
                           Py_ssize_t count) noexcept nogil:
-    """q_j = x~_j . theta for the features of the listed blocks, from a column store."""
-    cdef Py_ssize_t i, gg, kk, j
-    cdef double st_sum = 0.0
-    for i in range(sq.n):
-        st_sum += st.theta[i]
+    """q_j = x~_c . theta_s for the coefficients j (column c, slot s) of the listed blocks,
+    from a column store (a multi-task row reads its column T times in a row: from cache)."""
+    cdef Py_ssize_t i, gg, kk, j, c, t
+    for t in range(sq.T):
+        st.tsum[t] = 0.0
+        for i in range(sq.n):
+            st.tsum[t] += st.theta[t * sq.n + i]
     for gg in range(count):
+        if bl.row != NULL and bl.row[groups[gg]]:
+            # a multi-task row: its column read once for the T slots
+            c = col_of(sq, bl.feat[bl.ptr[groups[gg]]])
+            col_centered_multi_wdot(sd, si, sp, sq.n, st.colmap[c], sq.center[c], NULL,
+                                    st.theta, sq.T, st.zbuf)
+            for t in range(sq.T):
+                st.q[bl.feat[bl.ptr[groups[gg]] + t]] = st.zbuf[t] - sq.oxbar[c] * st.tsum[t]
+            continue
         for kk in range(bl.ptr[groups[gg]], bl.ptr[groups[gg] + 1]):
             j = bl.feat[kk]
-            st.q[j] = (col_centered_wdot(sd, si, sp, sq.n, st.colmap[j], sq.center[j], NULL,
-                                         st.theta) - sq.oxbar[j] * st_sum)
+            c = col_of(sq, j)
+            t = slot_of(sq, j)
+            st.q[j] = (col_centered_wdot(sd, si, sp, sq.n, st.colmap[c], sq.center[c], NULL,
+                                         st.theta + t * sq.n) - sq.oxbar[c] * st.tsum[t])
 
 
 cdef double blocks_penalty(const State* st, const Blocks* bl, const Py_ssize_t* groups,
@@ -304,8 +395,7 @@ cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* 
         g = groups[gg]
         if constrained(bl, g):
             m = bl.ptr[g + 1] - bl.ptr[g]
-            s = block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g], bl.positive,
-                            work)
+            s = scale_of(st, bl, g, m, qb, work)
             if s < t:
                 t = s
     primal = sq_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, work)
@@ -376,8 +466,7 @@ cdef bint try_anderson(const floating* sd, const index_t* si, const index_t* sp,
     """Move to the Anderson extrapolation of the history if it is feasible and lowers the
     objective (True); otherwise restore the point exactly (saved residual)."""
     cdef double c[ANDERSON_K]
-    cdef Py_ssize_t i, k, m = h.m
-    cdef double wacc, o_saved = st.o
+    cdef Py_ssize_t i, k, m = h.m, nr = sq.n * sq.T
     if not anderson_coefficients(h.hist, m, ANDERSON_K, c):
         return False
     for i in range(m):
@@ -387,12 +476,13 @@ cdef bint try_anderson(const floating* sd, const index_t* si, const index_t* sp,
         if bl.positive and wacc < 0.0:
             return False
         h.trial[i] = wacc
-    memcpy(h.r_saved, st.r, sq.n * sizeof(double))
+    memcpy(h.r_saved, st.r, nr * sizeof(double))
+    memcpy(h.r_saved + nr, st.o, sq.T * sizeof(double))
     move_to(sd, si, sp, sq, st, h, h.trial)
     if working_set_primal(sq, st, bl, groups, count) < before:
         return True
-    memcpy(st.r, h.r_saved, sq.n * sizeof(double))
-    st.o = o_saved
+    memcpy(st.r, h.r_saved, nr * sizeof(double))
+    memcpy(st.o, h.r_saved + nr, sq.T * sizeof(double))
     for i in range(m):
         st.w[h.feat[i]] = h.hist[ANDERSON_K * m + i]
     return False
@@ -467,8 +557,7 @@ cdef Py_ssize_t choose_working_set(const State* st, const Blocks* bl, Py_ssize_t
             n_support += 1
         else:
             m = bl.ptr[g + 1] - bl.ptr[g]
-            st.ranked[gg].key = block_scale(block_q(st, bl, g, 1.0, qb), m, bl.a[g], bl.c[g],
-                                            bl.positive, work)
+            st.ranked[gg].key = scale_of(st, bl, g, m, qb, work)
     size = max(WS_START, 2 * n_support)
     if size <= previous:
         size = 2 * previous
@@ -480,11 +569,13 @@ cdef Py_ssize_t choose_working_set(const State* st, const Blocks* bl, Py_ssize_t
     return size
 
 
-cdef Py_ssize_t screen_blocks(const State* st, const Blocks* bl, Py_ssize_t n_alive, double t,
-                              double gap, const double* cnorm) noexcept nogil:
+cdef Py_ssize_t screen_blocks(const Sq* sq, const State* st, const Blocks* bl,
+                              Py_ssize_t n_alive, double t, double gap,
+                              const double* cnorm) noexcept nogil:
     """Gap-safe elimination of the alive zero blocks of st.glist (compacted in place);
     returns how many stay alive. The dual optimum lies within sqrt(2 gap) of t theta in the
-    metric sum_i theta_i^2 / sw_i, where a column's norm is sqrt(H_j)."""
+    metric sum_i theta_i^2 / sw_i (summed over the slots), where a coefficient's column has
+    norm sqrt(H_j)."""
     cdef Py_ssize_t gg, g, kk, m, kept = 0
     cdef double radius = sqrt(2.0 * max(gap, 0.0))
     cdef double* qb = st.zbuf
@@ -494,7 +585,7 @@ cdef Py_ssize_t screen_blocks(const State* st, const Blocks* bl, Py_ssize_t n_al
         m = bl.ptr[g + 1] - bl.ptr[g]
         if not bl.free_[g] and not block_nonzero(st, bl, g):
             for kk in range(m):
-                norms[kk] = cnorm[bl.feat[bl.ptr[g] + kk]]
+                norms[kk] = cnorm[col_of(sq, bl.feat[bl.ptr[g] + kk])]
             if block_screened(block_q(st, bl, g, t, qb), norms, m, bl.a[g], bl.c[g],
                               bl.positive, radius):
                 st.alive[g] = 0
@@ -507,42 +598,53 @@ cdef Py_ssize_t screen_blocks(const State* st, const Blocks* bl, Py_ssize_t n_al
 cdef void csr_centered_xt(const floating* data, const index_t* indices,
                           const index_t* indptr, const Sq* sq, const double* theta,
                           double* q) noexcept nogil:
-    """q_j = sum_i (x_ij - center_j) theta_i over CSR X, row by row: exact for the full
-    columns (sum_i x_ij theta_i - xbar_j sum_i theta_i would cancel for a large mean)."""
-    cdef Py_ssize_t i, k, j
-    cdef double t
-    for j in range(sq.p):
+    """q_{s p + j} = sum_i (x_ij - center_j) theta_{i s} over CSR X, row by row, every slot
+    s from one read of each row: exact for the full columns (sum_i x_ij theta_i - xbar_j
+    sum_i theta_i would cancel for a large mean)."""
+    cdef Py_ssize_t i, k, j, s
+    cdef double t, x
+    for j in range(sq.p * sq.T):
         q[j] = 0.0
     for i in range(sq.n):
-        t = theta[i]
-        for k in range(indptr[i], indptr[i + 1]):
-            j = indices[k]
-            q[j] += (data[k] - sq.center[j]) * t
+        if sq.T == 1:
+            t = theta[i]
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                q[j] += (data[k] - sq.center[j]) * t
+        else:
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                x = data[k] - sq.center[j]
+                for s in range(sq.T):
+                    q[s * sq.p + j] += x * theta[s * sq.n + i]
 
 
 cdef void refresh_residual(Layout layout, const floating* data, const index_t* indices,
                            const index_t* indptr, const Sq* sq, State* st) noexcept nogil:
-    """rt = r + o recomputed from w: r = y - sum_j w_j (x_j - center_j) (column by column
-    for dense and CSC, row by row for CSR), o = oxbar . w."""
-    cdef Py_ssize_t i, j, k
+    """rt = r + o recomputed from w, per slot t: r_t = y_t - sum_j w_tj (x_j - center_j)
+    (column by column for dense and CSC, row by row for CSR), o_t = oxbar . w_t."""
+    cdef Py_ssize_t i, j, k, t, n = sq.n
     cdef double s
-    for i in range(sq.n):
+    cdef const double* w
+    for i in range(n * sq.T):
         st.r[i] = sq.y[i]
-    if layout == CSR:
-        for i in range(sq.n):
-            s = 0.0
-            for k in range(indptr[i], indptr[i + 1]):
-                j = indices[k]
-                s += (data[k] - sq.center[j]) * st.w[j]
-            st.r[i] -= s
-    else:
+    for t in range(sq.T):
+        w = st.w + t * sq.p
+        if layout == CSR:
+            for i in range(n):
+                s = 0.0
+                for k in range(indptr[i], indptr[i + 1]):
+                    j = indices[k]
+                    s += (data[k] - sq.center[j]) * w[j]
+                st.r[t * n + i] -= s
+        else:
+            for j in range(sq.p):
+                if w[j] != 0.0:
+                    col_centered_axpy(data, indices, indptr, n, j, sq.center[j], -w[j],
+                                      st.r + t * n)
+        st.o[t] = 0.0
         for j in range(sq.p):
-            if st.w[j] != 0.0:
-                col_centered_axpy(data, indices, indptr, sq.n, j, sq.center[j], -st.w[j],
-                                  st.r)
-    st.o = 0.0
-    for j in range(sq.p):
-        st.o += sq.oxbar[j] * st.w[j]
+            st.o[t] += sq.oxbar[j] * w[j]
 
 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
@@ -550,6 +652,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                double tol_abs, Py_ssize_t max_iter, bint screen, double* gap_out,
                Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
     cdef Py_ssize_t i, j, g, gg, kk, n_alive, ws_size = 0, epochs = 0, passes = 0, ep, m_ws
+    cdef Py_ssize_t t_slot
     cdef double gap = INFINITY, t, ws_gap, theta_sum, inner_tol
     cdef const floating* sd = data
     cdef const index_t* si = indices
@@ -566,7 +669,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     h.feat = NULL
     h.hist = NULL
     h.trial = NULL
-    h.r_saved = <double*>malloc(sq.n * sizeof(double))
+    h.r_saved = <double*>malloc((sq.n + 1) * sq.T * sizeof(double))
     if h.r_saved == NULL:
         return -1
     if layout == CSR:
@@ -585,15 +688,16 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 n_alive += 1
         sq_dual_point(sq, st)
         if layout == CSR:
-            if sq.any_center:
+            if sq.any_center or sq.T > 1:
                 csr_centered_xt(data, indices, indptr, sq, st.theta, st.q)
             else:
                 xt_dot(layout, data, indices, indptr, sq.n, sq.p, st.theta, st.q)
-            theta_sum = 0.0
-            for i in range(sq.n):
-                theta_sum += st.theta[i]
-            for j in range(sq.p):
-                st.q[j] -= sq.oxbar[j] * theta_sum
+            for t_slot in range(sq.T):
+                theta_sum = 0.0
+                for i in range(sq.n):
+                    theta_sum += st.theta[t_slot * sq.n + i]
+                for j in range(sq.p):
+                    st.q[t_slot * sq.p + j] -= sq.oxbar[j] * theta_sum
         else:
             corr_from_store(data, indices, indptr, sq, st, bl, st.glist, n_alive)
         passes += 1
@@ -611,7 +715,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             refresh_residual(layout, data, indices, indptr, sq, st)
         previous_gap = gap
         if screen:
-            n_alive = screen_blocks(st, bl, n_alive, t, gap, sq.cnorm)
+            n_alive = screen_blocks(sq, st, bl, n_alive, t, gap, sq.cnorm)
         if n_alive == 0:
             break            # every block screened out: nothing left to move
         ws_size = choose_working_set(st, bl, n_alive, ws_size)
@@ -620,10 +724,11 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             for gg in range(ws_size):
                 g = st.ws[gg]
                 for kk in range(bl.ptr[g], bl.ptr[g + 1]):
-                    j = bl.feat[kk]
-                    st.ws_pos[j] = m_ws
-                    st.colmap[j] = m_ws
-                    m_ws += 1
+                    j = col_of(sq, bl.feat[kk])
+                    if st.ws_pos[j] < 0:         # a column shared by several slots: once
+                        st.ws_pos[j] = m_ws
+                        st.colmap[j] = m_ws
+                        m_ws += 1
             if gather_columns(data, indices, indptr, sq.n, NULL, st.ws_pos, m_ws, &g_data,
                               &g_rows, g_ptr, &capacity) != 0:
                 status = -1
@@ -631,7 +736,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             for gg in range(ws_size):
                 g = st.ws[gg]
                 for kk in range(bl.ptr[g], bl.ptr[g + 1]):
-                    st.ws_pos[bl.feat[kk]] = -1
+                    st.ws_pos[col_of(sq, bl.feat[kk])] = -1
             sd = g_data
             si = g_rows
             sp = g_ptr
@@ -682,9 +787,9 @@ cdef class _Spec:
     cdef const double[::1, :] Z, Ginv
     cdef double[::1] w
     cdef bint positive, screen
-    cdef object residual             # None, or (n,) float64 receiving y~ - X~ w at the end
+    cdef object residual             # None, or (n T,) float64 receiving y~ - X~ w at the end
     cdef double tol_abs
-    cdef Py_ssize_t max_iter, max_size
+    cdef Py_ssize_t max_iter, max_size, T
 
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
@@ -692,14 +797,15 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef Sq sq
     cdef State st
     cdef Blocks bl
-    cdef Py_ssize_t G = spec.ptr.shape[0] - 1, k = spec.Z.shape[1], g, j, kk
+    cdef Py_ssize_t G = spec.ptr.shape[0] - 1, k = spec.Z.shape[1], g, j, kk, T = spec.T
     cdef double gap = 0.0
     cdef Py_ssize_t epochs = 0, passes = 0
     cdef int status
-    cdef double[::1] r = np.empty(n), rhat = np.empty(n), theta = np.empty(n)
+    cdef double[::1] r = np.empty(n * T), rhat = np.empty(n * T), theta = np.empty(n * T)
+    cdef double[::1] o = np.zeros(T), tsum = np.zeros(T)
     cdef double[::1] u = np.empty(max(n, k, 1)), proj = np.empty(max(k, 1))
     cdef double[::1] uz = np.zeros(max(n, 1))
-    cdef double[::1] q = np.zeros(p), L = np.full(max(G, 1), -1.0)
+    cdef double[::1] q = np.zeros(p * T), L = np.full(max(G, 1), -1.0)
     cdef double[::1] zbuf = np.empty(3 * max(spec.max_size, 1))
     cdef Py_ssize_t[::1] colmap = np.zeros(p, dtype=np.intp)
     cdef Py_ssize_t[::1] ws_pos = np.full(p, -1, dtype=np.intp)
@@ -708,9 +814,11 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef unsigned char[::1] alive = np.ones(max(G, 1), dtype=np.uint8)
     cdef unsigned char[::1] ranked = np.empty(max(G, 1) * sizeof(Ranked), dtype=np.uint8)
     cdef double[::1] w = spec.w
+    cdef unsigned char[::1] row = _multitask_rows(spec.ptr, spec.feat, p, T)
 
     sq.n = n
     sq.p = p
+    sq.T = T
     sq.y = &spec.y[0]
     sq.sw = &spec.sw[0]
     sq.xbar = &spec.xbar[0]
@@ -730,9 +838,11 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     bl.free_ = &spec.free_[0] if G > 0 else NULL
     bl.positive = spec.positive
     bl.max_size = max(spec.max_size, 1)
+    bl.row = &row[0] if T > 1 else NULL
     st.w = &w[0]
     st.r = &r[0]
-    st.o = 0.0
+    st.o = &o[0]
+    st.tsum = &tsum[0]
     st.rhat = &rhat[0]
     st.theta = &theta[0]
     st.q = &q[0]
@@ -752,7 +862,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     for g in range(G):
         alive[g] = 0
         for kk in range(spec.ptr[g], spec.ptr[g + 1]):
-            if spec.cnorm[spec.feat[kk]] > 0.0:
+            if spec.cnorm[spec.feat[kk] % p] > 0.0:
                 alive[g] = 1
             else:
                 w[spec.feat[kk]] = 0.0
@@ -767,8 +877,21 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     if status != 0:
         raise MemoryError("l1core: out of memory in the group kernel")
     if spec.residual is not None:
-        np.add(r, st.o, out=spec.residual)
+        np.add(np.asarray(r).reshape(T, n), np.asarray(o)[:, None],
+               out=spec.residual.reshape(T, n))
     return gap, epochs, passes, int(G - np.sum(alive[:G]))
+
+
+def _multitask_rows(ptr, feat, Py_ssize_t p, Py_ssize_t T):
+    """Per block, 1 where it is a multi-task row: T coefficients t p + j (t = 0..T-1) of
+    one column j, in slot order (their steps and passes take bl.row's one-read path)."""
+    ptr, feat = np.asarray(ptr), np.asarray(feat)
+    G = ptr.shape[0] - 1
+    out = np.zeros(max(G, 1), dtype=np.uint8)
+    if T > 1 and G > 0 and np.all(np.diff(ptr) == T):
+        F = feat.reshape(G, T)
+        out[:G] = np.all(F == F[:, :1] + np.arange(T) * p, axis=1) & (F[:, 0] < p)
+    return out
 
 
 def _run_dense(const floating[::1, :] X, _Spec spec):
@@ -787,6 +910,12 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
              tol_abs, max_iter, screen=True, center=None, residual=None):
     """Solve the problem of the module docstring in place of w (float64 (p,), the start).
 
+    Several responses (slots): y of shape (n, T) gives T residual slots; w then holds p T
+    coefficients, coefficient k = t p + j multiplying column j against slot t (w is W of
+    shape (T, p), C-ordered), and blocks are sets of these indices. The loss is summed over
+    the slots: 1/2 sum_t sum_i sw_i (y_it - x~_i . w_t)^2. A multi-task row j is the block
+    {j, p + j, ..., (T - 1) p + j}. T = 1 is the single-response engine, bit for bit.
+
     X: Fortran-ordered float32/float64 ndarray or CSC/CSR with int32/int64 indices, read in
     place. y: (n,) y - ybar; sw: (n,) weights summing to 1; xbar, cnorm: (p,) column means
     and sqrt(H_j) (column_stats). Blocks: ptr (G+1,), feat (intp); a, c, gam (G,) float64 and
@@ -795,9 +924,17 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
     after max_iter epochs. Returns (gap, epochs, full_passes, blocks_screened); releases the
     GIL. center: (p,) xbar_j for the columns the kernel centers in its residual (full
     columns, see the module docstring), else 0; None: all 0 (every column by the offset).
-    residual: None or a float64 (n,) array that receives the final y - X~ w (y as passed).
+    residual: None or a float64 (n T,) array that receives the final y - X~ w (y as passed,
+    slot after slot).
     """
     cdef _Spec spec = _Spec()
+    y = np.asarray(y)
+    spec.T = y.shape[1] if y.ndim == 2 else 1
+    if y.ndim == 2:
+        y = y.ravel(order="F")
+    if np.shape(w) != (X.shape[1] * spec.T,):
+        raise ValueError(f"w must have n_features * n_slots = {X.shape[1] * spec.T} values, "
+                         f"got shape {np.shape(w)}.")
     spec.y = y
     spec.sw = sw
     spec.xbar = xbar

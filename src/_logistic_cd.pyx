@@ -54,7 +54,7 @@ import numpy as np
 from column_ops cimport (floating, index_t, Layout, DENSE, CSC, CSR, col_wdot, col_axpy,
                          xt_dot, x_dot_into, column_moments, col_newton_stats,
                          gather_columns, centered_moments, col_is_full, col_centered_wdot,
-                         col_centered_axpy, column_first)
+                         col_centered_axpy, column_first, centered_xt_dot)
 from interrupt cimport interrupted, interrupt_begin, interrupt_end
 from kernel_ops cimport (penalty_value, prox_step, penalty_conjugate, constraint_scale,
                          Ranked, select_smallest, sort_indices)
@@ -77,6 +77,9 @@ DEF CD_DECREASE_CLASS = 1e-2
 DEF ROUND_SLACK = 1e-12
 # The dual point's orthogonality to the unpenalized columns, relative to its terms' sizes.
 DEF ORTH_SLACK = 1e-10
+# A full column whose mean exceeds LARGE_MEAN times its spread is read centered by the
+# dot products with the dual point (below it x_j.theta loses under 2 of 16 digits).
+DEF LARGE_MEAN = 100.0
 # A gap below -NEGATIVE_SLACK (1 + |loss| + max |b|) is no certificate (the dual point was not feasible).
 DEF NEGATIVE_SLACK = 1e-10
 
@@ -102,6 +105,9 @@ cdef struct Problem:
     const double* Z            # those columns, Fortran (n, k)
     bint fit_intercept
     const double* norm         # (p) ||x_j - mean||_2 (unweighted), for screening
+    int n_threads              # threads for the full passes (dense and CSC: by columns)
+    const double* center       # (p) the means of the full columns with a large mean, else 0
+                               # (X^T theta read centered: exact for sum theta = 0); or NULL
 
 
 cdef inline double l1_of(const Problem* pb, Py_ssize_t j) noexcept nogil:
@@ -123,6 +129,15 @@ cdef double offset_term(const Problem* pb, const double* thetap) noexcept nogil:
         for i in range(pb.n):
             s += thetap[k * pb.n + i] * pb.offset[i * R + k]
     return s
+
+
+cdef inline double theta_dot(const floating* s_data, const index_t* s_idx,
+                             const index_t* s_ptr, const Problem* pb, Py_ssize_t col,
+                             Py_ssize_t j, const double* theta) noexcept nogil:
+    """x_j.theta for feature j, column col of the store (centered when pb.center says)."""
+    if pb.center != NULL and pb.center[j] != 0.0:
+        return col_centered_wdot(s_data, s_idx, s_ptr, pb.n, col, pb.center[j], NULL, theta)
+    return col_wdot(s_data, s_idx, s_ptr, pb.n, col, NULL, theta)
 
 
 cdef inline bint has_conjugate(const Problem* pb, Py_ssize_t j) noexcept nogil:
@@ -798,17 +813,16 @@ cdef double class_shift(const double* w, Py_ssize_t stride, Py_ssize_t K, double
     return min(max(s, lo - wmin), hi - wmax)
 
 
-cdef void shift_classes(const floating* s_data, const index_t* s_idx, const index_t* s_ptr,
-                        bint gathered, const Problem* pb, Iterate* it, const Py_ssize_t* ws,
+cdef void shift_classes(const Problem* pb, Iterate* it, const Py_ssize_t* ws,
                         Py_ssize_t m) noexcept nogil:
     """Move each working-set feature's K coefficients by their best common shift
-    (class_shift): the penalty decreases, the loss does not change (z_ik moves by s_j x_ij for
-    every class k), the probabilities are recomputed from z."""
-    cdef Py_ssize_t i, jj, j, k, n = pb.n, K = pb.K, p = pb.p
+    (class_shift): the penalty decreases and nothing else changes. z_ik would move by
+    s_j x_ij in every class k, a shift common to the classes that the softmax, the loss, the
+    dual point and every quantity read from z ignore, so z is left as it is (adding s_j x_ij
+    to it only rounded it: by eps |s_j x_ij|, which a column with a large mean makes larger
+    than the classes' differences)."""
+    cdef Py_ssize_t jj, j, k, p = pb.p, K = pb.K
     cdef double s
-    cdef bint any_moved = False
-    for i in range(n):
-        it.u[i] = 0.0
     for jj in range(m):
         j = ws[jj]
         if pb.free_[j]:
@@ -819,14 +833,6 @@ cdef void shift_classes(const floating* s_data, const index_t* s_idx, const inde
             continue
         for k in range(K):
             it.w[k * p + j] = min(max(it.w[k * p + j] + s, pb.lower[j]), pb.upper[j])
-        col_axpy(s_data, s_idx, s_ptr, n, jj if gathered else j, s, it.u)
-        any_moved = True
-    if not any_moved:
-        return
-    for i in range(n):
-        for k in range(K):
-            it.z[i * K + k] += it.u[i]
-    it.loss = multinomial_eval(pb, it)
 
 
 # --------------------------------------------------------------------------- both losses
@@ -886,7 +892,7 @@ cdef int newton_round(const floating* s_data, const index_t* s_idx, const index_
             stalled = 0
         if epochs[0] >= max_iter:
             break
-    shift_classes(s_data, s_idx, s_ptr, gathered, pb, it, ws, m)
+    shift_classes(pb, it, ws, m)
     return stalled
 
 
@@ -956,7 +962,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             first = False
             feasible = project(pb, it)
             for k in range(R):
-                xt_dot(layout, data, indices, indptr, n, p, it.thetap + k * n, it.q + k * p)
+                centered_xt_dot(layout, data, indices, indptr, n, p, pb.center,
+                                it.thetap + k * n, it.q + k * p, pb.n_threads)
             passes_out[0] += 1
             gap = gap_at(pb, it, NULL, 0, feasible, &t)
             if gap <= tol_abs or epochs >= max_iter or (stalled and m >= n_alive):
@@ -1028,9 +1035,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             feasible = project(pb, it)
             for k in range(R):
                 for jj in range(m):
-                    it.q[k * p + ws[jj]] = col_wdot(s_data, s_idx, s_ptr, n,
-                                                    jj if gathered else ws[jj], NULL,
-                                                    it.thetap + k * n)
+                    it.q[k * p + ws[jj]] = theta_dot(s_data, s_idx, s_ptr, pb,
+                                                     jj if gathered else ws[jj], ws[jj],
+                                                     it.thetap + k * n)
             inner_gap = gap_at(pb, it, ws, m, feasible, &t)
             if inner_gap <= target:
                 break
@@ -1060,11 +1067,35 @@ cdef class _Spec:
     cdef const Py_ssize_t[::1] label
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
-    cdef double[::1] w, b, norm, z, q
+    cdef double[::1] w, b, norm, center, z, q
     cdef unsigned char[::1] ever
     cdef Py_ssize_t K, max_iter
     cdef bint fit_intercept, screen, stats_ready, z_ready
     cdef double tol_abs, alpha_l1, alpha_l2, strong_ratio
+    cdef int n_threads
+
+
+cdef int large_mean_centers(Layout layout, const index_t* indices, const index_t* indptr,
+                            Py_ssize_t n, Py_ssize_t p, const double* mean, const double* norm,
+                            double* center) noexcept nogil:
+    """center_j = mean_j for the full columns (every row stored) whose mean exceeds LARGE_MEAN
+    times their spread norm_j / sqrt(n); the others keep 0. Returns -1 out of memory."""
+    cdef Py_ssize_t i, j, k
+    cdef Py_ssize_t* count = NULL
+    if layout == CSR:
+        count = <Py_ssize_t*>calloc(p, sizeof(Py_ssize_t))
+        if count == NULL:
+            return -1
+        for i in range(n):
+            for k in range(indptr[i], indptr[i + 1]):
+                count[indices[k]] += 1
+    for j in range(p):
+        if norm[j] > 0.0 and fabs(mean[j]) * sqrt(<double>n) > LARGE_MEAN * norm[j]:
+            if (layout == DENSE or (layout == CSC and indptr[j + 1] - indptr[j] == n)
+                    or (layout == CSR and count[j] == n)):
+                center[j] = mean[j]
+    free(count)
+    return 0
 
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
@@ -1078,7 +1109,8 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef int status
     cdef double[::1] m1w, m2w, m1, m2
     cdef unsigned char[::1] varies
-    cdef double[::1] norm = spec.norm
+    cdef double[::1] norm = spec.norm, center = spec.center
+    cdef bint any_center = False
     cdef double[::1] theta = np.empty(R * n), thetap = np.empty(R * n)
     cdef double[::1] prob = np.empty(R * n), d = np.empty(n), u = np.empty(n)
     cdef double[::1] small = np.empty(N * N + 2 * N + K + 1)
@@ -1094,12 +1126,17 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                                           &m2w[0], &m2[0], &varies[0])
                 for j in range(p):
                     norm[j] = sqrt(m2[j]) if varies[j] else 0.0
+                    center[j] = 0.0
+                if status == 0:
+                    status = large_mean_centers(layout, indices, indptr, n, p, &m1w[0],
+                                                &norm[0], &center[0])
             else:
                 status = 0
                 column_moments(layout, data, indices, indptr, n, p, NULL, &m1w[0], &m2w[0],
                                &m1[0], &m2[0])
                 for j in range(p):
                     norm[j] = sqrt(m2[j])
+                    center[j] = 0.0
         if status != 0:
             raise MemoryError("l1core: out of memory computing column statistics")
         if not np.all(np.isfinite(spec.norm)):
@@ -1128,6 +1165,10 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.Z = &spec.Z[0, 0] if kz > 0 else NULL
     pb.fit_intercept = spec.fit_intercept
     pb.norm = &norm[0]
+    pb.n_threads = spec.n_threads
+    for j in range(p):
+        any_center = any_center or center[j] != 0.0
+    pb.center = &center[0] if any_center else NULL
     it.w = &spec.w[0]
     it.b = &spec.b[0]
     it.z = &spec.z[0]
@@ -1176,9 +1217,9 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 
 def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, l1_ratio,
                                 penalty_factor, lower, upper, free, Z, fit_intercept, gap_tol,
-                                max_iter, norm, stats_ready, z, z_ready, q, ever,
+                                max_iter, norm, center, stats_ready, z, z_ready, q, ever,
                                 strong_ratio=0.0, screen=True, ridge_factor=None, offset=None,
-                                soft_labels=None):
+                                n_threads=1, soft_labels=None):
     """Solve the penalized logistic (n_classes=1, y float64 labels +-1) or multinomial
     (n_classes=K >= 3, y intp class indices in [0, K)) problem of the module docstring in place
     of w (float64, (p,) or C-ordered (K, p) raveled) and b (float64, (1,) or (K,)).
@@ -1190,7 +1231,9 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     Fortran. Stops when the duality gap <= gap_tol or after max_iter epochs.
 
     State kept by the caller between solves on the same X (float64 unless said):
-    norm (p,) the column norms used by screening, computed here unless stats_ready;
+    norm (p,) the column norms used by screening and center (p,) the means of the full columns
+    with a large mean (0 elsewhere; the dual point's products are read centered), computed
+    here unless stats_ready;
     z (n * n_classes,) the linear predictor X W^T + b (n, K) C-ordered, recomputed from w and b
     unless z_ready (then it must match them) and updated in place; q (n_classes * p,) receives
     X^T theta of the last full pass, which strong_ratio = alpha_prev / alpha > 0 reads to start
@@ -1200,6 +1243,8 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     ridge_j (None: v). offset (n * n_classes,) or None: a known term of the linear predictor
     (n, K) C-ordered, z = X W^T + b + offset (glmnet's offset); z then always holds it (z_ready
     means z matches w, b AND the offset) and the dual gets -thetap.offset.
+    n_threads: threads of the full passes over dense or CSC X (by columns: the same floats
+    for every thread count).
 
     soft_labels (n,) float64 in [0, 1] or None (binary only): soft labels t_i replacing the
     labels y in the loss -[t log sigma(z) + (1 - t) log(1 - sigma(z))] (gradient sigma(z) - t);
@@ -1240,6 +1285,9 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     spec.w = w
     spec.b = b
     spec.norm = norm
+    spec.center = center
+    if spec.center.shape[0] != spec.norm.shape[0]:
+        raise ValueError("center must have the length of norm")
     spec.stats_ready = stats_ready
     spec.z = z
     spec.z_ready = z_ready
@@ -1250,6 +1298,9 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     spec.screen = screen
     spec.tol_abs = gap_tol
     spec.max_iter = max_iter
+    if n_threads < 1:
+        raise ValueError("n_threads must be >= 1")
+    spec.n_threads = n_threads
     if hasattr(X, "format") and X.format in ("csr", "csc"):
         n, p = X.shape
         return _run_sparse(X.data, X.indices, X.indptr, X.format == "csr", n, p, spec)

@@ -12,6 +12,7 @@
 # so float32 data is read in its own precision but accumulated in double.
 
 cimport numpy as cnp
+from cython.parallel cimport prange
 from libc.math cimport sqrt, INFINITY
 from libc.stdlib cimport malloc, free, realloc
 from libc.string cimport memset
@@ -486,9 +487,93 @@ cdef inline void col_centered_axpy(const floating* data, const index_t* indices,
         v[indices[k]] += alpha * (data[k] - center)
 
 
+cdef inline void centered_xt_dot(Layout layout, const floating* data, const index_t* indices,
+                                 const index_t* indptr, Py_ssize_t n, Py_ssize_t p,
+                                 const double* center, const double* theta, double* out,
+                                 int n_threads) noexcept nogil:
+    """out_j = sum_i (x_ij - center_j) theta_i over X's stored values: one full pass (row-wise
+    for CSR, serial; by columns on n_threads threads otherwise, each column's sum on one
+    thread: the same floats for any thread count). A nonzero center_j belongs to a full
+    column (no implicit zeros): for a theta summing to zero this is x_j.theta computed without
+    the cancellation of a large mean (x_j.theta loses log10(|mean_j| / std_j) digits).
+    center NULL: no centering."""
+    cdef Py_ssize_t i, j, k
+    cdef double ti
+    if layout == CSR:
+        for j in range(p):
+            out[j] = 0.0
+        for i in range(n):
+            ti = theta[i]
+            if ti == 0.0:
+                continue
+            if center == NULL:
+                for k in range(indptr[i], indptr[i + 1]):
+                    out[indices[k]] += ti * data[k]
+            else:
+                for k in range(indptr[i], indptr[i + 1]):
+                    out[indices[k]] += ti * (data[k] - center[indices[k]])
+        return
+    for j in prange(p, num_threads=n_threads, schedule="static"):
+        if center != NULL and center[j] != 0.0:
+            out[j] = col_centered_wdot(data, indices, indptr, n, j, center[j], NULL, theta)
+        else:
+            out[j] = col_wdot(data, indices, indptr, n, j, NULL, theta)
+
+
 cdef inline double column_first(const floating* data, const index_t* indptr, Py_ssize_t n,
                                 Py_ssize_t j) noexcept nogil:
     """The first stored value of column j of a column store (0 for an empty column)."""
     if indptr == NULL:
         return data[j * n] if n > 0 else 0.0
     return data[indptr[j]] if indptr[j + 1] > indptr[j] else 0.0
+
+
+# ------------------------------------------------------------- several residual slots at once
+
+cdef inline void col_centered_multi_wdot(const floating* data, const index_t* indices,
+                                         const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                         double center, const double* sw, const double* V,
+                                         Py_ssize_t T, double* out) noexcept nogil:
+    """out_t = sum_i (x_ij - center) sw_i V_it for t < T, V (n, T) Fortran, from one read of
+    column j of a column store (sw NULL: unit weights): T independent sums, no dependency
+    chain across them (a multi-task row's gradient)."""
+    cdef Py_ssize_t i, k, t, row
+    cdef double x
+    cdef const floating* col
+    for t in range(T):
+        out[t] = 0.0
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            x = (col[i] - center) if sw == NULL else (col[i] - center) * sw[i]
+            for t in range(T):
+                out[t] += x * V[t * n + i]
+        return
+    for k in range(indptr[j], indptr[j + 1]):
+        row = indices[k]
+        x = (data[k] - center) if sw == NULL else (data[k] - center) * sw[row]
+        for t in range(T):
+            out[t] += x * V[t * n + row]
+
+
+cdef inline void col_centered_multi_axpy(const floating* data, const index_t* indices,
+                                         const index_t* indptr, Py_ssize_t n, Py_ssize_t j,
+                                         double center, const double* alpha, double* V,
+                                         Py_ssize_t T) noexcept nogil:
+    """V_it += alpha_t (x_ij - center) for t < T, V (n, T) Fortran, from one read of column
+    j of a column store."""
+    cdef Py_ssize_t i, k, t, row
+    cdef double x
+    cdef const floating* col
+    if indptr == NULL:
+        col = data + j * n
+        for i in range(n):
+            x = col[i] - center
+            for t in range(T):
+                V[t * n + i] += alpha[t] * x
+        return
+    for k in range(indptr[j], indptr[j + 1]):
+        row = indices[k]
+        x = data[k] - center
+        for t in range(T):
+            V[t * n + row] += alpha[t] * x

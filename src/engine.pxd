@@ -36,3 +36,5 @@ cdef struct Blocks:
     const unsigned char* free_  #            unpenalized (a = c = gam = 0)
     bint positive
     Py_ssize_t max_size
+    const unsigned char* row    # per block: a multi-task row (one column, one coefficient per
+                                # residual slot, in slot order 0..T-1); NULL with one slot

@@ -17,6 +17,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # for `import _r
 
 import _reference as ref  # noqa: E402
 
+import l1core  # noqa: E402
+
+# The suite's CSR cases test the CSR kernels themselves: no CSC copy of a CSR X (users get one
+# by default within a memory budget; tests/test_column_store.py tests that default).
+l1core.set_config(csr_copy_budget=0)
+
 STORAGES = ("dense", "csc", "csr")
 
 

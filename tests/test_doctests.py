@@ -40,11 +40,12 @@ NO_EXAMPLE = {"ConvergenceWarning", "NotFittedError", "AlphaGridEdgeWarning",
 
 def _public_names():
     """Every public estimator and function, as a dotted name under ``l1core``."""
-    from l1core import plotting
+    from l1core import distributed, plotting
 
     return ([name for name in l1core.__all__ if name not in NO_EXAMPLE]
             + [f"plotting.{name}" for name in plotting.__all__]
-            + ["datasets.load_diabetes"])
+            + ["datasets.load_diabetes"]
+            + [f"distributed.{name}" for name in distributed.__all__])
 
 
 def _resolve(dotted):

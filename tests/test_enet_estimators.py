@@ -539,7 +539,7 @@ def test_clone_pickle_params(fitted):
     assert params["alpha"] == 0.05 and params["l1_ratio"] == 0.5
     expected = {"alpha", "l1_ratio", "fit_intercept", "max_iter", "tol", "warm_start",
                 "positive", "selection", "random_state", "penalty_factor", "lower_bounds",
-                "upper_bounds", "precompute", "copy_X", "verbose", "standardize"}
+                "upper_bounds", "precompute", "copy_X", "verbose", "standardize", "n_jobs"}
     assert set(params) == expected
     assert est.set_params(alpha=0.2, l1_ratio=0.9) is est
     assert est.alpha == 0.2 and est.l1_ratio == 0.9
@@ -663,7 +663,7 @@ BAD_INPUTS = [
     ("string-X", dict(X=np.array([["a", "b", "c"]] * 10)), TypeError, "X"),
     ("string-y", dict(y=np.array(["a"] * 10)), TypeError, "y"),
     ("complex-X", dict(X=GOOD_X.astype(complex)), ValueError, "X"),
-    ("2d-y", dict(y=np.ones((10, 2))), ValueError, "y"),
+    ("3d-y", dict(y=np.ones((10, 2, 2))), ValueError, "y"),  # 2-D y: test_multioutput
 ]
 
 

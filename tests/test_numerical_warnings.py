@@ -51,6 +51,15 @@ def _nan_gap_solve(monkeypatch, bad_coef=False):
         return w, intercept, np.nan, epochs, gap_tol
 
     monkeypatch.setattr(_enet_solver.EnetProblem, "solve", broken)
+    gram_path = _enet_solver.EnetProblem.gram_path
+
+    def broken_path(self, *args, **kwargs):      # the compiled Gram-form path, alike
+        W, gaps, *rest = gram_path(self, *args, **kwargs)
+        if bad_coef:
+            W[0] = np.inf
+        return (W, np.full_like(gaps, np.nan), *rest)
+
+    monkeypatch.setattr(_enet_solver.EnetProblem, "gram_path", broken_path)
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")   # the path's predictor

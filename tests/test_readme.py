@@ -33,9 +33,24 @@ def _path_example(ns):
     assert ns["alphas"][-1] < 0.5 < ns["alphas"][0] and ns["coef"].shape == (10,)
 
 
+def _lars_example(ns):
+    alphas, coefs, model = ns["alphas"], ns["coefs"], ns["model"]
+    assert ns["active"][:3] == [2, 8, 3] and coefs.shape == (10, len(alphas))
+    np.testing.assert_allclose(model.coef_at(alphas[3]), coefs[:, 3], atol=1e-8)
+
+
 def _sparse_path_and_cv_example(ns):
     assert ns["cv"].alpha_1se_ >= ns["cv"].alpha_
     assert ns["coefs"].shape == (ns["n_terms"], 100)
+
+
+def _distributed_example(ns):
+    model = ns["model"]
+    np.testing.assert_array_equal(np.flatnonzero(model.coef_), np.arange(5))
+    assert model.dual_gap_ <= 1e-4 * ns["y"].var()
+    assert all(b == 4 * (300 + 3) * 8 for b in (h["pass_bytes"] for h in model.history_))
+    # rows without the 5 informative features (0.9^5 of them) have random labels
+    assert (ns["clf"].predict(ns["Xd"]).compute() == (ns["y"] > 0)).mean() > 0.65
 
 
 def _logistic_example(ns):
@@ -81,8 +96,9 @@ def _glmnet_options_example(ns):
 
 
 # what each block, in order, must have done
-CHECKS = [_estimator_example, _cv_example, _path_example, _sparse_path_and_cv_example,
-          _logistic_example, _group_example, _variants_example, _plot_example, _model_file_example,
+CHECKS = [_estimator_example, _cv_example, _path_example, _lars_example,
+          _sparse_path_and_cv_example, _distributed_example, _logistic_example, _group_example,
+          _variants_example, _plot_example, _model_file_example,
           _glmnet_options_example]
 
 
@@ -100,3 +116,11 @@ def test_readme_block_runs_on_its_own(index):
     exec(compile(BLOCKS[index], f"{README}, python block {index}", "exec"), namespace)
     if index < len(CHECKS):
         CHECKS[index](namespace)
+
+
+def _prox_fista_pruning_example(ns):
+    assert list(np.flatnonzero(ns["res"].coef)) == [0, 1, 2] and ns["res"].converged
+    assert 0 < np.all(ns["W1"] == 0, axis=0).sum() < 32
+
+
+CHECKS.append(_prox_fista_pruning_example)

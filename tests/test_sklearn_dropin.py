@@ -12,6 +12,7 @@ from conftest import check_certified, make_regression
 from l1core import (ElasticNet, ElasticNetCV, Lasso, LassoCV, SparseLogisticRegression,
                     SparseLogisticRegressionCV, enet_path, lasso_path,
                     logistic_path)
+from l1core import MultiTaskElasticNet, MultiTaskLasso
 
 
 def make_binary(seed, n=60, p=8):
@@ -307,7 +308,8 @@ def test_cv_verbose_prints_per_fold_and_alpha(capsys, n_jobs):
 PUBLIC_ESTIMATORS = [Lasso(), ElasticNet(), SparseLogisticRegression(),
                      # small grids keep the suite fast; the defaults pass the same checks
                      LassoCV(cv=3, n_alphas=5), ElasticNetCV(cv=3, n_alphas=5),
-                     SparseLogisticRegressionCV(cv=3, n_alphas=5)]
+                     SparseLogisticRegressionCV(cv=3, n_alphas=5),
+                     MultiTaskLasso(), MultiTaskElasticNet()]
 
 
 @pytest.mark.parametrize("est", PUBLIC_ESTIMATORS, ids=lambda e: type(e).__name__)

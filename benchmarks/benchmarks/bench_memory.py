@@ -4,10 +4,14 @@
 about 0.05 without copies, above 1 with a float64 copy of X's values).
 
 X: float32, 20,000 x 20,000 with 100 values per row (2 million, 16 MB), from
-``data.scale_csr``; paths of 10 alphas down to alpha_max / 10 with an intercept."""
+``data.scale_csr``; paths of 10 alphas down to alpha_max / 10 with an intercept.
+
+Storage "csr" is the default (solved from a CSC copy within ``csr_copy_budget``: about 1x X
+more), "csr-in-place" the CSR kernels (``csr_copy_budget=0``)."""
 
 import numpy as np
 
+import l1core
 from l1core import LassoCV, SparseLogisticRegressionCV, lasso_path, logistic_path
 
 from .data import scale_csr
@@ -31,7 +35,7 @@ class Float32SparseMemorySuite:
     """Peak memory of lasso_path, LassoCV(cv=3), logistic_path and
     SparseLogisticRegressionCV(cv=3) on float32 CSR and CSC."""
 
-    params = (["csr", "csc"],)
+    params = (["csr", "csr-in-place", "csc"],)
     param_names = ["storage"]
     timeout = 300
 
@@ -42,6 +46,11 @@ class Float32SparseMemorySuite:
     def setup(self, data, storage):
         X, self.y, self.label = data
         self.X = X.tocsc() if storage == "csc" else X
+        self._budget = l1core.get_config()["csr_copy_budget"]
+        l1core.set_config(csr_copy_budget=0 if storage == "csr-in-place" else "auto")
+
+    def teardown(self, data, storage):
+        l1core.set_config(csr_copy_budget=self._budget)
 
     def _path(self):
         return lasso_path(self.X, self.y, n_alphas=N_ALPHAS, eps=EPS, fit_intercept=True)

@@ -50,3 +50,24 @@ class EnetPathSuite(_StorageSuite):
     _path = LassoPathSuite._path
     time_path = LassoPathSuite.time_path
     track_epochs = LassoPathSuite.track_epochs
+
+
+class SmallPathSuite:
+    """The 100-alpha lasso_path and LassoCV(cv=5) on the diabetes data (442 x 10): the cost
+    per alpha that is not coordinate descent (the Gram form's path runs in compiled code)."""
+
+    timeout = 120
+
+    def setup(self):
+        from .data import load
+
+        w = load("diabetes")
+        self.X, self.y = np.asfortranarray(w.X), w.y
+
+    def time_lasso_path(self):
+        enet_path(self.X, self.y, l1_ratio=1.0, n_alphas=100, fit_intercept=True)
+
+    def time_lasso_cv(self):
+        from l1core import LassoCV
+
+        LassoCV(cv=5).fit(self.X, self.y)

@@ -5,12 +5,14 @@ workload as ``benchmarks/scale.py``, which prints the numbers directly. Without 
 
 ``track_*_rss_over_X``: peak resident memory during the call / X's bytes (X, the interpreter
 and the call's own allocations; about 1.1-1.4 at 10^8 values, 2 or more with a float64 copy
-of X)."""
+of X). X is solved in place (``csr_copy_budget=0``): the default CSC copy of a CSR X would
+add about 1x X."""
 
 import math
 import os
 import warnings
 
+import l1core
 from l1core import Lasso, lasso_path
 
 from .data import scale_csr
@@ -36,10 +38,15 @@ class ScaleSuite:
 
     def setup(self):
         self.X, self.y, _ = scale_csr(_nnz())
+        self._budget = l1core.get_config()["csr_copy_budget"]
+        l1core.set_config(csr_copy_budget=0)
         with warnings.catch_warnings():          # the grid only: one epoch is enough
             warnings.simplefilter("ignore")
             self.alphas = lasso_path(self.X, self.y, n_alphas=2, eps=EPS, fit_intercept=True,
                                      max_iter=1)[0]
+
+    def teardown(self):
+        l1core.set_config(csr_copy_budget=self._budget)
 
     def _path(self):
         return lasso_path(self.X, self.y, n_alphas=N_ALPHAS, eps=EPS, fit_intercept=True)

@@ -165,6 +165,12 @@ class AdaptiveElasticNet(_AdaptiveSteps, ElasticNet):
         return self
 
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = False          # one weight vector: one target
+        return tags
+
+
 class AdaptiveLasso(AdaptiveElasticNet):
     __doc__ = f"""The adaptive Lasso of Zou (2006): a Lasso with penalty factors from ``b_init``.
 

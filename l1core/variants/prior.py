@@ -156,3 +156,8 @@ class PriorLasso(ElasticNet):
         for name in ("coef_", "intercept_", "n_iter_", "dual_gap_", "n_features_in_"):
             setattr(self, name, getattr(model, name))
         return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = False          # one blended response: one target
+        return tags
