@@ -64,6 +64,9 @@ from .lars import (Lars, LassoLars, LassoLarsCV, LassoLarsIC, coef_at_alpha, lar
 from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
 from .prox import prune_step
 from .solvers import FistaResult, fista, ista
+from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
+                       AdaptiveLogisticRegression, PriorLasso, PriorLassoCV,
+                       PriorLogisticRegression)
 
 __version__ = "0.1.0"
 
@@ -75,4 +78,6 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "group_lasso_path", "GroupLassoCV", "SparseGroupLassoCV", "MultiTaskLasso",
            "MultiTaskElasticNet", "multitask_path", "set_config", "get_config",
            "config_context", "fista", "ista", "FistaResult", "prune_step", "lars_path",
-           "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha"]
+           "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha",
+           "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
+           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression"]

@@ -98,6 +98,10 @@ class LogisticProblem:
 
     ``offset`` (n,): glmnet's offset (binary, ``l1core._offset``); ``standardize``: glmnet's
     standardization (``l1core._standardize``: penalty and ridge factors, no copy of X).
+    ``soft_labels`` (n,) in [0, 1] (binary, no offset, every column penalized): the loss
+    ``-[t log sigma(z) + (1 - t) log(1 - sigma(z))]`` with ``t`` in place of the labels of
+    ``codes`` (which then only size the problem); P_null is the entropy of the weighted mean
+    of t (the prior Lasso's blended labels: ``l1core.variants.prior_logistic``).
 
     State carried between solves (filled by the kernel): ``column_stats = (norm, center)``, the
     column norms (screening) and the centers of the full columns with a large mean (the
@@ -108,7 +112,8 @@ class LogisticProblem:
 
     def __init__(self, X, codes, *, n_classes=2, l1_ratio=1.0, sample_weight=None,
                  penalty_factor=None, lower_bounds=None, upper_bounds=None, fit_intercept=True,
-                 column_stats=None, check_input=True, offset=None, standardize=False):
+                 column_stats=None, check_input=True, offset=None, standardize=False,
+                 soft_labels=None):
         if check_input:
             X, _ = v.check_design(X)
         else:
@@ -144,7 +149,11 @@ class LogisticProblem:
         if self.offset is not None and self.multinomial:
             raise ValueError("offset is supported for the binary logistic model (and the "
                              "squared loss), not the multinomial one.")
-        if self.offset is None:
+        self.soft = _check_soft_labels(soft_labels, n, self)
+        if self.soft is not None:
+            self.p_null, self.b_null = soft_null_objective(self.soft, self.sw,
+                                                           self.fit_intercept)
+        elif self.offset is None:
             self.p_null, self.b_null = null_objective(codes, self.sw, self.n_classes,
                                                       self.fit_intercept)
         else:
@@ -221,7 +230,8 @@ class LogisticProblem:
         """The smallest alpha at which every penalized coefficient is zero (see
         :func:`alpha_max_of`); ``offset`` as there (None: the intercept-only model)."""
         return alpha_max_of(self.X, self.codes, self.sw, self.penalty_factor, self.l1_ratio,
-                            self.lower, self.upper, self.n_classes, self.fit_intercept, offset)
+                            self.lower, self.upper, self.n_classes, self.fit_intercept, offset,
+                            soft=self.soft)
 
     def solve(self, alpha, w, b, *, tol=1e-4, max_iter=1000, screening=True, warm=False,
               strong_ratio=0.0):
@@ -240,7 +250,8 @@ class LogisticProblem:
             center=self.column_stats[1], stats_ready=self.stats_ready,
             z=self.z, z_ready=bool(warm), q=self.q, ever=self.ever_active,
             strong_ratio=float(strong_ratio) if warm else 0.0, screen=bool(screening),
-            ridge_factor=self.ridge_factor, offset=self.offset, n_threads=kernel_threads())
+            ridge_factor=self.ridge_factor, offset=self.offset, n_threads=kernel_threads(),
+            soft_labels=self.soft)
         self.stats_ready = True
         return float(gap), int(n_iter), float(gap_tol)
 
@@ -253,6 +264,34 @@ class LogisticProblem:
             intercept = b - b.mean() if self.fit_intercept else b.copy()
             return coef, intercept
         return coef[0], float(b[0])
+
+
+def _check_soft_labels(soft_labels, n, problem):
+    """Soft labels as a float64 (n,) array in [0, 1], or None; refused where the problem
+    needs hard labels (multinomial, offset, unpenalized columns)."""
+    if soft_labels is None:
+        return None
+    if problem.multinomial or problem.offset is not None:
+        raise ValueError("soft_labels apply to the binary model without offset only.")
+    if np.any(problem.penalty_factor == 0.0):
+        raise ValueError("soft_labels with unpenalized columns (penalty_factor 0) are not "
+                         "supported.")
+    t = v.check_float_vector(soft_labels, n, "soft_labels")
+    if np.any((t < 0.0) | (t > 1.0)):
+        raise ValueError("soft_labels must lie in [0, 1].")
+    return t
+
+
+def soft_null_objective(t, sw, fit_intercept):
+    """(P_null, intercept) of the best intercept-only model for soft labels t: the binary
+    entropy of their weighted mean pbar at b = logit(pbar) (log 2 at b = 0 without one)."""
+    if not fit_intercept:
+        return float(np.log(2.0)), 0.0
+    pbar = float(np.clip(sw @ t, 0.0, 1.0))
+    if pbar <= 0.0 or pbar >= 1.0:
+        return 0.0, 0.0
+    return float(-pbar * np.log(pbar) - (1 - pbar) * np.log1p(-pbar)), float(
+        np.log(pbar) - np.log1p(-pbar))
 
 
 def cast_inside(W, dtype, lower, upper):
@@ -400,7 +439,7 @@ def unpenalized_decision(X, codes, sw, free, lower, upper, n_classes, fit_interc
 
 
 def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_intercept,
-                 offset=None):
+                 offset=None, soft=None):
     """The smallest alpha whose solution has every penalized coefficient zero: with the
     probabilities P of the unpenalized model (``offset``: its decision values, (n,) or
     (n, n_classes); None: the best intercept-only model, pbar), the largest over the penalized
@@ -409,7 +448,8 @@ def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_in
     only positive correlations, upper_j = 0 only negative ones), ignoring the features pinned
     at zero or kept off it by their bounds (x_j need not be centered: the vector sums to zero
     with an intercept). 0 when no feature qualifies; needs l1_ratio > 0. X (as check_design
-    returns it) is read in its own dtype, the products accumulated in float64."""
+    returns it) is read in its own dtype, the products accumulated in float64. ``soft``:
+    binary soft labels in [0, 1] in place of the positive class's indicator."""
     if n_classes > 2:
         Y = np.equal.outer(codes, np.arange(n_classes)).astype(np.float64)
         if offset is not None:
@@ -420,7 +460,7 @@ def alpha_max_of(X, codes, sw, factor, l1_ratio, lower, upper, n_classes, fit_in
             P = sw @ Y if fit_intercept else np.full(n_classes, 1.0 / n_classes)
         corr = xt_dot(X, sw[:, np.newaxis] * (Y - P))                    # (p, K)
     else:
-        y01 = (codes == 1).astype(np.float64)
+        y01 = (codes == 1).astype(np.float64) if soft is None else soft
         if offset is not None:
             P = _sigmoid(np.asarray(offset, dtype=np.float64))
         else:

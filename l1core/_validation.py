@@ -572,3 +572,54 @@ def check_offset(offset, n_samples):
     if offset is None:
         return None
     return _as_float_vector(offset, n_samples, "offset")
+
+
+# --------------------------------------------------------------------------- variants' options
+
+
+def check_positive(value, name):
+    """A finite real number > 0 (the adaptive Lasso's ``gamma``)."""
+    value = _check_real(value, name, low=0.0)
+    if value == 0.0:
+        raise ValueError(f"{name} must be > 0, got 0.0.")
+    return value
+
+
+def check_nonnegative(value, name):
+    """A finite real number >= 0 (``weight_eps``, the prior Lasso's ``eta``)."""
+    return _check_real(value, name, low=0.0)
+
+
+def check_count(value, name):
+    """An integer >= 0 (``n_reweight``; bools and floats refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 0, got {value!r}.")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}.")
+    return int(value)
+
+
+def check_float_vector(value, length, name):
+    """A finite float64 vector of ``length`` values (a scalar is broadcast), never the
+    user's array itself when it would be written: callers only read."""
+    return _as_float_vector(value, length, name)
+
+
+def check_feature_set(features, n_features, name):
+    """Feature indices (integers in [-p, p) or a boolean mask of length p) as a sorted array
+    of distinct non-negative indices (possibly empty)."""
+    arr = np.asarray(features)
+    if arr.dtype == bool:
+        if arr.shape != (n_features,):
+            raise ValueError(f"A boolean {name} mask must have shape ({n_features},), got "
+                             f"{arr.shape}.")
+        return np.flatnonzero(arr)
+    arr = np.atleast_1d(arr)
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+        raise ValueError(f"{name} must be a 1-D array of feature indices or a boolean mask, "
+                         f"got {features!r}.")
+    arr = arr.astype(np.intp)
+    if arr.size and (arr.min() < -n_features or arr.max() >= n_features):
+        raise ValueError(f"{name} must hold indices in [0, {n_features}), got values in "
+                         f"[{arr.min()}, {arr.max()}].")
+    return np.unique(np.where(arr < 0, arr + n_features, arr))

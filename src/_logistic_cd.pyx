@@ -89,6 +89,7 @@ cdef struct Problem:
     Py_ssize_t p
     Py_ssize_t K               # 1: binary; >= 3: multinomial classes
     const double* y            # binary: labels +-1 (n)
+    const double* t            # binary soft labels in [0, 1] (n), or NULL: the labels y
     const Py_ssize_t* label    # multinomial: class of each sample in [0, K) (n)
     const double* sw           # normalized sample weights (n), sum 1
     double max_w
@@ -172,14 +173,44 @@ cdef inline double log1pexp(double m) noexcept nogil:
     return (m if m > 0.0 else 0.0) + log1p(exp(-fabs(m)))
 
 
+cdef inline double soft_loss(double t, double z) noexcept nogil:
+    """-[t log sigma(z) + (1 - t) log(1 - sigma(z))], each term exact (t = 1: log1pexp(-z))."""
+    cdef double e = log1p(exp(-fabs(z)))
+    return t * ((-z if z < 0.0 else 0.0) + e) + (1.0 - t) * ((z if z > 0.0 else 0.0) + e)
+
+
+cdef inline double soft_probability(const Problem* pb, Py_ssize_t i, double scaled) noexcept nogil:
+    """The dual's probability at sample i for ``scaled`` = t theta_i / sw_i: y_i scaled for
+    labels (H(s) = H(1 - s): the labels' formula, exact), t_i - scaled for soft labels."""
+    if pb.t == NULL:
+        return pb.y[i] * scaled
+    if pb.t[i] == 1.0:
+        return scaled
+    if pb.t[i] == 0.0:
+        return -scaled
+    return pb.t[i] - scaled
+
+
 cdef double binary_eval(const Problem* pb, Iterate* it) noexcept nogil:
-    """Loss at it.z; fills theta_i = sw_i y_i sigma(-y_i z_i) and d_i = sw_i p_i (1 - p_i)."""
+    """Loss at it.z; fills theta_i = sw_i y_i sigma(-y_i z_i) (soft labels: sw_i (t_i -
+    sigma(z_i)), written t_i sigma(-z_i) - (1 - t_i) sigma(z_i) so that t_i in {0, 1} gives the
+    labels' values exactly) and d_i = sw_i p_i (1 - p_i)."""
     cdef Py_ssize_t i
     cdef double loss = 0.0, m, e, lo, hi, s
     for i in range(pb.n):
         if pb.sw[i] == 0.0:
             it.theta[i] = 0.0
             it.d[i] = 0.0
+            continue
+        if pb.t != NULL:
+            e = exp(-fabs(it.z[i]))
+            lo = e / (1.0 + e)
+            hi = 1.0 / (1.0 + e)
+            s = hi if it.z[i] >= 0.0 else lo                  # sigma(z)
+            loss += pb.sw[i] * soft_loss(pb.t[i], it.z[i])
+            m = lo if it.z[i] >= 0.0 else hi                  # sigma(-z)
+            it.theta[i] = pb.sw[i] * (pb.t[i] * m - (1.0 - pb.t[i]) * s)
+            it.d[i] = pb.sw[i] * lo * hi
             continue
         m = -pb.y[i] * it.z[i]
         e = exp(-fabs(m))
@@ -198,7 +229,9 @@ cdef double binary_loss_along(const Problem* pb, const Iterate* it, double off,
     cdef Py_ssize_t i
     cdef double loss = 0.0
     for i in range(pb.n):
-        if pb.sw[i] != 0.0:
+        if pb.sw[i] != 0.0 and pb.t != NULL:
+            loss += pb.sw[i] * soft_loss(pb.t[i], it.z[i] + step * (it.u[i] + off))
+        elif pb.sw[i] != 0.0:
             loss += pb.sw[i] * log1pexp(-pb.y[i] * (it.z[i] + step * (it.u[i] + off)))
     return loss
 
@@ -325,7 +358,7 @@ cdef bint binary_project(const Problem* pb, Iterate* it) noexcept nogil:
             for c in range(na):
                 corr += a_value(pb, i, c) * C[c]
             it.thetap[i] = it.theta[i] - it.d[i] * corr
-            s = pb.y[i] * it.thetap[i] / pb.sw[i]
+            s = soft_probability(pb, i, it.thetap[i] / pb.sw[i])
             if s < -ROUND_SLACK or s > 1.0 + ROUND_SLACK:
                 return False
     return verified_orthogonal(pb, it.theta, it.thetap, na)
@@ -363,7 +396,7 @@ cdef double binary_dual_gap(const Problem* pb, Iterate* it, const Py_ssize_t* fe
                                       t * it.q[j])
     for i in range(pb.n):
         if pb.sw[i] != 0.0:
-            s = t * pb.y[i] * it.thetap[i] / pb.sw[i]
+            s = soft_probability(pb, i, t * it.thetap[i] / pb.sw[i])
             ent += pb.sw[i] * entropy(min(max(s, 0.0), 1.0))
     scale[0] = t
     return (it.loss + pen) - (ent - conj - t * offset_term(pb, it.thetap))
@@ -1030,7 +1063,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
 
 cdef class _Spec:
     """Everything but X, as validated arrays (see logistic_coordinate_descent)."""
-    cdef const double[::1] y, sw, factor, ridge, offset, lower, upper
+    cdef const double[::1] y, soft, sw, factor, ridge, offset, lower, upper
     cdef const Py_ssize_t[::1] label
     cdef const unsigned char[::1] free_
     cdef const double[::1, :] Z
@@ -1116,6 +1149,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     pb.p = p
     pb.K = K
     pb.y = &spec.y[0] if K == 1 else NULL
+    pb.t = &spec.soft[0] if spec.soft is not None else NULL
     pb.label = &spec.label[0] if K > 1 else NULL
     pb.sw = &spec.sw[0]
     pb.max_w = max(spec.sw)
@@ -1185,7 +1219,7 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
                                 penalty_factor, lower, upper, free, Z, fit_intercept, gap_tol,
                                 max_iter, norm, center, stats_ready, z, z_ready, q, ever,
                                 strong_ratio=0.0, screen=True, ridge_factor=None, offset=None,
-                                n_threads=1):
+                                n_threads=1, soft_labels=None):
     """Solve the penalized logistic (n_classes=1, y float64 labels +-1) or multinomial
     (n_classes=K >= 3, y intp class indices in [0, K)) problem of the module docstring in place
     of w (float64, (p,) or C-ordered (K, p) raveled) and b (float64, (1,) or (K,)).
@@ -1212,6 +1246,13 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
     n_threads: threads of the full passes over dense or CSC X (by columns: the same floats
     for every thread count).
 
+    soft_labels (n,) float64 in [0, 1] or None (binary only): soft labels t_i replacing the
+    labels y in the loss -[t log sigma(z) + (1 - t) log(1 - sigma(z))] (gradient sigma(z) - t);
+    the dual's entropy is then H(t_i - theta_i / sw_i) (the conjugate of log(1 + e^z) - t z
+    is the negative entropy shifted by t), the dual point theta_i = sw_i (t_i - sigma(z_i))
+    stays in its domain under the same projections and scalings (convex combinations of t_i
+    and sigma(z_i)). t_i in {0, 1} gives the labels' numbers exactly.
+
     Returns (gap, epochs, full_passes). Releases the GIL.
     """
     cdef _Spec spec = _Spec()
@@ -1225,7 +1266,13 @@ def logistic_coordinate_descent(X, y, w, b, *, n_classes, sample_weight, alpha, 
             raise ValueError("offset must have the length of z (n * n_classes)")
     if n_classes == 1:
         spec.y = y
+        if soft_labels is not None:
+            spec.soft = soft_labels
+            if spec.soft.shape[0] != spec.y.shape[0]:
+                raise ValueError("soft_labels must have the length of y")
     else:
+        if soft_labels is not None:
+            raise ValueError("soft_labels apply to the binary model only")
         spec.label = y
     spec.sw = sample_weight
     spec.alpha_l1 = alpha * l1_ratio

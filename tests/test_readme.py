@@ -65,6 +65,13 @@ def _group_example(ns):
     assert set(np.flatnonzero(ns["gcv"].coef_at("1se")) // 5) >= {0, 1}
 
 
+def _variants_example(ns):
+    assert set(np.flatnonzero(ns["ada"].coef_)) >= {0, 1, 2, 3}
+    assert ns["ada"].dual_gap_ <= 1e-4 * ns["y"].var()
+    assert ns["acv"].gamma_ in (0.5, 1.0, 2.0) and ns["pcv"].eta_ >= 0.0
+    assert set(np.flatnonzero(ns["prior"].coef_)) >= {0, 1, 2}
+
+
 def _plot_example(ns):
     for name in ("lasso_path.png", "lasso_cv.png", "lasso_coef.png"):
         assert (ns["out"] / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -91,7 +98,7 @@ def _glmnet_options_example(ns):
 # what each block, in order, must have done
 CHECKS = [_estimator_example, _cv_example, _path_example, _lars_example,
           _sparse_path_and_cv_example, _distributed_example, _logistic_example, _group_example,
-          _plot_example, _model_file_example,
+          _variants_example, _plot_example, _model_file_example,
           _glmnet_options_example]
 
 
