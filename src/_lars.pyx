@@ -396,7 +396,10 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
             if diag < eps:
                 diag = eps
             L[k * ld + k] = diag
-            if diag < PIVOT_MIN:
+            # relative to the column's norm once that exceeds 1: rounding leaves an exactly
+            # collinear column a pivot of ~sqrt(k eps c), which another BLAS kernel (FMA)
+            # made larger than an absolute 1e-7 (Haswell: a duplicate entered, KKT broke)
+            if diag < PIVOT_MIN * max(10.0 * sqrt(c), 1.0):
                 # the entering column lies (nearly) in the span of the active ones: skip it
                 # for good
                 if ev.degenerate == 0:
