@@ -37,8 +37,9 @@ class ScaleSuite:
     warmup_time = 0
 
     def setup(self):
-        self.X, self.y, _ = scale_csr(_nnz())
+        # saved before anything can raise: asv runs teardown after a skipped setup too
         self._budget = l1core.get_config()["csr_copy_budget"]
+        self.X, self.y, _ = scale_csr(_nnz())
         l1core.set_config(csr_copy_budget=0)
         with warnings.catch_warnings():          # the grid only: one epoch is enough
             warnings.simplefilter("ignore")
