@@ -17,7 +17,8 @@ import sys
 import time
 
 TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "tests")
-FILES = ("test_fuzz_enet.py", "test_fuzz_logistic.py", "test_fuzz_group.py")
+FILES = ("test_fuzz_enet.py", "test_fuzz_logistic.py", "test_fuzz_group.py",
+         "test_fuzz_multitask.py")
 
 
 def main(argv):
