@@ -102,3 +102,16 @@ def test_logistic_on_a_dask_array_refuses_what_it_cannot_do():
         model.predict(Xd, offset=np.zeros(442))
     with pytest.raises(ValueError, match="features"):
         model.predict(Xd[:, :5])
+
+
+@pytest.mark.parametrize("multi_class", ["multinomial", "ovr"])
+def test_in_memory_multiclass_fit_predicts_lazily_on_a_dask_array(multi_class):
+    X, y, Xd, _ = partitioned()
+    labels = np.digitize(y, [100, 200])
+    model = l1core.SparseLogisticRegression(multi_class=multi_class).fit(X, labels)
+    for method in ("decision_function", "predict_proba", "predict"):
+        lazy = getattr(model, method)(Xd)
+        assert isinstance(lazy, da.Array)
+        np.testing.assert_allclose(lazy.compute(), getattr(model, method)(X), rtol=1e-10,
+                                   atol=1e-12)
+    np.testing.assert_allclose(model.predict_proba(Xd).sum(axis=1).compute(), 1.0)

@@ -57,7 +57,8 @@ def _warm(est, p):
 
 def _store(est, solution, parts, dtype, what):
     est.coef_ = solution.coef.astype(dtype)
-    est.intercept_ = float(solution.intercept)
+    est.intercept_ = (solution.intercept if np.ndim(solution.intercept)
+                      else float(solution.intercept))
     est.dual_gap_ = solution.dual_gap
     est.n_iter_ = solution.n_iter
     est.n_outer_iter_ = solution.n_outer
@@ -77,7 +78,8 @@ def warn_unconverged(solution, what, stacklevel):
 
 
 def decision(est, X):
-    """X coef_ + intercept_: a Dask vector for a Dask X, else a NumPy vector."""
+    """X coef_ + intercept_: a Dask vector for a Dask X, else a NumPy vector (coef_ of shape
+    (K, p), K >= 2: the (n, K) scores X coef_^T + intercept_)."""
     check_is_fitted(est)
     dask_input = isinstance(X, da.Array)
     Xd = as_dask_design(X)
@@ -85,8 +87,15 @@ def decision(est, X):
         raise ValueError(f"X has {Xd.shape[1]} features, but {type(est).__name__} is "
                          f"expecting {est.n_features_in_} features as input.")
     w = np.asarray(est.coef_, dtype=np.float64)
-    z = Xd.map_blocks(_blocks.block_predict, w, est.intercept_, drop_axis=1,
-                      dtype=np.float64, meta=np.zeros(0))
+    if w.ndim == 2:
+        K = w.shape[0]
+        z = Xd.map_blocks(_blocks.block_predict, np.ascontiguousarray(w.T),
+                          np.asarray(est.intercept_, dtype=np.float64),
+                          chunks=(Xd.chunks[0], (K,)), dtype=np.float64,
+                          meta=np.zeros((0, 0)))
+    else:
+        z = Xd.map_blocks(_blocks.block_predict, w, est.intercept_, drop_axis=1,
+                          dtype=np.float64, meta=np.zeros(0))
     return z if dask_input else z.compute()
 
 
@@ -125,7 +134,10 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
     coef_, intercept_, dual_gap_, n_iter_ (subproblem epochs), n_features_in_ as in memory;
     n_outer_iter_ : int, full passes over X;
     history_ : list of dict, per full pass: ``gap``, ``ws_size``, ``pass_bytes`` (bytes the
-        pass's tasks returned) and ``column_bytes`` (bytes of the columns gathered then).
+        pass's per-partition tasks returned), ``partial_bytes`` (bytes of the partial sums
+        passed up the reduction trees, ``split_every=4`` partials per node),
+        ``driver_bytes`` (bytes the driver received: one result per reduction) and
+        ``column_bytes`` (bytes of the columns gathered then).
 
     Examples
     --------

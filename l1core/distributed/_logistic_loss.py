@@ -23,32 +23,36 @@ from . import _blocks
 from ._dual import dual_scale_and_conjugate, penalty_value, penalty_weights
 from ._squared import Certificate
 
-__all__ = ["LogisticLoss"]
+__all__ = ["LogisticLoss", "label_codes"]
 
 
 def _entropy(p):
     return 0.0 if p <= 0.0 or p >= 1.0 else -(p * math.log(p) + (1 - p) * math.log1p(-p))
 
 
-class LogisticLoss:
-    """Binary logistic loss on a :class:`~l1core.distributed._partitions.RowPartitions`
-    whose y holds two labels. Gathers y and the sample weights on the driver once (the
-    subproblem's rows): ``classes`` the sorted labels (the second one is +1), ``codes`` y as
-    0/1 codes, ``sw`` the validated weights or None."""
+def label_codes(parts):
+    """(classes, codes, sample_weight): y gathered on the driver (an n-vector, once) as its
+    sorted labels and the class index of each row, and the validated weights (or None)."""
+    labels = np.asarray(parts.y.compute())
+    if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+        raise ValueError("Unknown label type: continuous. A classifier needs discrete "
+                         "labels.")
+    classes, codes = np.unique(labels, return_inverse=True)
+    if classes.shape[0] < 2:
+        raise ValueError(f"The distributed logistic regression needs at least two classes "
+                         f"in y, got {classes.shape[0]} class(es).")
+    s = parts.sample_weight
+    sample_weight = None if s is None else v.check_sample_weight(s.compute(),
+                                                                  parts.n_samples, np.float64)
+    return classes, codes.astype(np.intp).ravel(), sample_weight
 
-    def __init__(self, parts, *, factor, l1_ratio, fit_intercept, solver_options=None):
-        n = parts.n_samples
-        labels = np.asarray(parts.y.compute())
-        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
-            raise ValueError("Unknown label type: continuous. A classifier needs discrete "
-                             "labels.")
-        classes, codes = np.unique(labels, return_inverse=True)
-        if classes.shape[0] != 2:
-            raise ValueError(f"The distributed logistic regression needs exactly two classes "
-                             f"in y, got {classes.shape[0]} class(es).")
-        s = parts.sample_weight
-        sample_weight = None if s is None else v.check_sample_weight(s.compute(), n,
-                                                                      np.float64)
+
+class ClassificationLoss:
+    """What the binary and the multinomial losses on partitions share: the partitions, the
+    penalty's configuration, the labels (``classes``, ``codes``) and weights ``sw`` on the
+    driver."""
+
+    def _setup(self, parts, factor, l1_ratio, fit_intercept, classes, codes, sample_weight):
         if np.any(factor == 0.0):
             raise ValueError("The distributed logistic regression does not support "
                              "unpenalized features (penalty_factor == 0) yet.")
@@ -56,16 +60,36 @@ class LogisticLoss:
         self.factor = factor
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
-        self.solver_options = dict(solver_options or {})
         self.classes = classes
         self.codes = codes.astype(np.intp)
         self.penalized = factor > 0.0
         self.unpenalized = np.zeros(0, dtype=np.intp)
         self.sw = sample_weight
+
+    @property
+    def n_features(self):
+        return self.parts.n_features
+
+
+class LogisticLoss(ClassificationLoss):
+    """Binary logistic loss on a :class:`~l1core.distributed._partitions.RowPartitions`
+    whose y holds two labels. Gathers y and the sample weights on the driver once (the
+    subproblem's rows): ``classes`` the sorted labels (the second one is +1), ``codes`` y as
+    0/1 codes, ``sw`` the validated weights or None."""
+
+    def __init__(self, parts, *, factor, l1_ratio, fit_intercept, solver_options=None,
+                 labels=None):
+        classes, codes, sample_weight = label_codes(parts) if labels is None else labels
+        if classes.shape[0] != 2:
+            raise ValueError(f"The distributed logistic regression needs exactly two classes "
+                             f"in y, got {classes.shape[0]} class(es).")
+        s = parts.sample_weight
+        self._setup(parts, factor, l1_ratio, fit_intercept, classes, codes, sample_weight)
+        self.solver_options = dict(solver_options or {})
         self.t_blocks = list((parts.y == classes[1]).astype(np.float64).to_delayed().ravel())
         st, moved = parts.reduce(_blocks.block_statistics, parts.X_blocks, self.t_blocks,
                                  parts.s_blocks, broadcast=(np.zeros(0, dtype=np.intp),))
-        self.setup_bytes = moved + labels.nbytes + (0 if s is None else sample_weight.nbytes)
+        self.setup_bytes = moved + codes.nbytes + (0 if s is None else sample_weight.nbytes)
         self.stats = st
         self.S = float(st["S"])
         self.pbar = float(st["st"]) / self.S
@@ -73,10 +97,6 @@ class LogisticLoss:
                                 if fit_intercept and 0.0 < self.pbar < 1.0 else 0.0)
         self.scale = _entropy(self.pbar) if fit_intercept else math.log(2.0)
         self.null_fit = self.scale
-
-    @property
-    def n_features(self):
-        return self.parts.n_features
 
     def null_correlations(self):
         """X^T theta / S... at the intercept-only model: ((1 - p) X^T s_+ - p X^T s_-) / S."""
