@@ -41,8 +41,12 @@ def test_fit_on_a_dask_array_is_the_distributed_fit_and_certified(make):
 
 def test_unsupported_options_are_refused_clearly():
     _, _, Xd, yd = partitioned()
-    with pytest.raises(ValueError, match="bounds"):
-        l1core.Lasso(alpha=1.0, positive=True).fit(Xd, yd)
+    with pytest.raises(ValueError, match="allow 0"):
+        l1core.Lasso(alpha=1.0, lower_bounds=1.0).fit(Xd, yd)
+    with pytest.raises(ValueError, match="standardize"):
+        l1core.Lasso(alpha=1.0, standardize=True).fit(Xd, yd)
+    with pytest.raises(ValueError, match="standardize"):
+        l1core.SparseLogisticRegression(standardize=True).fit(Xd, yd > 140)
     with pytest.raises(ValueError, match="offset"):
         l1core.Lasso(alpha=1.0).fit(Xd, yd, offset=np.zeros(442))
 

@@ -9,7 +9,7 @@ from .. import _validation as v
 from .._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
 from ._estimators import (_WEIGHT_EQUIVALENCE, SparseInputTags, _check_options, _store,
-                          _unsupported, decision)
+                          _unsupported, checked_bounds, decision)
 from ._logistic_loss import LogisticLoss, label_codes
 from ._multinomial_loss import MultinomialLoss
 from ._blocks import softmax
@@ -31,8 +31,9 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
     multinomial (softmax) model of the in-memory estimator
     (``l1core.distributed._multinomial_loss``).
 
+    Bounds as for :class:`l1core.distributed.ElasticNet` (allowing 0), binary only.
     Not yet supported on partitions (ValueError): ``multi_class="ovr"`` with three or more
-    classes, ``class_weight``, coefficient bounds, unpenalized features
+    classes, ``class_weight``, bounds with three or more classes, unpenalized features
     (``penalty_factor == 0``), ``standardize=True``.
 
     Attributes: ``classes_``, ``coef_`` (1, p) binary or (K, p) multinomial,
@@ -101,8 +102,10 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
         options = dict(factor=factor, l1_ratio=v.check_l1_ratio(self.l1_ratio),
                        fit_intercept=bool(self.fit_intercept))
         classes, codes, weights = label_codes(parts)
+        bounds = checked_bounds(self, factor, multinomial=classes.shape[0] > 2)
         if classes.shape[0] == 2:
-            loss = LogisticLoss(parts, labels=(classes, codes, weights), **options)
+            loss = LogisticLoss(parts, labels=(classes, codes, weights), bounds=bounds,
+                                **options)
             mode = "binary"
         elif self.multi_class == "ovr":
             raise ValueError(f"multi_class='ovr' is not supported on Dask arrays yet (y has "

@@ -29,11 +29,30 @@ from ._working_set import working_set_solve
 __all__ = ["ElasticNet", "Lasso"]
 
 
+def checked_bounds(est, factor, multinomial=False):
+    """(lower, upper) of ``est`` (None, None when unbounded). On partitions the working set
+    starts from w = 0, so the bounds must allow 0 (ValueError otherwise), and bounded
+    unpenalized features and the multinomial model with bounds are not supported yet."""
+    if not est.positive and est.lower_bounds is None and est.upper_bounds is None:
+        return None, None
+    name = type(est).__name__
+    if multinomial:
+        raise ValueError(f"{name} on Dask arrays does not support coefficient bounds "
+                         "(positive, lower_bounds, upper_bounds) for three or more classes "
+                         "yet.")
+    lower, upper = v.check_bounds(est.lower_bounds, est.upper_bounds, est.positive,
+                                  factor.shape[0])
+    if np.any(lower > 0.0) or np.any(upper < 0.0):
+        raise ValueError(f"{name} on Dask arrays needs coefficient bounds that allow 0 "
+                         "(lower_bounds <= 0 <= upper_bounds): the fit starts from w = 0.")
+    if np.any((factor == 0.0) & (np.isfinite(lower) | np.isfinite(upper))):
+        raise ValueError(f"{name} on Dask arrays does not support bounds on unpenalized "
+                         "features (penalty_factor == 0) yet.")
+    return lower, upper
+
+
 def _unsupported(est):
     """ValueError for the in-memory options not available on partitions yet."""
-    if est.positive or est.lower_bounds is not None or est.upper_bounds is not None:
-        raise ValueError(f"{type(est).__name__} on Dask arrays does not support coefficient "
-                         "bounds (positive, lower_bounds, upper_bounds) yet.")
     if getattr(est, "standardize", False):
         raise ValueError(f"{type(est).__name__} on Dask arrays does not support "
                          "standardize=True yet.")
@@ -124,7 +143,11 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
     solved on the driver by l1core's in-memory solver (``l1core.distributed._working_set``).
     y and the sample weights are gathered on the driver once (n-vectors); X never is.
 
-    Not yet supported on partitions (ValueError): coefficient bounds, ``standardize=True``.
+    Coefficient bounds (``positive``, ``lower_bounds``, ``upper_bounds``) must allow 0 (the
+    fit starts from w = 0) and leave unpenalized features free (ValueError otherwise); the
+    dual point is scaled only into the infinite sides' constraints and the finite sides'
+    conjugates are evaluated (``l1core.distributed._dual``).
+    Not yet supported on partitions (ValueError): ``standardize=True``.
     ``precompute``, ``selection`` and ``random_state`` apply to the subproblem solves.
     ``max_outer_iter``: the number of full passes allowed; ``persist``: keep X's blocks in
     the workers' memory for the fit (``dask.persist``; False recomputes them each pass).
@@ -193,7 +216,8 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
         options = {"selection": v.check_selection(self.selection),
                    "random_state": self.random_state, "precompute": self.precompute}
         loss = SquaredLoss(parts, factor=factor, l1_ratio=l1_ratio,
-                           fit_intercept=bool(self.fit_intercept), solver_options=options)
+                           fit_intercept=bool(self.fit_intercept), solver_options=options,
+                           bounds=checked_bounds(self, factor))
         w0, b0 = _warm(self, parts.n_features)
         solution = working_set_solve(loss, alpha, tol=tol, max_iter=max_iter,
                                      max_outer=max_outer, coef_init=w0, intercept_init=b0,

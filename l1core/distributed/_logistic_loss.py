@@ -21,7 +21,7 @@ from .. import _validation as v
 from .._logistic_solver import logistic_solve
 from . import _blocks
 from ._dual import dual_scale_and_conjugate, penalty_value, penalty_weights
-from ._squared import Certificate
+from ._squared import Certificate, bounds_of
 
 __all__ = ["LogisticLoss", "label_codes"]
 
@@ -65,6 +65,7 @@ class ClassificationLoss:
         self.penalized = factor > 0.0
         self.unpenalized = np.zeros(0, dtype=np.intp)
         self.sw = sample_weight
+        self.bounds = (None, None)
 
     @property
     def n_features(self):
@@ -78,13 +79,14 @@ class LogisticLoss(ClassificationLoss):
     0/1 codes, ``sw`` the validated weights or None."""
 
     def __init__(self, parts, *, factor, l1_ratio, fit_intercept, solver_options=None,
-                 labels=None):
+                 labels=None, bounds=(None, None)):
         classes, codes, sample_weight = label_codes(parts) if labels is None else labels
         if classes.shape[0] != 2:
             raise ValueError(f"The distributed logistic regression needs exactly two classes "
                              f"in y, got {classes.shape[0]} class(es).")
         s = parts.sample_weight
         self._setup(parts, factor, l1_ratio, fit_intercept, classes, codes, sample_weight)
+        self.bounds = bounds
         self.solver_options = dict(solver_options or {})
         self.t_blocks = list((parts.y == classes[1]).astype(np.float64).to_delayed().ravel())
         st, moved = parts.reduce(_blocks.block_statistics, parts.X_blocks, self.t_blocks,
@@ -119,7 +121,7 @@ class LogisticLoss(ClassificationLoss):
                 f_neg = pos / neg
         q = (f_pos * G[:, 0] - f_neg * G[:, 1]) / self.S
         a, c = penalty_weights(alpha, self.l1_ratio, self.factor)
-        t, conj = dual_scale_and_conjugate(q, a, c, self.penalized)
+        t, conj = dual_scale_and_conjugate(q, a, c, self.penalized, *self.bounds)
         ent, moved_ent = parts.reduce(_blocks.logistic_entropy, z, self.t_blocks,
                                       parts.s_blocks, broadcast=(t * f_pos, t * f_neg))
         data_fit = loss / self.S
@@ -133,6 +135,6 @@ class LogisticLoss(ClassificationLoss):
                              sample_weight=self.sw, penalty_factor=self.factor[W],
                              fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter,
                              coef_init=wW, intercept_init=b, warn=False,
-                             **self.solver_options)
+                             **bounds_of(self.bounds, W), **self.solver_options)
         return (np.asarray(sol.coef, dtype=np.float64).ravel(), float(np.ravel(sol.intercept)[0]),
                 sol.n_iter)

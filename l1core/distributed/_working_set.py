@@ -101,7 +101,8 @@ def working_set_solve(loss, alpha, *, tol, max_iter, max_outer, coef_init=None,
         n_support = int(np.count_nonzero(_support(w)))
         size = max(p0, 2 * n_support, len(loss.unpenalized) + 1)
         ws_size = min(p, size if size > ws_size else 2 * ws_size)
-        score = violation(np.max(np.abs(np.atleast_2d(cert.q)), axis=0), a, loss.penalized)
+        q = cert.q if np.ndim(cert.q) == 1 else np.max(np.abs(cert.q), axis=0)
+        score = violation(q, a, loss.penalized, loss.bounds[0], loss.bounds[1])
         if keep is not None and outer == 1:
             score[keep] = np.inf
             ws_size = min(p, max(ws_size, len(keep) + n_support))
