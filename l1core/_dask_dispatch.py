@@ -15,8 +15,9 @@ def fit_on_partitions(estimator, X, y, sample_weight=None):
     """Fit ``estimator`` (an l1core Lasso, ElasticNet or SparseLogisticRegression) on Dask
     arrays by its distributed counterpart, with the same parameters; its fitted attributes
     are copied onto ``estimator``, which is returned. A parameter the distributed solver does
-    not have, set away from its default, raises ValueError; those it cannot honour (bounds,
-    ``standardize``) raise there."""
+    not have, set away from its default, raises ValueError; those it cannot honour yet
+    (bounds excluding 0, ``class_weight``, one-vs-rest, bounds or standardize with three or
+    more classes) raise there."""
     from .distributed import ElasticNet, Lasso, SparseLogisticRegression
 
     kinds = {"Lasso": Lasso, "ElasticNet": ElasticNet,

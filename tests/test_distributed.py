@@ -248,7 +248,11 @@ def test_bad_input_is_refused(client):
         dl.SparseLogisticRegression(upper_bounds=1.0).fit(
             to_dask(X), vector(np.arange(n) % 3, n))
     with pytest.raises(ValueError, match="standardize"):
-        dl.ElasticNet(alpha=0.1, standardize=True).fit(to_dask(X), vector(y, n))
+        dl.ElasticNet(alpha=0.1, standardize=True, penalty_factor=np.r_[0.0, np.ones(
+            X.shape[1] - 1)]).fit(to_dask(X), vector(y, n))
+    with pytest.raises(ValueError, match="standardize"):
+        dl.SparseLogisticRegression(standardize=True).fit(to_dask(X),
+                                                          vector(np.arange(n) % 3, n))
     with pytest.raises(ValueError):
         dl.Lasso(alpha=-1.0).fit(to_dask(X), vector(y, n))
     with pytest.raises(ValueError):
@@ -459,3 +463,67 @@ def test_logistic_bounds_equal_in_memory_within_gap(client, storage):
     p_best = lref.binary_primal(X, labels, opt.x[:p], opt.x[p], np.ones(n), a, c)
     assert primal - p_best <= model.dual_gap_ + 1e-12
     assert p_best - primal <= 1e-12                    # the reference is no better than ours
+
+
+@pytest.mark.parametrize("storage", ["dense", "csr"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_standardize_equals_in_memory_within_gap(client, storage, fit_intercept):
+    """standardize=True: the penalty on the unit-variance columns (a_j = alpha l1 d_j,
+    c_j = alpha (1 - l1) d_j^2 on the original scale, d_j recomputed here in NumPy); a
+    constant column is pinned at 0. The NumPy gap of that problem equals dual_gap_ and meets
+    tol; the objective is within the gap of the in-memory standardized fit (ElasticNet and
+    binary logistic)."""
+    X, y = sparse_regression(seed=5)
+    X[:, 7] = 0.0 if storage == "csr" else 2.5              # a constant column
+    X[:, 1] *= 40.0                                         # very unequal scales
+    n, p = X.shape
+    s = np.random.default_rng(3).uniform(0.5, 1.5, n)
+    sw = s / s.sum()
+    xbar = sw @ X if fit_intercept else np.zeros(p)
+    d = np.sqrt(sw @ (X - xbar) ** 2)
+    constant = ~(d > 64 * np.finfo(float).eps * np.abs(xbar))   # glmnet: pinned at 0
+    assert constant[7] == (fit_intercept or storage == "csr") and constant.sum() == constant[7]
+    d[constant] = 1.0
+    pin = np.where(constant, 0.0, np.inf)
+    model = dl.ElasticNet(alpha=0.05, l1_ratio=0.7, tol=TOL, standardize=True,
+                          fit_intercept=fit_intercept).fit(to_dask(X, storage), vector(y, n),
+                                                           sample_weight=vector(s, n))
+    # the standardized problem, in u = d w on the columns X / d, has the same objective
+    Xs = X / d
+    pb = ref.make_problem(Xs, y, alpha=0.05, l1_ratio=0.7, sample_weight=s,
+                          lower_bounds=-pin, upper_bounds=pin, fit_intercept=fit_intercept)
+    u, b = _certified(pb, _Scaled(model, d), pb.gap_tol(1.0))
+    assert np.all(model.coef_[constant] == 0.0) and np.any(model.coef_ != 0.0)
+    best = l1core.ElasticNet(alpha=0.05, l1_ratio=0.7, tol=1e-13, max_iter=100_000,
+                             standardize=True, fit_intercept=fit_intercept).fit(
+        X, y, sample_weight=s)
+    assert (ref.primal(pb, u, b) - ref.primal(pb, best.coef_ * d, best.intercept_)
+            <= model.dual_gap_ + 1e-12)
+    labels = (y > np.median(y)).astype(int)
+    clf = dl.SparseLogisticRegression(alpha=0.01, tol=TOL, standardize=True,
+                                      fit_intercept=fit_intercept).fit(
+        to_dask(X, storage), vector(labels, n), sample_weight=vector(s, n))
+    a, c = lref.penalty_terms(0.01, 1.0, p)
+    wl, bl = clf.coef_[0].astype(np.float64), float(clf.intercept_[0])
+    assert np.all(wl[constant] == 0.0)
+    gap_np, primal = lref.binary_gap(Xs, labels, wl * d, bl, s, a, c, -pin, pin,
+                                     fit_intercept=fit_intercept)
+    assert gap_np == pytest.approx(clf.dual_gap_, rel=1e-5, abs=1e-12)
+    pbar = sw @ labels
+    p_null = (-(pbar * np.log(pbar) + (1 - pbar) * np.log1p(-pbar)) if fit_intercept
+              else np.log(2))
+    assert clf.dual_gap_ <= TOL * p_null
+    best = l1core.SparseLogisticRegression(alpha=0.01, tol=1e-12, max_iter=100_000,
+                                           standardize=True, fit_intercept=fit_intercept).fit(
+        X, labels, sample_weight=s)
+    p_best = lref.binary_primal(Xs, labels, best.coef_[0] * d, best.intercept_[0], s, a, c)
+    assert primal - p_best <= clf.dual_gap_ + 1e-12
+    np.testing.assert_allclose(wl, best.coef_[0], atol=1e-3)
+
+
+class _Scaled:
+    """A fitted model seen in the standardized coordinates u = d w."""
+
+    def __init__(self, model, d):
+        self.coef_, self.intercept_, self.dual_gap_ = model.coef_ * d, model.intercept_, \
+            model.dual_gap_

@@ -84,6 +84,28 @@ def block_statistics(Xk, tk, sk, unpenalized):
     return out
 
 
+def weighted_column_sums(Xk, sk):
+    """``[sum s]`` and ``X_k^T s``."""
+    Xk = as_float_block(Xk)
+    s = _weights(sk, Xk.shape[0])
+    return np.array([s.sum()]), rmatvec(Xk, s)
+
+
+def centered_squares(Xk, sk, xbar):
+    """``sum_i s_i (x_ij - xbar_j)^2`` per column (the unstored zeros of a sparse block
+    count ``xbar_j^2``); temporaries the size of the block's values."""
+    Xk = as_float_block(Xk)
+    s = _weights(sk, Xk.shape[0])
+    if sp.issparse(Xk):
+        coo = Xk.tocoo()
+        dev = coo.data - xbar[coo.col]
+        sums = np.bincount(coo.col, weights=s[coo.row] * dev * dev, minlength=Xk.shape[1])
+        stored = np.bincount(coo.col, weights=s[coo.row], minlength=Xk.shape[1])
+        return sums + xbar * xbar * (s.sum() - stored)
+    dev = np.subtract(Xk, xbar, dtype=np.float64)
+    return s @ (dev * dev)
+
+
 def squared_pass(Xk, yk, sk, w, b):
     """Residual r = y - X_k w - b; returns ``X_k^T (s r)`` and ``[sum s r, sum s r^2,
     sum s r y]``."""

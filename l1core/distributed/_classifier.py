@@ -9,11 +9,12 @@ from .. import _validation as v
 from .._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
 from ._estimators import (_WEIGHT_EQUIVALENCE, SparseInputTags, _check_options, _store,
-                          _unsupported, checked_bounds, decision)
+                          checked_bounds, decision)
 from ._logistic_loss import LogisticLoss, label_codes
 from ._multinomial_loss import MultinomialLoss
 from ._blocks import softmax
 from ._partitions import RowPartitions
+from ._standardize import standardize_loss
 from ._working_set import working_set_solve
 
 __all__ = ["SparseLogisticRegression"]
@@ -33,8 +34,8 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
 
     Bounds as for :class:`l1core.distributed.ElasticNet` (allowing 0), binary only.
     Not yet supported on partitions (ValueError): ``multi_class="ovr"`` with three or more
-    classes, ``class_weight``, bounds with three or more classes, unpenalized features
-    (``penalty_factor == 0``), ``standardize=True``.
+    classes, ``class_weight``, bounds or ``standardize=True`` with three or more classes,
+    unpenalized features (``penalty_factor == 0``).
 
     Attributes: ``classes_``, ``coef_`` (1, p) binary or (K, p) multinomial,
     ``intercept_`` (1,) or (K,), ``dual_gap_``, ``n_iter_``, ``n_outer_iter_``, ``history_``
@@ -90,7 +91,6 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit on row partitions (y: two labels of any type); returns self."""
-        _unsupported(self)
         if self.class_weight is not None:
             raise ValueError("class_weight is not supported on Dask arrays yet.")
         if self.multi_class not in ("auto", "multinomial", "ovr"):
@@ -107,6 +107,11 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
             loss = LogisticLoss(parts, labels=(classes, codes, weights), bounds=bounds,
                                 **options)
             mode = "binary"
+            if self.standardize:
+                standardize_loss(loss)
+        elif self.standardize:
+            raise ValueError("standardize=True is not supported on Dask arrays for three "
+                             "or more classes yet.")
         elif self.multi_class == "ovr":
             raise ValueError(f"multi_class='ovr' is not supported on Dask arrays yet (y has "
                              f"{classes.shape[0]} classes); use 'multinomial'.")

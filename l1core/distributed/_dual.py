@@ -15,9 +15,11 @@ __all__ = ["penalty_weights", "penalty_value", "dual_scale_and_conjugate", "viol
            "Projection"]
 
 
-def penalty_weights(alpha, l1_ratio, factor):
-    """(a, c): the L1 and L2 weights per feature."""
-    return alpha * l1_ratio * factor, alpha * (1.0 - l1_ratio) * factor
+def penalty_weights(alpha, l1_ratio, factor, ridge_factor=None):
+    """(a, c): the L1 and L2 weights per feature (``ridge_factor``: the L2 part's own
+    factors, ``factor`` if None; standardize gives ``v d`` and ``v d^2``)."""
+    ridge = factor if ridge_factor is None else ridge_factor
+    return alpha * l1_ratio * factor, alpha * (1.0 - l1_ratio) * ridge
 
 
 def penalty_value(w, a, c):

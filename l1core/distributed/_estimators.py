@@ -23,6 +23,7 @@ from . import _blocks
 from ._logistic_loss import LogisticLoss
 from ._partitions import RowPartitions, as_dask_design
 from ._squared import SquaredLoss
+from ._standardize import standardize_loss
 from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
 from ._working_set import working_set_solve
 
@@ -51,11 +52,6 @@ def checked_bounds(est, factor, multinomial=False):
     return lower, upper
 
 
-def _unsupported(est):
-    """ValueError for the in-memory options not available on partitions yet."""
-    if getattr(est, "standardize", False):
-        raise ValueError(f"{type(est).__name__} on Dask arrays does not support "
-                         "standardize=True yet.")
 
 
 def _check_options(est):
@@ -147,7 +143,8 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
     fit starts from w = 0) and leave unpenalized features free (ValueError otherwise); the
     dual point is scaled only into the infinite sides' constraints and the finite sides'
     conjugates are evaluated (``l1core.distributed._dual``).
-    Not yet supported on partitions (ValueError): ``standardize=True``.
+    ``standardize=True`` as in memory (``l1core.distributed._standardize``: two extra
+    map-reduces for the column scales); not with unpenalized features (ValueError).
     ``precompute``, ``selection`` and ``random_state`` apply to the subproblem solves.
     ``max_outer_iter``: the number of full passes allowed; ``persist``: keep X's blocks in
     the workers' memory for the fit (``dask.persist``; False recomputes them each pass).
@@ -209,7 +206,6 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit on row partitions (X, y, sample_weight: Dask arrays chunked alike by rows, or
         in-memory arrays); returns self."""
-        _unsupported(self)
         alpha, l1_ratio, tol, max_iter, max_outer = _check_options(self)
         parts = RowPartitions(X, y, sample_weight, persist=self.persist)
         factor = v.check_penalty_factor(self.penalty_factor, parts.n_features)
@@ -218,6 +214,8 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
         loss = SquaredLoss(parts, factor=factor, l1_ratio=l1_ratio,
                            fit_intercept=bool(self.fit_intercept), solver_options=options,
                            bounds=checked_bounds(self, factor))
+        if self.standardize:
+            standardize_loss(loss)
         w0, b0 = _warm(self, parts.n_features)
         solution = working_set_solve(loss, alpha, tol=tol, max_iter=max_iter,
                                      max_outer=max_outer, coef_init=w0, intercept_init=b0,

@@ -66,6 +66,8 @@ class ClassificationLoss:
         self.unpenalized = np.zeros(0, dtype=np.intp)
         self.sw = sample_weight
         self.bounds = (None, None)
+        self.ridge_factor = None         # the L2 part's factors if not factor's (standardize)
+        self.solver_factor = factor      # the subproblems' penalty_factor
 
     @property
     def n_features(self):
@@ -120,7 +122,7 @@ class LogisticLoss(ClassificationLoss):
             elif neg > pos:
                 f_neg = pos / neg
         q = (f_pos * G[:, 0] - f_neg * G[:, 1]) / self.S
-        a, c = penalty_weights(alpha, self.l1_ratio, self.factor)
+        a, c = penalty_weights(alpha, self.l1_ratio, self.factor, self.ridge_factor)
         t, conj = dual_scale_and_conjugate(q, a, c, self.penalized, *self.bounds)
         ent, moved_ent = parts.reduce(_blocks.logistic_entropy, z, self.t_blocks,
                                       parts.s_blocks, broadcast=(t * f_pos, t * f_neg))
@@ -132,7 +134,7 @@ class LogisticLoss(ClassificationLoss):
 
     def subproblem(self, XW, W, wW, b, alpha, tol, max_iter):
         sol = logistic_solve(XW, self.codes, alpha=alpha, l1_ratio=self.l1_ratio,
-                             sample_weight=self.sw, penalty_factor=self.factor[W],
+                             sample_weight=self.sw, penalty_factor=self.solver_factor[W],
                              fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter,
                              coef_init=wW, intercept_init=b, warn=False,
                              **bounds_of(self.bounds, W), **self.solver_options)

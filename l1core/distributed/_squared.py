@@ -49,6 +49,8 @@ class SquaredLoss:
                  bounds=(None, None)):
         self.parts = parts
         self.bounds = bounds
+        self.ridge_factor = None         # the L2 part's factors if not factor's (standardize)
+        self.solver_factor = factor      # the subproblems' penalty_factor
         self.factor = factor
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -93,7 +95,7 @@ class SquaredLoss:
         parts = self.parts
         (g, sums), moved = parts.reduce(_blocks.squared_pass, parts.X_blocks, parts.y_blocks,
                                         parts.s_blocks, broadcast=(w, float(b)))
-        a, c = penalty_weights(alpha, self.l1_ratio, self.factor)
+        a, c = penalty_weights(alpha, self.l1_ratio, self.factor, self.ridge_factor)
         data_fit = sums[1] / (2.0 * self.S)
         primal = data_fit + penalty_value(w, a, c)
         g, srr, sry = self.projection.project(g, *sums, self.Aty)
@@ -106,7 +108,7 @@ class SquaredLoss:
     def subproblem(self, XW, W, wW, b, alpha, tol, max_iter):
         """The in-memory solve on the gathered columns, warm-started: (w_W, b, epochs)."""
         sol = enet_solve(XW, self.y, alpha=alpha, l1_ratio=self.l1_ratio,
-                         sample_weight=self.sw, penalty_factor=self.factor[W],
+                         sample_weight=self.sw, penalty_factor=self.solver_factor[W],
                          fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter,
                          coef_init=wW, warn=False, **bounds_of(self.bounds, W),
                          **self.solver_options)
