@@ -15,8 +15,9 @@ def fit_on_partitions(estimator, X, y, sample_weight=None):
     """Fit ``estimator`` (an l1core Lasso, ElasticNet or SparseLogisticRegression) on Dask
     arrays by its distributed counterpart, with the same parameters; its fitted attributes
     are copied onto ``estimator``, which is returned. A parameter the distributed solver does
-    not have, set away from its default, raises ValueError; those it cannot honour (bounds,
-    ``standardize``) raise there."""
+    not have, set away from its default, raises ValueError; those it cannot honour yet
+    (bounds excluding 0, ``class_weight``, one-vs-rest, bounds or standardize with three or
+    more classes) raise there."""
     from .distributed import ElasticNet, Lasso, SparseLogisticRegression
 
     kinds = {"Lasso": Lasso, "ElasticNet": ElasticNet,
@@ -38,18 +39,37 @@ def fit_on_partitions(estimator, X, y, sample_weight=None):
         for attr in ("coef_", "intercept_"):
             setattr(model, attr, getattr(estimator, attr))
     model.fit(X, y, sample_weight=sample_weight)
-    for attr, value in vars(model).items():
-        if attr.endswith("_") and not attr.startswith("_"):
-            setattr(estimator, attr, value)
+    for attr, value in _fitted(model).items():
+        setattr(estimator, attr, value)
+    if hasattr(model, "_mode"):
+        estimator._mode = model._mode           # the in-memory classifier's fitted_mode
     return estimator
 
 
-def predict_on_partitions(estimator, X):
-    """The decision values X coef_ + intercept_ as a Dask array (binary logistic: the
-    distributed classifier's ``decision_function``)."""
-    from .distributed._estimators import decision
+def predict_on_partitions(estimator, X, offset=None, method=None):
+    """A fitted in-memory estimator's predictions on a Dask X, as a Dask array: regressors
+    (``method=None``) the decision values X coef_ + intercept_; a SparseLogisticRegression
+    the result of its ``method`` ("decision_function", "predict_proba", "predict"), computed
+    by the distributed classifier holding the same fitted attributes. ``offset`` is refused."""
+    if offset is not None:
+        raise ValueError("offset is not supported with a Dask array X.")
+    if method is None:
+        from .distributed._estimators import decision
 
-    return decision(estimator, X)
+        return decision(estimator, X)
+    from .distributed import SparseLogisticRegression
+
+    model = SparseLogisticRegression()
+    for attr, value in _fitted(estimator).items():
+        setattr(model, attr, value)
+    model._mode = getattr(estimator, "_mode", None)
+    return getattr(model, method)(X)
+
+
+def _fitted(model):
+    """The public fitted attributes (names ending in ``_``) of ``model``."""
+    return {attr: value for attr, value in vars(model).items()
+            if attr.endswith("_") and not attr.startswith("_")}
 
 
 def _same(a, b):

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from . import _validation as v
 from ._column_store import column_store
+from ._dask_dispatch import fit_on_partitions, is_dask_array, predict_on_partitions
 from ._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from ._logistic_solver import LogisticProblem, alpha_max_of, cast_inside, solve_once
 from ._estimator_base import convergence_warning
@@ -230,7 +231,16 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         any type (n_samples,); sample_weight: (n_samples,) non-negative or None; offset:
         (n_samples,) or None, glmnet's offset (two classes only): a known term of the linear
         predictor, the model being ``sigmoid(X w + b + offset)``; ``dual_gap_`` certifies
-        that problem, and the predictions add it only when given ``offset`` again."""
+        that problem, and the predictions add it only when given ``offset`` again.
+
+        A ``dask.array.Array`` X (rows partitioned, dense or scipy.sparse chunks) with y and
+        sample_weight chunked alike is fitted where its partitions lie, by
+        :mod:`l1core.distributed` (options it lacks, and ``offset``, raise ValueError); the
+        prediction methods then return Dask arrays for a Dask X."""
+        if is_dask_array(X):
+            if offset is not None:
+                raise ValueError("offset is not supported with a Dask array X.")
+            return fit_on_partitions(self, X, y, sample_weight)
         X, classes, codes, _, s, mode = prepare_classification(self, X, y, sample_weight)
         n, p = X.shape
         offset = v.check_offset(offset, n)
@@ -297,6 +307,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         """Scores ``X @ coef_.T + intercept_`` (``+ offset``, two classes, if given: glmnet's
         ``newoffset``): shape (n_samples,) for two classes (positive means ``classes_[1]``),
         else (n_samples, n_classes)."""
+        if is_dask_array(X):
+            return predict_on_partitions(self, X, offset, method="decision_function")
         check_is_fitted(self)
         X, _ = check_design(X)
         if X.shape[1] != self.n_features_in_:
@@ -311,6 +323,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
         """Class probabilities, shape (n_samples, n_classes), rows summing to 1 (ovr: the
         per-class sigmoids normalized, as scikit-learn does); ``offset`` as in
         :meth:`decision_function`."""
+        if is_dask_array(X):
+            return predict_on_partitions(self, X, offset, method="predict_proba")
         return self._probabilities(self.decision_function(X, offset=offset))
 
     def _probabilities(self, scores):
@@ -333,6 +347,8 @@ class SparseLogisticRegression(ClassifierMixin, BaseEstimator):
     def predict(self, X: MatrixLike, offset: ArrayLike | None = None) -> np.ndarray:
         """Predicted class labels (from ``classes_``); ``offset`` as in
         :meth:`decision_function`."""
+        if is_dask_array(X):
+            return predict_on_partitions(self, X, offset, method="predict")
         return self._labels(self.decision_function(X, offset=offset))
 
     def _labels(self, scores):

@@ -10,7 +10,10 @@ import scipy.sparse as sp
 from l1core import distributed as dl
 
 from .common import TOL, moderate_problems
-from .data import alpha_max, logistic_alpha_max
+from l1core._logistic import logistic_alpha_max as multiclass_alpha_max
+
+from .data import alpha_max
+from .data import logistic_alpha_max as binary_alpha_max
 
 FRACTION = 20          # alpha = alpha_max / FRACTION
 PARTITIONS = 4
@@ -50,7 +53,7 @@ class DistributedSuite:
         else:
             self.y = da.from_array(np.asarray(label), chunks=(self.X.chunks[0],))
             self.model = dl.SparseLogisticRegression(
-                alpha=logistic_alpha_max(X, label) / FRACTION, tol=TOL)
+                alpha=binary_alpha_max(X, label) / FRACTION, tol=TOL)
 
     def _fit(self):
         with dask.config.set(scheduler="threads"):
@@ -68,3 +71,34 @@ class DistributedSuite:
         return int(self._fit().history_[0]["pass_bytes"])
 
     track_pass_bytes.unit = "bytes"
+
+    def track_driver_bytes(self, *params):
+        """Bytes the driver received in the first pass (the tree reduction sends it one
+        result per reduction, not one per partition)."""
+        return int(self._fit().history_[0]["driver_bytes"])
+
+    track_driver_bytes.unit = "bytes"
+
+
+class MultinomialSuite:
+    """The multinomial fit (3 classes) at alpha_max / 20 on the dense moderate problem in 4
+    partitions, threaded scheduler."""
+
+    timeout = 300
+
+    def setup_cache(self):
+        return moderate_problems()
+
+    def setup(self, problems):
+        X, y, _ = problems["dense"]
+        y = np.asarray(y, dtype=np.float64)
+        labels = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
+        self.X = _partitioned(X, "dense").persist(scheduler="threads")
+        self.y = da.from_array(labels, chunks=(self.X.chunks[0],))
+        alpha = multiclass_alpha_max(X, labels, n_classes=3) / FRACTION
+        # max_iter counts the epochs of every subproblem (9 of them here: ~3,400 epochs)
+        self.model = dl.SparseLogisticRegression(alpha=alpha, tol=TOL, max_iter=20_000)
+
+    def time_fit(self, problems):
+        with dask.config.set(scheduler="threads"):
+            self.model.fit(self.X, self.y)

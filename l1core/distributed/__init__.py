@@ -4,12 +4,14 @@
 ``dask.array.Array`` partitioned by rows (dense or scipy.sparse chunks) and fit it where it
 lies: full passes over the partitions as Dask tasks (map-reduce of p-vectors), the working
 set's few columns gathered and solved by l1core's in-memory solvers, the duality gap of the
-whole problem computed from the reduced pieces. Layers:
+whole problem computed from the reduced pieces; the per-partition p-vectors are summed by
+a tree of tasks (4 partials per node), so the driver receives one per reduction. Layers:
 
 - ``_blocks``: per-partition task functions (the compiled ``xt_dot`` passes);
 - ``_partitions``: row blocks, the map-reduce primitive, column gathers;
 - ``_dual``: dual point scaling, conjugates, projection off intercept/unpenalized columns;
-- ``_squared``, ``_logistic_loss``: the losses' statistics, certificates, subproblems;
+- ``_squared``, ``_logistic_loss``, ``_multinomial_loss``: the losses' statistics,
+  certificates, subproblems;
 - ``_working_set``: the one outer loop; ``_estimators``, ``_classifier``: the estimators;
 - ``_path``: alpha_max, the alpha grid and warm-started paths.
 

@@ -16,7 +16,8 @@ import scipy.sparse as sp
 from .._design_ops import check_compressed_indices, xt_dot
 
 __all__ = ["block_statistics", "squared_pass", "logistic_pass",
-           "logistic_entropy", "gather_columns", "block_predict"]
+           "logistic_entropy", "gather_columns", "block_predict", "softmax",
+           "multinomial_curvature", "multinomial_pass", "multinomial_entropy"]
 
 
 def as_float_block(Xk):
@@ -40,9 +41,9 @@ def _weights(sk, n):
 
 
 def matvec(Xk, w):
-    """X_k w in double."""
+    """X_k w in double ((n_k,) for w (p,), (n_k, K) for w (p, K))."""
     if Xk.shape[0] == 0:
-        return np.zeros(0)
+        return np.zeros((0,) + np.shape(w)[1:])
     return xt_dot(Xk.T, w)
 
 
@@ -53,17 +54,23 @@ def rmatvec(Xk, V):
     return xt_dot(Xk, V)
 
 
-def block_statistics(Xk, tk, sk, unpenalized):
-    """One pass of statistics: ``S_k = sum s``, ``sum s t``, ``sum s t^2``, ``X_k^T s``,
-    ``X_k^T (s t)`` and, for the unpenalized columns U, ``X_k^T diag(s) X_k[:, U]`` (p, |U|)
-    (the pieces of the projection off [1, X_U]). Checks that the block is finite (ValueError)
-    and that a sparse block's index arrays are sound."""
+def checked_block(Xk):
+    """:func:`as_float_block`, checked finite, a sparse block's index arrays sound."""
     Xk = as_float_block(Xk)
     values = Xk.data if sp.issparse(Xk) else Xk
     if sp.issparse(Xk):
         check_compressed_indices(Xk, "X")
     if not np.isfinite(values).all():
         raise ValueError("Input X contains NaN or infinity.")
+    return Xk
+
+
+def block_statistics(Xk, tk, sk, unpenalized):
+    """One pass of statistics: ``S_k = sum s``, ``sum s t``, ``sum s t^2``, ``X_k^T s``,
+    ``X_k^T (s t)`` and, for the unpenalized columns U, ``X_k^T diag(s) X_k[:, U]`` (p, |U|)
+    (the pieces of the projection off [1, X_U]). Checks that the block is finite (ValueError)
+    and that a sparse block's index arrays are sound."""
+    Xk = checked_block(Xk)
     n = Xk.shape[0]
     s = _weights(sk, n)
     t = np.asarray(tk, dtype=np.float64)
@@ -75,6 +82,28 @@ def block_statistics(Xk, tk, sk, unpenalized):
         XU = XU.toarray() if sp.issparse(XU) else np.asarray(XU, dtype=np.float64)
         out["xsu"] = rmatvec(Xk, s[:, None] * XU)
     return out
+
+
+def weighted_column_sums(Xk, sk):
+    """``[sum s]`` and ``X_k^T s``."""
+    Xk = as_float_block(Xk)
+    s = _weights(sk, Xk.shape[0])
+    return np.array([s.sum()]), rmatvec(Xk, s)
+
+
+def centered_squares(Xk, sk, xbar):
+    """``sum_i s_i (x_ij - xbar_j)^2`` per column (the unstored zeros of a sparse block
+    count ``xbar_j^2``); temporaries the size of the block's values."""
+    Xk = as_float_block(Xk)
+    s = _weights(sk, Xk.shape[0])
+    if sp.issparse(Xk):
+        coo = Xk.tocoo()
+        dev = coo.data - xbar[coo.col]
+        sums = np.bincount(coo.col, weights=s[coo.row] * dev * dev, minlength=Xk.shape[1])
+        stored = np.bincount(coo.col, weights=s[coo.row], minlength=Xk.shape[1])
+        return sums + xbar * xbar * (s.sum() - stored)
+    dev = np.subtract(Xk, xbar, dtype=np.float64)
+    return s @ (dev * dev)
 
 
 def squared_pass(Xk, yk, sk, w, b):
@@ -131,3 +160,66 @@ def gather_columns(Xk, columns):
 def block_predict(Xk, w, b):
     """X_k w + b in double."""
     return matvec(as_float_block(Xk), w) + b
+
+
+# ------------------------------------------------------------------ multinomial (K classes)
+# ck: the block's class codes in [0, K); zk: its decision values (n_k, K); Y the one-hot codes.
+
+
+def softmax(zk):
+    """Row-wise softmax of (n_k, K) scores."""
+    e = np.exp(zk - zk.max(axis=1, keepdims=True)) if zk.shape[0] else np.zeros(zk.shape)
+    return e / e.sum(axis=1, keepdims=True) if zk.shape[0] else e
+
+
+def class_codes(yk, classes):
+    """The block's labels as indices into the sorted ``classes``."""
+    return np.searchsorted(classes, np.asarray(yk))
+
+
+def _one_hot(ck, K):
+    return np.eye(K)[np.asarray(ck, dtype=np.intp)]
+
+
+def multinomial_curvature(zk, ck, sk):
+    """``[sum s (logsumexp z - z_y)]``, ``G = sum_i s_i (diag p_i - p_i p_i^T)`` (K, K) and
+    ``r = sum_i s_i (Y_i - p_i)`` (K): the loss and one Newton step of the intercepts."""
+    K = zk.shape[1]
+    s = _weights(sk, zk.shape[0])
+    P = softmax(zk)
+    Y = _one_hot(ck, K)
+    zmax = zk.max(axis=1) if zk.shape[0] else np.zeros(0)
+    lse = zmax + np.log(np.exp(zk - zmax[:, None]).sum(axis=1)) if zk.shape[0] else zmax
+    loss = s @ (lse - np.sum(Y * zk, axis=1))
+    sP = s[:, None] * P
+    G = np.diag(sP.sum(axis=0)) - sP.T @ P
+    return np.array([loss]), G, s @ (Y - P)
+
+
+def _moved(zk, cvec):
+    """p' = p (1 + c - p.c): the probabilities after the intercepts' Newton step c."""
+    P = softmax(zk)
+    return P * (1.0 + cvec - (P @ cvec)[:, None])
+
+
+def multinomial_pass(Xk, zk, ck, sk, cvec, slack):
+    """With p' the probabilities moved by the intercepts' step ``cvec``:
+    ``X_k^T (s (Y - p'))`` (p, K) and ``[count of p' < -slack]`` (rows of positive weight;
+    such a p' left the simplex)."""
+    Xk = as_float_block(Xk)
+    K = zk.shape[1]
+    s = _weights(sk, zk.shape[0])
+    Pm = _moved(zk, cvec)
+    outside = np.count_nonzero(Pm[s > 0] < -slack)
+    return rmatvec(Xk, s[:, None] * (_one_hot(ck, K) - Pm)), np.array([float(outside)])
+
+
+def multinomial_entropy(zk, ck, sk, cvec, t):
+    """``sum_i s_i Ent((1 - t) Y_i + t p'_i)``, Ent the Shannon entropy in nats: the loss
+    part of the dual at the point ``t s (Y - p')``."""
+    K = zk.shape[1]
+    s = _weights(sk, zk.shape[0])
+    pi = np.clip((1.0 - t) * _one_hot(ck, K) + t * _moved(zk, cvec), 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.sum(np.where(pi > 0, pi * np.log(pi), 0.0), axis=1)
+    return float(s @ h)

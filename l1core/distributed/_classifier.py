@@ -1,4 +1,4 @@
-"""The binary sparse logistic regression on a row-partitioned Dask array."""
+"""The sparse logistic regression (binary or multinomial) on a row-partitioned Dask array."""
 
 from __future__ import annotations
 
@@ -9,47 +9,37 @@ from .. import _validation as v
 from .._estimator_base import BaseEstimator, ClassifierMixin, check_is_fitted
 from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
 from ._estimators import (_WEIGHT_EQUIVALENCE, SparseInputTags, _check_options, _store,
-                          _unsupported, decision)
-from ._logistic_loss import LogisticLoss
+                          checked_bounds, decision)
+from ._logistic_loss import LogisticLoss, label_codes
+from ._multinomial_loss import MultinomialLoss
+from ._blocks import softmax
 from ._partitions import RowPartitions
+from ._standardize import standardize_loss
 from ._working_set import working_set_solve
 
 __all__ = ["SparseLogisticRegression"]
 
 
-# scikit-learn's checks that fit three or more classes (the distributed model is binary)
-_MULTICLASS_CHECKS = (
-    "check_fit_score_takes_y", "check_estimators_overwrite_params",
-    "check_dont_overwrite_parameters", "check_estimators_fit_returns_self",
-    "check_readonly_memmap_input", "check_n_features_in_after_fitting",
-    "check_positive_only_tag_during_fit", "check_sample_weights_list", "check_dtype_object",
-    "check_estimator_sparse_tag", "check_estimator_sparse_array",
-    "check_estimator_sparse_matrix", "check_f_contiguous_array_estimator",
-    "check_classifiers_classes", "check_classifiers_train", "check_supervised_y_2d",
-    "check_non_transformer_estimators_n_iter", "check_methods_sample_order_invariance",
-    "check_methods_subset_invariance", "check_dict_unchanged", "check_fit2d_predict1d",
-    "check_estimators_dtypes", "check_pipeline_consistency", "check_fit_idempotent",
-    "check_fit_check_is_fitted", "check_n_features_in", "check_estimators_pickle",
-    "check_estimators_nan_inf", "check_classifier_data_not_an_array",
-    "check_classifiers_one_label_sample_weights", "check_decision_proba_consistency",
-    "check_classifiers_multilabel_output_format_predict")
-
-
 class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
-    """Binary L1 (and L2) penalized logistic regression on a row-partitioned Dask array,
-    certified by the duality gap.
+    """L1 (and L2) penalized logistic regression, binary or multinomial, on a row-partitioned
+    Dask array, certified by the duality gap.
 
     Objective, parameters and stopping rule (``gap <= tol * P_null``) of
     :class:`l1core.SparseLogisticRegression` (``alpha=None``: ``1 / S``, scikit-learn's
     ``C=1``); solved like :class:`l1core.distributed.ElasticNet` (distributed full passes,
-    the working set solved on the driver by the in-memory logistic solver). y (two labels)
-    and the sample weights are gathered on the driver once.
+    the working set solved on the driver by the in-memory logistic solver). y and the
+    sample weights are gathered on the driver once. Three or more classes fit the
+    multinomial (softmax) model of the in-memory estimator
+    (``l1core.distributed._multinomial_loss``).
 
-    Not yet supported on partitions (ValueError): more than two classes, ``class_weight``,
-    coefficient bounds, unpenalized features (``penalty_factor == 0``), ``standardize=True``.
+    Bounds as for :class:`l1core.distributed.ElasticNet` (allowing 0), binary only.
+    Not yet supported on partitions (ValueError): ``multi_class="ovr"`` with three or more
+    classes, ``class_weight``, bounds or ``standardize=True`` with three or more classes,
+    unpenalized features (``penalty_factor == 0``).
 
-    Attributes: ``classes_``, ``coef_`` (1, p), ``intercept_`` (1,), ``dual_gap_``,
-    ``n_iter_``, ``n_outer_iter_``, ``history_`` (see :class:`ElasticNet`).
+    Attributes: ``classes_``, ``coef_`` (1, p) binary or (K, p) multinomial,
+    ``intercept_`` (1,) or (K,), ``dual_gap_``, ``n_iter_``, ``n_outer_iter_``, ``history_``
+    (see :class:`ElasticNet`).
 
     Examples
     --------
@@ -64,6 +54,9 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
     (['high', 'low'], ['bmi', 'bp', 's3', 's5'])
     >>> clf.predict(Xd[:2]).compute().tolist()
     ['high', 'low']
+    >>> three = da.from_array(np.digitize(y, [100, 200]), chunks=100)   # multinomial
+    >>> SparseLogisticRegression().fit(Xd, three).predict_proba(Xd).shape
+    (442, 3)
     """
 
     def __init__(self, alpha: float | None = None, *, l1_ratio: float = 1.0,
@@ -94,20 +87,38 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
     positive = False
     _expected_failed_checks = {
         **_WEIGHT_EQUIVALENCE,
-        **{name: "binary only: the check fits three or more classes"
-           for name in _MULTICLASS_CHECKS},
         "check_class_weight_classifiers": "class_weight is not supported on Dask arrays yet"}
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit on row partitions (y: two labels of any type); returns self."""
-        _unsupported(self)
         if self.class_weight is not None:
             raise ValueError("class_weight is not supported on Dask arrays yet.")
+        if self.multi_class not in ("auto", "multinomial", "ovr"):
+            raise ValueError(f"multi_class must be 'auto', 'multinomial' or 'ovr', got "
+                             f"{self.multi_class!r}.")
         parts = RowPartitions(X, y, sample_weight, persist=self.persist)
         p = parts.n_features
         factor = v.check_penalty_factor(self.penalty_factor, p)
-        loss = LogisticLoss(parts, factor=factor, l1_ratio=v.check_l1_ratio(self.l1_ratio),
-                            fit_intercept=bool(self.fit_intercept))
+        options = dict(factor=factor, l1_ratio=v.check_l1_ratio(self.l1_ratio),
+                       fit_intercept=bool(self.fit_intercept))
+        classes, codes, weights = label_codes(parts)
+        bounds = checked_bounds(self, factor, multinomial=classes.shape[0] > 2)
+        if classes.shape[0] == 2:
+            loss = LogisticLoss(parts, labels=(classes, codes, weights), bounds=bounds,
+                                **options)
+            mode = "binary"
+            if self.standardize:
+                standardize_loss(loss)
+        elif self.standardize:
+            raise ValueError("standardize=True is not supported on Dask arrays for three "
+                             "or more classes yet.")
+        elif self.multi_class == "ovr":
+            raise ValueError(f"multi_class='ovr' is not supported on Dask arrays yet (y has "
+                             f"{classes.shape[0]} classes); use 'multinomial'.")
+        else:
+            loss = MultinomialLoss(parts, classes, codes, sample_weight=weights, **options)
+            mode = "multinomial"
+        rows = 1 if mode == "binary" else classes.shape[0]
         est_alpha = self.alpha
         if est_alpha is None:
             self.alpha = 1.0 / loss.S                               # C = 1
@@ -117,46 +128,70 @@ class SparseLogisticRegression(SparseInputTags, ClassifierMixin, BaseEstimator):
             self.alpha = est_alpha
         w0 = b0 = None
         if self.warm_start and getattr(self, "coef_", None) is not None \
-                and self.coef_.shape == (1, p):
-            w0, b0 = np.asarray(self.coef_[0], dtype=np.float64), float(self.intercept_[0])
+                and self.coef_.shape == (rows, p):
+            w0 = np.asarray(self.coef_, dtype=np.float64).reshape(getattr(loss, "coef_shape", (p,)))
+            b0 = np.asarray(self.intercept_, dtype=np.float64).reshape(
+                np.shape(loss.start_intercept))
         solution = working_set_solve(loss, alpha, tol=tol, max_iter=max_iter,
                                      max_outer=max_outer, coef_init=w0, intercept_init=b0,
                                      verbose=self.verbose)
         _store(self, solution, parts, parts.dtype, "Distributed SparseLogisticRegression")
         self.classes_ = loss.classes
-        self.coef_ = self.coef_[None, :]
-        self.intercept_ = np.array([self.intercept_])
+        self.coef_ = self.coef_.reshape(rows, p)
+        self.intercept_ = np.asarray(solution.intercept, dtype=np.float64).reshape(rows)
+        if mode == "multinomial" and self.fit_intercept:
+            self.intercept_ = self.intercept_ - self.intercept_.mean()
         self.n_iter_ = np.array([max(self.n_iter_, 1)])
+        self._mode = mode
         self.setup_bytes_ = loss.setup_bytes
         return self
 
     def _linear(self):
-        """A view with the (p,) coefficients :func:`decision` reads."""
+        """A view with the coefficients :func:`decision` reads: (p,) binary, (K, p)."""
         view = _Linear()
-        view.coef_, view.intercept_ = self.coef_[0], float(self.intercept_[0])
+        binary = self.coef_.shape[0] == 1
+        view.coef_ = self.coef_[0] if binary else self.coef_
+        view.intercept_ = float(self.intercept_[0]) if binary else self.intercept_
         view.n_features_in_ = self.n_features_in_
         return view
 
     def decision_function(self, X: Any) -> Any:
-        """Scores X coef_ + intercept_ (positive: ``classes_[1]``); Dask in, Dask out."""
+        """Scores X coef_^T + intercept_: (n,) for two classes (positive: ``classes_[1]``),
+        else (n, K); Dask in, Dask out."""
         check_is_fitted(self)
         return decision(self._linear(), X)
 
     def predict_proba(self, X: Any) -> Any:
-        """(n, 2) probabilities of ``classes_``."""
+        """(n, K) probabilities of ``classes_`` (binary: the sigmoid; multinomial: the
+        softmax; one-vs-rest fits from memory: the sigmoids normalized)."""
         z = self.decision_function(X)
-        p1 = 0.5 * (1.0 + (da.tanh(0.5 * z) if isinstance(z, da.Array) else np.tanh(0.5 * z)))
-        stack = da.stack if isinstance(z, da.Array) else np.stack
+        lazy = isinstance(z, da.Array)
+        if z.ndim == 2:
+            rows = _ovr_probabilities if getattr(self, "_mode", None) == "ovr" else softmax
+            return z.map_blocks(rows, dtype=np.float64) if lazy else rows(z)
+        p1 = 0.5 * (1.0 + (da.tanh(0.5 * z) if lazy else np.tanh(0.5 * z)))
+        stack = da.stack if lazy else np.stack
         return stack([1.0 - p1, p1], axis=1)
 
     def predict(self, X: Any) -> Any:
         """Predicted labels (from ``classes_``)."""
         z = self.decision_function(X)
         if isinstance(z, da.Array):
+            if z.ndim == 2:
+                return z.map_blocks(lambda zk: self.classes_[np.argmax(zk, axis=1)],
+                                    drop_axis=1, dtype=self.classes_.dtype)
             return z.map_blocks(lambda zk: self.classes_[(zk > 0).astype(np.intp)],
                                 dtype=self.classes_.dtype)
+        if z.ndim == 2:
+            return self.classes_[np.argmax(z, axis=1)]
         return self.classes_[(z > 0).astype(np.intp)]
 
 
+def _ovr_probabilities(zk):
+    """One-vs-rest scores to probabilities: the sigmoids normalized (scikit-learn's)."""
+    prob = 0.5 * (1.0 + np.tanh(0.5 * zk))
+    return prob / prob.sum(axis=1, keepdims=True)
+
+
 class _Linear:
-    """coef_ (p,), intercept_ and n_features_in_ of a fitted binary model."""
+    """coef_ ((p,) or (K, p)), intercept_ and n_features_in_ of a fitted model."""

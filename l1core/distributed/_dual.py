@@ -15,9 +15,11 @@ __all__ = ["penalty_weights", "penalty_value", "dual_scale_and_conjugate", "viol
            "Projection"]
 
 
-def penalty_weights(alpha, l1_ratio, factor):
-    """(a, c): the L1 and L2 weights per feature."""
-    return alpha * l1_ratio * factor, alpha * (1.0 - l1_ratio) * factor
+def penalty_weights(alpha, l1_ratio, factor, ridge_factor=None):
+    """(a, c): the L1 and L2 weights per feature (``ridge_factor``: the L2 part's own
+    factors, ``factor`` if None; standardize gives ``v d`` and ``v d^2``)."""
+    ridge = factor if ridge_factor is None else ridge_factor
+    return alpha * l1_ratio * factor, alpha * (1.0 - l1_ratio) * ridge
 
 
 def penalty_value(w, a, c):
@@ -25,29 +27,50 @@ def penalty_value(w, a, c):
     return float(a @ np.abs(w) + 0.5 * (c @ (w * w)))
 
 
-def dual_scale_and_conjugate(q, a, c, penalized):
-    """(t, sum_j h_j*(t q_j)) over the penalized features."""
+def dual_scale_and_conjugate(q, a, c, penalized, lower=None, upper=None):
+    """(t, sum_j h_j*(t q_j)) over the penalized features. Bounds ``lower <= 0 <= upper``
+    (None: unbounded): with ``c_j = 0`` only an infinite side is a constraint (``t q_j <= a_j``
+    if ``upper_j = inf``, ``>= -a_j`` if ``lower_j = -inf``); a finite side contributes
+    ``upper_j max(t q_j - a_j, 0) + (-lower_j) max(-t q_j - a_j, 0)``; with ``c_j > 0`` the
+    conjugate is evaluated at ``w* = clip(sign(q) max(|q| - a, 0) / c, lower, upper)``."""
+    p = q.shape[0]
+    lower = np.full(p, -np.inf) if lower is None else lower
+    upper = np.full(p, np.inf) if upper is None else upper
     hard = penalized & (c == 0.0)
     t = 1.0
-    if hard.any():
-        aq = np.abs(q[hard])
-        big = aq > a[hard]
-        if big.any():
-            t = float(min(1.0, np.min(a[hard][big] / aq[big])))
-    soft = penalized & (c > 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        up = hard & (q > a) & np.isinf(upper)
+        down = hard & (q < -a) & np.isinf(lower)
+        ratios = np.concatenate([a[up] / q[up], a[down] / -q[down]])
+    if ratios.size:
+        t = float(min(1.0, np.min(ratios)))
+    tq = t * q
     conj = 0.0
+    sides = hard & (np.isfinite(upper) | np.isfinite(lower))
+    if sides.any():
+        u, lo = np.where(np.isfinite(upper), upper, 0.0), np.where(np.isfinite(lower), lower, 0.0)
+        conj += float(np.sum((u * np.maximum(tq - a, 0.0) - lo * np.maximum(-tq - a, 0.0))
+                             [sides]))
+    soft = penalized & (c > 0.0)
     if soft.any():
-        excess = np.maximum(t * np.abs(q[soft]) - a[soft], 0.0)
-        conj = float(np.sum(excess * excess / (2.0 * c[soft])))
+        qs, as_, cs = tq[soft], a[soft], c[soft]
+        w = np.clip(np.sign(qs) * np.maximum(np.abs(qs) - as_, 0.0) / cs, lower[soft],
+                    upper[soft])
+        conj += float(np.sum(qs * w - as_ * np.abs(w) - 0.5 * cs * w * w))
     return t, conj
 
 
-def violation(q, a, penalized):
+def violation(q, a, penalized, lower=None, upper=None):
     """Ranking score of each feature for the working set: ``|q_j| / a_j`` (> 1: the dual
-    constraint is violated), +inf for unpenalized features (always kept)."""
+    constraint is violated), counting only the directions the bounds let w_j move from 0
+    (``q_j > 0`` needs ``upper_j > 0``, ``q_j < 0`` needs ``lower_j < 0``); +inf for
+    unpenalized features (always kept)."""
     score = np.full(q.shape, np.inf)
+    reach = np.abs(q)
+    if lower is not None:
+        reach = np.maximum(np.where(upper > 0.0, q, 0.0), np.where(lower < 0.0, -q, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        score[penalized] = np.abs(q[penalized]) / a[penalized]
+        score[penalized] = reach[penalized] / a[penalized]
     return np.nan_to_num(score, nan=np.inf)
 
 

@@ -23,20 +23,35 @@ from . import _blocks
 from ._logistic_loss import LogisticLoss
 from ._partitions import RowPartitions, as_dask_design
 from ._squared import SquaredLoss
+from ._standardize import standardize_loss
 from .._typing import Any, ArrayLike, Literal, Seed, Self, Verbose
 from ._working_set import working_set_solve
 
 __all__ = ["ElasticNet", "Lasso"]
 
 
-def _unsupported(est):
-    """ValueError for the in-memory options not available on partitions yet."""
-    if est.positive or est.lower_bounds is not None or est.upper_bounds is not None:
-        raise ValueError(f"{type(est).__name__} on Dask arrays does not support coefficient "
-                         "bounds (positive, lower_bounds, upper_bounds) yet.")
-    if getattr(est, "standardize", False):
-        raise ValueError(f"{type(est).__name__} on Dask arrays does not support "
-                         "standardize=True yet.")
+def checked_bounds(est, factor, multinomial=False):
+    """(lower, upper) of ``est`` (None, None when unbounded). On partitions the working set
+    starts from w = 0, so the bounds must allow 0 (ValueError otherwise), and bounded
+    unpenalized features and the multinomial model with bounds are not supported yet."""
+    if not est.positive and est.lower_bounds is None and est.upper_bounds is None:
+        return None, None
+    name = type(est).__name__
+    if multinomial:
+        raise ValueError(f"{name} on Dask arrays does not support coefficient bounds "
+                         "(positive, lower_bounds, upper_bounds) for three or more classes "
+                         "yet.")
+    lower, upper = v.check_bounds(est.lower_bounds, est.upper_bounds, est.positive,
+                                  factor.shape[0])
+    if np.any(lower > 0.0) or np.any(upper < 0.0):
+        raise ValueError(f"{name} on Dask arrays needs coefficient bounds that allow 0 "
+                         "(lower_bounds <= 0 <= upper_bounds): the fit starts from w = 0.")
+    if np.any((factor == 0.0) & (np.isfinite(lower) | np.isfinite(upper))):
+        raise ValueError(f"{name} on Dask arrays does not support bounds on unpenalized "
+                         "features (penalty_factor == 0) yet.")
+    return lower, upper
+
+
 
 
 def _check_options(est):
@@ -57,7 +72,8 @@ def _warm(est, p):
 
 def _store(est, solution, parts, dtype, what):
     est.coef_ = solution.coef.astype(dtype)
-    est.intercept_ = float(solution.intercept)
+    est.intercept_ = (solution.intercept if np.ndim(solution.intercept)
+                      else float(solution.intercept))
     est.dual_gap_ = solution.dual_gap
     est.n_iter_ = solution.n_iter
     est.n_outer_iter_ = solution.n_outer
@@ -77,7 +93,8 @@ def warn_unconverged(solution, what, stacklevel):
 
 
 def decision(est, X):
-    """X coef_ + intercept_: a Dask vector for a Dask X, else a NumPy vector."""
+    """X coef_ + intercept_: a Dask vector for a Dask X, else a NumPy vector (coef_ of shape
+    (K, p), K >= 2: the (n, K) scores X coef_^T + intercept_)."""
     check_is_fitted(est)
     dask_input = isinstance(X, da.Array)
     Xd = as_dask_design(X)
@@ -85,8 +102,15 @@ def decision(est, X):
         raise ValueError(f"X has {Xd.shape[1]} features, but {type(est).__name__} is "
                          f"expecting {est.n_features_in_} features as input.")
     w = np.asarray(est.coef_, dtype=np.float64)
-    z = Xd.map_blocks(_blocks.block_predict, w, est.intercept_, drop_axis=1,
-                      dtype=np.float64, meta=np.zeros(0))
+    if w.ndim == 2:
+        K = w.shape[0]
+        z = Xd.map_blocks(_blocks.block_predict, np.ascontiguousarray(w.T),
+                          np.asarray(est.intercept_, dtype=np.float64),
+                          chunks=(Xd.chunks[0], (K,)), dtype=np.float64,
+                          meta=np.zeros((0, 0)))
+    else:
+        z = Xd.map_blocks(_blocks.block_predict, w, est.intercept_, drop_axis=1,
+                          dtype=np.float64, meta=np.zeros(0))
     return z if dask_input else z.compute()
 
 
@@ -115,7 +139,12 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
     solved on the driver by l1core's in-memory solver (``l1core.distributed._working_set``).
     y and the sample weights are gathered on the driver once (n-vectors); X never is.
 
-    Not yet supported on partitions (ValueError): coefficient bounds, ``standardize=True``.
+    Coefficient bounds (``positive``, ``lower_bounds``, ``upper_bounds``) must allow 0 (the
+    fit starts from w = 0) and leave unpenalized features free (ValueError otherwise); the
+    dual point is scaled only into the infinite sides' constraints and the finite sides'
+    conjugates are evaluated (``l1core.distributed._dual``).
+    ``standardize=True`` as in memory (``l1core.distributed._standardize``: two extra
+    map-reduces for the column scales); not with unpenalized features (ValueError).
     ``precompute``, ``selection`` and ``random_state`` apply to the subproblem solves.
     ``max_outer_iter``: the number of full passes allowed; ``persist``: keep X's blocks in
     the workers' memory for the fit (``dask.persist``; False recomputes them each pass).
@@ -125,7 +154,10 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
     coef_, intercept_, dual_gap_, n_iter_ (subproblem epochs), n_features_in_ as in memory;
     n_outer_iter_ : int, full passes over X;
     history_ : list of dict, per full pass: ``gap``, ``ws_size``, ``pass_bytes`` (bytes the
-        pass's tasks returned) and ``column_bytes`` (bytes of the columns gathered then).
+        pass's per-partition tasks returned), ``partial_bytes`` (bytes of the partial sums
+        passed up the reduction trees, ``split_every=4`` partials per node),
+        ``driver_bytes`` (bytes the driver received: one result per reduction) and
+        ``column_bytes`` (bytes of the columns gathered then).
 
     Examples
     --------
@@ -174,14 +206,16 @@ class ElasticNet(SparseInputTags, RegressorMixin, BaseEstimator):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit on row partitions (X, y, sample_weight: Dask arrays chunked alike by rows, or
         in-memory arrays); returns self."""
-        _unsupported(self)
         alpha, l1_ratio, tol, max_iter, max_outer = _check_options(self)
         parts = RowPartitions(X, y, sample_weight, persist=self.persist)
         factor = v.check_penalty_factor(self.penalty_factor, parts.n_features)
         options = {"selection": v.check_selection(self.selection),
                    "random_state": self.random_state, "precompute": self.precompute}
         loss = SquaredLoss(parts, factor=factor, l1_ratio=l1_ratio,
-                           fit_intercept=bool(self.fit_intercept), solver_options=options)
+                           fit_intercept=bool(self.fit_intercept), solver_options=options,
+                           bounds=checked_bounds(self, factor))
+        if self.standardize:
+            standardize_loss(loss)
         w0, b0 = _warm(self, parts.n_features)
         solution = working_set_solve(loss, alpha, tol=tol, max_iter=max_iter,
                                      max_outer=max_outer, coef_init=w0, intercept_init=b0,

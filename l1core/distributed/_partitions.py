@@ -4,6 +4,9 @@ A :class:`RowPartitions` holds X's row blocks (dense or scipy.sparse chunks of a
 ``dask.array.Array``), the matching blocks of y and of the sample weights, as Dask delayed
 objects: the blocks stay where Dask keeps them. :meth:`RowPartitions.map` runs one task per
 block and brings back only what the tasks return (p-vectors and scalars), counting the bytes;
+:meth:`RowPartitions.reduce` sums the per-block results by a tree of Dask tasks
+(``split_every`` partials per node, as ``dask.array.reduction``), so the driver receives one
+result and no task holds more than ``split_every`` partials;
 :meth:`RowPartitions.columns` brings back the rows of a few columns (a working set), caching
 them on the driver so that a column travels once per fit.
 """
@@ -18,7 +21,9 @@ import scipy.sparse as sp
 from .. import _validation as v
 from . import _blocks
 
-__all__ = ["RowPartitions", "nbytes", "summed", "as_dask_design"]
+__all__ = ["RowPartitions", "nbytes", "summed", "tree_sum", "as_dask_design"]
+
+SPLIT_EVERY = 4             # partials summed per node of the reduction tree (dask's default)
 
 
 def nbytes(obj):
@@ -95,11 +100,28 @@ def summed(results):
     return total
 
 
+def tree_sum(tasks, split_every=SPLIT_EVERY):
+    """The :func:`summed` of the delayed ``tasks`` as a tree of delayed sums, each node over
+    at most ``split_every`` children: (root, number of nodes below the root, leaves
+    included), i.e. of partial results passed up the tree."""
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}.")
+    level, below = list(tasks), 0
+    while len(level) > 1:
+        below += len(level)
+        level = [dask.delayed(summed, pure=True)(level[i:i + split_every])
+                 for i in range(0, len(level), split_every)]
+    return level[0], below
+
+
 class RowPartitions:
     """X, y and sample weights as aligned row blocks (``y``/``sample_weight`` may be Dask or
-    in-memory vectors; they are rechunked to X's row chunks)."""
+    in-memory vectors; they are rechunked to X's row chunks). Running totals of
+    :meth:`reduce`: ``partial_bytes``, the bytes of the partial sums passed between tasks
+    (an upper bound of the workers' traffic: partials computed on the same worker do not
+    travel); ``driver_bytes``, the bytes the driver received (one result per reduction)."""
 
-    def __init__(self, X, y, sample_weight=None, persist=True):
+    def __init__(self, X, y, sample_weight=None, persist=True, split_every=SPLIT_EVERY):
         if y is None:
             raise ValueError("This estimator requires y to be passed, but the target y is "
                              "None.")
@@ -122,6 +144,9 @@ class RowPartitions:
         self._cached = {}            # column index -> position in self._gathered
         self._gathered = None        # (n, m) the columns gathered so far
         self.max_block_rows = max(self.row_chunks)
+        self.split_every = int(split_every)
+        self.partial_bytes = 0
+        self.driver_bytes = 0
 
     @property
     def n_blocks(self):
@@ -136,10 +161,17 @@ class RowPartitions:
         return results, sum(nbytes(r) for r in results)
 
     def reduce(self, fn, *per_block, broadcast=()):
-        """:meth:`map`, the results summed over the blocks (arrays, tuples and dicts of them
-        elementwise): ``(total, bytes returned)``."""
-        results, moved = self.map(fn, *per_block, broadcast=broadcast)
-        return summed(results), moved
+        """The per-block results of ``fn`` summed (arrays, tuples and dicts of them
+        elementwise) by :func:`tree_sum` on the workers: ``(total, bytes the per-block tasks
+        returned)``. The driver receives one result (counted in ``driver_bytes``); the
+        partials passed up the tree are counted in ``partial_bytes``."""
+        tasks = _tasks(fn, per_block, broadcast)
+        root, below = tree_sum(tasks, self.split_every)
+        total = summed([dask.compute(root)[0]])
+        one = nbytes(total)
+        self.partial_bytes += below * one
+        self.driver_bytes += one
+        return total, len(tasks) * one
 
     def keep(self, fn, *per_block, broadcast=()):
         """One task per block, computed and kept where Dask computed it (``dask.persist``):

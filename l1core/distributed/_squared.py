@@ -18,7 +18,7 @@ from .._enet_solver import enet_solve
 from . import _blocks
 from ._dual import Projection, dual_scale_and_conjugate, penalty_value, penalty_weights
 
-__all__ = ["Certificate", "SquaredLoss"]
+__all__ = ["Certificate", "SquaredLoss", "bounds_of"]
 
 
 @dataclass
@@ -33,14 +33,24 @@ class Certificate:
     bytes: int
 
 
+def bounds_of(bounds, W):
+    """The in-memory solvers' bound arguments for the working set W (none if unbounded)."""
+    lower, upper = bounds
+    return {} if lower is None else {"lower_bounds": lower[W], "upper_bounds": upper[W]}
+
+
 class SquaredLoss:
     """Least squares on a :class:`~l1core.distributed._partitions.RowPartitions`.
 
     Gathers y and the sample weights on the driver once (n-vectors: the subproblem's rows),
     then one statistics pass over X."""
 
-    def __init__(self, parts, *, factor, l1_ratio, fit_intercept, solver_options=None):
+    def __init__(self, parts, *, factor, l1_ratio, fit_intercept, solver_options=None,
+                 bounds=(None, None)):
         self.parts = parts
+        self.bounds = bounds
+        self.ridge_factor = None         # the L2 part's factors if not factor's (standardize)
+        self.solver_factor = factor      # the subproblems' penalty_factor
         self.factor = factor
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -85,12 +95,12 @@ class SquaredLoss:
         parts = self.parts
         (g, sums), moved = parts.reduce(_blocks.squared_pass, parts.X_blocks, parts.y_blocks,
                                         parts.s_blocks, broadcast=(w, float(b)))
-        a, c = penalty_weights(alpha, self.l1_ratio, self.factor)
+        a, c = penalty_weights(alpha, self.l1_ratio, self.factor, self.ridge_factor)
         data_fit = sums[1] / (2.0 * self.S)
         primal = data_fit + penalty_value(w, a, c)
         g, srr, sry = self.projection.project(g, *sums, self.Aty)
         q = g / self.S
-        t, conj = dual_scale_and_conjugate(q, a, c, self.penalized)
+        t, conj = dual_scale_and_conjugate(q, a, c, self.penalized, *self.bounds)
         dual = t * sry / self.S - t * t * srr / (2.0 * self.S) - conj
         return Certificate(gap=float(primal - dual), primal=float(primal),
                            data_fit=float(data_fit), q=q, bytes=moved)
@@ -98,7 +108,8 @@ class SquaredLoss:
     def subproblem(self, XW, W, wW, b, alpha, tol, max_iter):
         """The in-memory solve on the gathered columns, warm-started: (w_W, b, epochs)."""
         sol = enet_solve(XW, self.y, alpha=alpha, l1_ratio=self.l1_ratio,
-                         sample_weight=self.sw, penalty_factor=self.factor[W],
+                         sample_weight=self.sw, penalty_factor=self.solver_factor[W],
                          fit_intercept=self.fit_intercept, tol=tol, max_iter=max_iter,
-                         coef_init=wW, warn=False, **self.solver_options)
+                         coef_init=wW, warn=False, **bounds_of(self.bounds, W),
+                         **self.solver_options)
         return sol.coef.astype(np.float64), sol.intercept, sol.n_iter
