@@ -213,3 +213,25 @@ def test_bad_input_raises(change, error, match):
 def test_sklearn_check_estimator():
     pytest.importorskip("sklearn")
     assert_check_estimator_passes(GroupLogisticRegression(groups=None))
+
+
+def test_path_is_warm_started_and_certified_at_every_alpha():
+    from l1core import group_logistic_path
+
+    X, y = make_problem(seed=14)
+    s = np.ones(len(y))
+    alphas, coefs, gaps, n_iters, intercepts = group_logistic_path(
+        X, y, groups=3, l1_ratio=0.5, n_alphas=6, eps=0.05, tol=1e-10, max_iter=100000,
+        return_intercept=True)
+    problem = GroupLogisticProblem(X, y, groups=3, l1_ratio=0.5)
+    assert alphas[0] == pytest.approx(problem.alpha_max()) and not coefs[:, 0].any()
+    groups = blocks(problem.ptr, problem.feat)
+    for k, alpha in enumerate(alphas):
+        gap = duality_gap(X, y, coefs[:, k], intercepts[k], s, groups, problem.weights,
+                          alpha, 0.5)
+        assert gap <= 1e-10 * problem.p_null * (1 + 1e-6) + 1e-15
+        cold = problem.solve(alpha, tol=1e-12, max_iter=100000)
+        np.testing.assert_allclose(coefs[:, k], cold.coef, rtol=0, atol=1e-6)
+    dev = group_logistic_path(X, y, groups=3, l1_ratio=0.5, n_alphas=6, eps=0.05,
+                              tol=1e-10).deviance_explained
+    assert dev[0] == pytest.approx(0.0, abs=1e-9) and np.all(np.diff(dev) > 0)
