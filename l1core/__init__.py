@@ -61,6 +61,7 @@ from ._path_result import PathResult
 from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 from .lars import (Lars, LassoLars, LassoLarsCV, LassoLarsIC, coef_at_alpha, lars_path,
                    lars_path_gram)
+from .group_logistic import GroupLogisticRegression, group_logistic_path
 from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
 from .prox import prune_step
 from .solvers import FistaResult, fista, ista
@@ -80,4 +81,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "config_context", "fista", "ista", "FistaResult", "prune_step", "lars_path",
            "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha",
            "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
-           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression"]
+           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression",
+           "GroupLogisticRegression", "group_logistic_path"]

@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _validation as v
+from ._column_store import column_store
 from ._design_ops import xt_dot
 from ._enet_solver import _project, warn_not_converged
 from ._enet_cd import raise_overflowing_columns
@@ -46,7 +47,8 @@ class GroupProblem:
     """A validated group problem on fixed data, solvable at any alpha (a path pays once).
 
     X (dense, CSC or CSR, float32/float64) is read in place as ``check_design`` returns it
-    (C-ordered dense input is copied once into Fortran order); the user's arrays are never
+    (C-ordered dense input is copied once into Fortran order; a CSR matrix becomes its CSC copy
+    when that fits ``csr_copy_budget``, l1core._column_store); the user's arrays are never
     modified. The unpenalized groups' columns are copied into a dense (n, k) block to keep the
     dual point orthogonal to them.
     """
@@ -55,7 +57,7 @@ class GroupProblem:
                  sample_weight=None, positive=False, fit_intercept=True, check_input=True):
         X = v.check_design(X)[0] if check_input else v.check_trusted_design(X)
         n, p = X.shape
-        self.X = X
+        self.X = X = column_store(X)     # CSR: its CSC copy within the budget (_config)
         self.y = v.check_target(y, n, np.float64)
         s = v.check_sample_weight(sample_weight, n, np.float64)
         self.sw = s / s.sum()

@@ -28,7 +28,7 @@ is read row-wise by the full passes; the working set's columns are gathered into
 
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy
-from libc.math cimport fabs, sqrt, INFINITY
+from libc.math cimport fabs, sqrt, exp, log, log1p, INFINITY
 cimport numpy as cnp
 import numpy as np
 
@@ -54,6 +54,8 @@ DEF GAP_EVERY = 5
 DEF POWER_ITERATIONS = 100
 # Anderson acceleration combines the last ANDERSON_K epochs' iterates of the working set.
 DEF ANDERSON_K = 5
+# Logistic loss: Newton steps on the intercept before each full pass (one per inner epoch).
+DEF INTERCEPT_STEPS = 3
 
 
 cdef struct Sq:
@@ -71,6 +73,36 @@ cdef struct Sq:
     Py_ssize_t k             # unpenalized columns kept out of the dual: Z (n, k), Ginv (k, k)
     const double* Z
     const double* Ginv
+
+
+cdef struct Logit:
+    # the binary logistic loss sum_i sw_i log(1 + exp(-y_i z_i)), z = X w + b = b - r: the
+    # engine's residual slot holds r = -X w (a zero target; the columns are not centered,
+    # center = oxbar = xbar = 0, the intercept b being a variable of its own). The first
+    # fields are Sq's, which the storage-level engine code reads for either datafit.
+    Py_ssize_t n, p
+    Py_ssize_t T             # 1
+    const double* y          # labels +-1
+    const double* sw         # sums to 1
+    const double* xbar       # zeros
+    const double* center     # zeros
+    const double* oxbar      # zeros
+    bint any_center          # False
+    const double* cnorm      # sqrt(sum_i sw_i x_ij^2)
+    Py_ssize_t k             # 0: no unpenalized columns
+    const double* Z
+    const double* Ginv
+    bint fit_intercept
+    double* b                # (1) the intercept
+    double* g                # (n) sw_i y_i sigma(-y_i z_i) at the current point: minus the
+                             # loss's gradient in z, kept up to date on the rows that move
+
+
+# The engine's datafit, a compile-time choice: every function taking a Datafit is generated
+# once per loss, the loss-specific lines behind `if Datafit is Logit` (no runtime dispatch).
+ctypedef fused Datafit:
+    Sq
+    Logit
 
 
 cdef struct State:
@@ -107,24 +139,119 @@ cdef struct History:
 
 # ----------------------------------------------------------------------------- slots
 
-cdef inline Py_ssize_t col_of(const Sq* sq, Py_ssize_t k) noexcept nogil:
+cdef inline Py_ssize_t col_of(const Datafit* sq, Py_ssize_t k) noexcept nogil:
     """The column of X that coefficient k multiplies."""
     return k if sq.T == 1 else k % sq.p
 
 
-cdef inline Py_ssize_t slot_of(const Sq* sq, Py_ssize_t k) noexcept nogil:
+cdef inline Py_ssize_t slot_of(const Datafit* sq, Py_ssize_t k) noexcept nogil:
     """The residual slot (response) that coefficient k acts on."""
     return 0 if sq.T == 1 else k // sq.p
 
 
 # ----------------------------------------------------------------------------- datafit
 
-cdef void sq_dual_point(const Sq* sq, State* st) noexcept nogil:
-    """Per slot: rhat = rt projected off the unpenalized columns (in the sw metric);
-    theta = sw rhat."""
+cdef inline double sigmoid_neg(double m) noexcept nogil:
+    """sigma(-m) = 1 / (1 + exp(m)), without overflow."""
+    cdef double e
+    if m > 0.0:
+        e = exp(-m)
+        return e / (1.0 + e)
+    return 1.0 / (1.0 + exp(m))
+
+
+cdef inline double log1p_exp_neg(double m) noexcept nogil:
+    """log(1 + exp(-m)), without overflow."""
+    if m > 0.0:
+        return log1p(exp(-m))
+    return -m + log1p(exp(m))
+
+
+cdef inline double entropy(double u) noexcept nogil:
+    """Binary entropy in nats, H(0) = H(1) = 0 (u clipped into [0, 1])."""
+    if u <= 0.0 or u >= 1.0:
+        return 0.0
+    return -u * log(u) - (1.0 - u) * log1p(-u)
+
+
+cdef inline void lg_refresh_row(const Logit* lg, const State* st, Py_ssize_t i) noexcept nogil:
+    """g_i = sw_i y_i sigma(-y_i z_i), z_i = b - r_i."""
+    lg.g[i] = lg.sw[i] * lg.y[i] * sigmoid_neg(lg.y[i] * (lg.b[0] - st.r[i]))
+
+
+cdef inline void lg_refresh_all(const Logit* lg, const State* st) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(lg.n):
+        lg_refresh_row(lg, st, i)
+
+
+cdef inline void lg_refresh_column(const index_t* si, const index_t* sp, const Logit* lg,
+                                   const State* st, Py_ssize_t col) noexcept nogil:
+    """g on the rows of column col of the column store (every row for dense storage)."""
+    cdef Py_ssize_t k
+    if sp == NULL:
+        lg_refresh_all(lg, st)
+        return
+    for k in range(sp[col], sp[col + 1]):
+        lg_refresh_row(lg, st, si[k])
+
+
+cdef double lg_loss_at(const Logit* lg, const State* st, double b) noexcept nogil:
+    """sum_i sw_i log(1 + exp(-y_i (b - r_i)))."""
+    cdef Py_ssize_t i
+    cdef double s = 0.0
+    for i in range(lg.n):
+        if lg.sw[i] > 0.0:
+            s += lg.sw[i] * log1p_exp_neg(lg.y[i] * (b - st.r[i]))
+    return s
+
+
+cdef void lg_intercept_step(const Logit* lg, State* st) noexcept nogil:
+    """One Newton step on the intercept, halved until the loss does not increase:
+    b += sum_i g_i / sum_i sw_i p_i (1 - p_i), p_i = sigma(-y_i z_i) = y_i g_i / sw_i."""
+    cdef Py_ssize_t i, tries
+    cdef double grad = 0.0, hess = 0.0, u, step, before
+    if not lg.fit_intercept:
+        return
+    for i in range(lg.n):
+        if lg.sw[i] > 0.0:
+            grad += lg.g[i]
+            u = lg.y[i] * lg.g[i] / lg.sw[i]
+            hess += lg.sw[i] * u * (1.0 - u)
+    if grad == 0.0 or not hess > 0.0:
+        return
+    step = grad / hess
+    before = lg_loss_at(lg, st, lg.b[0])
+    for tries in range(40):
+        if lg_loss_at(lg, st, lg.b[0] + step) <= before:
+            lg.b[0] += step
+            lg_refresh_all(lg, st)
+            return
+        step *= 0.5
+
+
+cdef void df_dual_point(const Datafit* sq, State* st) noexcept nogil:
+    """Squared loss, per slot: rhat = rt projected off the unpenalized columns (in the sw
+    metric); theta = sw rhat. Logistic: theta = g (recomputed), with an intercept made to sum
+    to zero by scaling the larger class's part down to the smaller's (every y_i theta_i /
+    sw_i stays in [0, 1], the entropy's domain)."""
     cdef Py_ssize_t i, a, b, n = sq.n, k = sq.k, t
-    cdef double s
+    cdef double s, pos = 0.0, neg = 0.0, f
     cdef double* rhat
+    if Datafit is Logit:
+        lg_refresh_all(sq, st)
+        for i in range(n):
+            st.theta[i] = sq.g[i]
+            if sq.g[i] > 0.0:
+                pos += sq.g[i]
+            else:
+                neg -= sq.g[i]
+        if sq.fit_intercept and pos != neg:
+            f = neg / pos if pos > neg else pos / neg
+            for i in range(n):
+                if (st.theta[i] > 0.0) == (pos > neg):
+                    st.theta[i] *= f
+        return
     for t in range(sq.T):
         rhat = st.rhat + t * n
         for i in range(n):
@@ -147,10 +274,12 @@ cdef void sq_dual_point(const Sq* sq, State* st) noexcept nogil:
             st.theta[t * n + i] = sq.sw[i] * rhat[i]
 
 
-cdef double sq_primal_loss(const Sq* sq, const State* st) noexcept nogil:
-    """1/2 sum_t sum_i sw_i rt_it^2."""
+cdef double df_primal_loss(const Datafit* sq, const State* st) noexcept nogil:
+    """Squared: 1/2 sum_t sum_i sw_i rt_it^2. Logistic: sum_i sw_i log(1 + exp(-y_i z_i))."""
     cdef Py_ssize_t i, t
     cdef double s = 0.0, v
+    if Datafit is Logit:
+        return lg_loss_at(sq, st, sq.b[0])
     for t in range(sq.T):
         for i in range(sq.n):
             v = st.r[t * sq.n + i] + st.o[t]
@@ -158,38 +287,74 @@ cdef double sq_primal_loss(const Sq* sq, const State* st) noexcept nogil:
     return 0.5 * s
 
 
-cdef double sq_dual_loss(const Sq* sq, const State* st, double t) noexcept nogil:
-    """sum theta_i y_i - sum theta_i^2 / (2 sw_i) at theta = t sw rhat (over every slot)."""
+cdef double df_dual_loss(const Datafit* sq, const State* st, double t) noexcept nogil:
+    """The datafit's part of D at t theta. Squared: sum theta_i y_i - sum theta_i^2 / (2 sw_i)
+    at theta = t sw rhat (over every slot). Logistic: sum_i sw_i H(t y_i theta_i / sw_i),
+    H the binary entropy (the negative of the loss's conjugate)."""
     cdef Py_ssize_t i
     cdef double ty = 0.0, rr = 0.0
+    if Datafit is Logit:
+        for i in range(sq.n):
+            if sq.sw[i] > 0.0:
+                ty += sq.sw[i] * entropy(t * sq.y[i] * st.theta[i] / sq.sw[i])
+        return ty
     for i in range(sq.n * sq.T):
         ty += st.theta[i] * sq.y[i]
         rr += st.theta[i] * st.rhat[i]
     return t * ty - 0.5 * t * t * rr
 
 
-cdef inline double sq_block_corr(const floating* sd, const index_t* si, const index_t* sp,
-                                 const Sq* sq, const State* st, Py_ssize_t j) noexcept nogil:
-    """x~_c . (sw rt_s) for coefficient j (column c, slot s), minus its gradient (sum sw rt
-    = 0 makes the offset exact)."""
+cdef inline double df_curvature(const Datafit* sq) noexcept nogil:
+    """The loss's largest curvature per unit of sum_i sw_i (dz_i)^2: 1 (squared), 1/4
+    (logistic: sigma (1 - sigma) <= 1/4), which turns the block's Gram eigenvalue into its
+    Lipschitz constant."""
+    if Datafit is Logit:
+        return 0.25
+    return 1.0
+
+
+cdef inline double df_strong_concavity(const Datafit* sq) noexcept nogil:
+    """mu with D mu-strongly concave in the metric sum_i theta_i^2 / sw_i: 1 (squared), 4
+    (logistic: -H'' >= 4): the dual optimum lies within sqrt(2 gap / mu) of a feasible
+    point."""
+    if Datafit is Logit:
+        return 4.0
+    return 1.0
+
+
+cdef inline double df_block_corr(const floating* sd, const index_t* si, const index_t* sp,
+                                 const Datafit* sq, const State* st, Py_ssize_t j) noexcept nogil:
+    """Minus the loss's gradient in coefficient j (column c, slot s). Squared: x~_c . (sw
+    rt_s) (sum sw rt = 0 makes the offset exact). Logistic: x_c . g."""
     cdef Py_ssize_t c = col_of(sq, j), t = slot_of(sq, j)
+    if Datafit is Logit:
+        return col_wdot(sd, si, sp, sq.n, st.colmap[c], NULL, sq.g)
     return (col_centered_wdot(sd, si, sp, sq.n, st.colmap[c], sq.center[c], sq.sw,
                               st.r + t * sq.n)
             + st.o[t] * sq.oxbar[c])
 
 
-cdef inline void sq_block_move(const floating* sd, const index_t* si, const index_t* sp,
-                               const Sq* sq, State* st, Py_ssize_t j, double d) noexcept nogil:
-    """rt_s -= d x~_c for coefficient j (column c, slot s)."""
+cdef inline void df_shift(const floating* sd, const index_t* si, const index_t* sp,
+                          const Datafit* sq, State* st, Py_ssize_t j, double d) noexcept nogil:
+    """rt_s -= d x~_c for coefficient j (column c, slot s): the residual only."""
     cdef Py_ssize_t c = col_of(sq, j), t = slot_of(sq, j)
     col_centered_axpy(sd, si, sp, sq.n, st.colmap[c], sq.center[c], -d, st.r + t * sq.n)
     st.o[t] += d * sq.oxbar[c]
 
 
+cdef inline void df_block_move(const floating* sd, const index_t* si, const index_t* sp,
+                               const Datafit* sq, State* st, Py_ssize_t j, double d) noexcept nogil:
+    """Coefficient j moves by d: the residual, and for the logistic loss g on the column's
+    rows."""
+    df_shift(sd, si, sp, sq, st, j, d)
+    if Datafit is Logit:
+        lg_refresh_column(si, sp, sq, st, st.colmap[col_of(sq, j)])
+
+
 # ----------------------------------------------------------------------------- blocks
 
 cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t* sp,
-                            const Sq* sq, State* st, const Blocks* bl,
+                            const Datafit* sq, State* st, const Blocks* bl,
                             Py_ssize_t g) noexcept nogil:
     """Largest eigenvalue of H = X~_g^T diag(sw) X~_g, times 1.05 and capped by its trace
     (any step below 2 / lambda_max converges). H (m x m) is formed exactly, one column at a
@@ -264,10 +429,11 @@ cdef double block_lipschitz(const floating* sd, const index_t* si, const index_t
     return min(trace, 1.05 * lam)
 
 
-cdef void block_step(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
+cdef void block_step(const floating* sd, const index_t* si, const index_t* sp, const Datafit* sq,
                      State* st, const Blocks* bl, Py_ssize_t g) noexcept nogil:
-    """One proximal gradient step on block g: w_g <- prox_{h/L}(w_g + X~_g^T (sw rt) / L).
-    A multi-task row (bl.row) reads its column once for its T gradients and once for the
+    """One proximal gradient step on block g: w_g <- prox_{h/L}(w_g - grad_g / L), L the
+    block's Lipschitz constant (a majorization: the objective never increases), the gradient
+    -X~_g^T (sw rt) (squared) or -X_g^T g (logistic). A multi-task row (bl.row) reads its column once for its T gradients and once for the
     T residual updates."""
     cdef Py_ssize_t kk, j, c, start = bl.ptr[g], m = bl.ptr[g + 1] - bl.ptr[g]
     cdef double L = st.L[g], d
@@ -294,14 +460,21 @@ cdef void block_step(const floating* sd, const index_t* si, const index_t* sp, c
         return
     for kk in range(m):
         j = bl.feat[start + kk]
-        z[kk] = st.w[j] + sq_block_corr(sd, si, sp, sq, st, j) / L
+        z[kk] = st.w[j] + df_block_corr(sd, si, sp, sq, st, j) / L
     block_prox(z, m, L, bl.a[g], bl.c[g], bl.gam[g], bl.positive)
     for kk in range(m):
         j = bl.feat[start + kk]
         d = z[kk] - st.w[j]
         if d != 0.0:
-            sq_block_move(sd, si, sp, sq, st, j, d)
+            df_shift(sd, si, sp, sq, st, j, d)
             st.w[j] = z[kk]
+            moved = True
+            if Datafit is Logit:
+                if sp != NULL:
+                    lg_refresh_column(si, sp, sq, st, st.colmap[j])
+    if Datafit is Logit:
+        if moved and sp == NULL:
+            lg_refresh_all(sq, st)      # dense: once for the block, not once per column
 
 
 cdef inline double* block_q(const State* st, const Blocks* bl, Py_ssize_t g, double t,
@@ -343,7 +516,7 @@ cdef inline bint constrained(const Blocks* bl, Py_ssize_t g) noexcept nogil:
 # ----------------------------------------------------------------------------- gap
 
 cdef void corr_from_store(const floating* sd, const index_t* si, const index_t* sp,
-                          const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
+                          const Datafit* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
                           Py_ssize_t count) noexcept nogil:
     """q_j = x~_c . theta_s for the coefficients j (column c, slot s) of the listed blocks,
     from a column store (a multi-task row reads its column T times in a row: from cache)."""
@@ -383,7 +556,7 @@ cdef double blocks_penalty(const State* st, const Blocks* bl, const Py_ssize_t* 
     return s
 
 
-cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
+cdef double gap_of(const Datafit* sq, State* st, const Blocks* bl, const Py_ssize_t* groups,
                    Py_ssize_t count, double* t_out) noexcept nogil:
     """P - D(t theta) over the listed blocks (which hold every nonzero coefficient), t the
     largest factor in (0, 1] keeping the constrained blocks feasible; st.q holds their
@@ -399,8 +572,8 @@ cdef double gap_of(const Sq* sq, State* st, const Blocks* bl, const Py_ssize_t* 
             s = scale_of(st, bl, g, m, qb, work)
             if s < t:
                 t = s
-    primal = sq_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, work)
-    dual = sq_dual_loss(sq, st, t)
+    primal = df_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, work)
+    dual = df_dual_loss(sq, st, t)
     for gg in range(count):
         g = groups[gg]
         m = bl.ptr[g + 1] - bl.ptr[g]
@@ -444,24 +617,24 @@ cdef int history_of(const State* st, const Blocks* bl, History* h, const Py_ssiz
     return 0
 
 
-cdef double working_set_primal(const Sq* sq, const State* st, const Blocks* bl,
+cdef double working_set_primal(const Datafit* sq, const State* st, const Blocks* bl,
                                const Py_ssize_t* groups, Py_ssize_t count) noexcept nogil:
     """The loss plus the listed blocks' penalties (the other blocks do not move)."""
-    return sq_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, st.zbuf)
+    return df_primal_loss(sq, st) + blocks_penalty(st, bl, groups, count, st.zbuf)
 
 
-cdef void move_to(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
+cdef void move_to(const floating* sd, const index_t* si, const index_t* sp, const Datafit* sq,
                   State* st, const History* h, const double* target) noexcept nogil:
     """w <- target on the history's features, the residual following by an axpy per column."""
     cdef Py_ssize_t i, j
     for i in range(h.m):
         j = h.feat[i]
         if target[i] != st.w[j]:
-            sq_block_move(sd, si, sp, sq, st, j, target[i] - st.w[j])
+            df_block_move(sd, si, sp, sq, st, j, target[i] - st.w[j])
             st.w[j] = target[i]
 
 
-cdef bint try_anderson(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
+cdef bint try_anderson(const floating* sd, const index_t* si, const index_t* sp, const Datafit* sq,
                        State* st, const Blocks* bl, History* h, const Py_ssize_t* groups,
                        Py_ssize_t count, double before) noexcept nogil:
     """Move to the Anderson extrapolation of the history if it is feasible and lowers the
@@ -486,10 +659,12 @@ cdef bint try_anderson(const floating* sd, const index_t* si, const index_t* sp,
     memcpy(st.o, h.r_saved + nr, sq.T * sizeof(double))
     for i in range(m):
         st.w[h.feat[i]] = h.hist[ANDERSON_K * m + i]
+    if Datafit is Logit:
+        lg_refresh_all(sq, st)
     return False
 
 
-cdef bint try_drift(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
+cdef bint try_drift(const floating* sd, const index_t* si, const index_t* sp, const Datafit* sq,
                     State* st, const Blocks* bl, History* h, const Py_ssize_t* groups,
                     Py_ssize_t count, double before) noexcept nogil:
     """Line search along the history's net move d = x_K - x_0: w = x_K + s d for s = 1, 2,
@@ -522,7 +697,7 @@ cdef bint try_drift(const floating* sd, const index_t* si, const index_t* sp, co
     return best_s > 0.0
 
 
-cdef void record_iterate(const floating* sd, const index_t* si, const index_t* sp, const Sq* sq,
+cdef void record_iterate(const floating* sd, const index_t* si, const index_t* sp, const Datafit* sq,
                          State* st, const Blocks* bl, History* h, const Py_ssize_t* groups,
                          Py_ssize_t count) noexcept nogil:
     """Append w over the working set to the history; with ANDERSON_K + 1 iterates, jump to
@@ -570,7 +745,7 @@ cdef Py_ssize_t choose_working_set(const State* st, const Blocks* bl, Py_ssize_t
     return size
 
 
-cdef Py_ssize_t screen_blocks(const Sq* sq, const State* st, const Blocks* bl,
+cdef Py_ssize_t screen_blocks(const Datafit* sq, const State* st, const Blocks* bl,
                               Py_ssize_t n_alive, double t, double gap,
                               const double* cnorm) noexcept nogil:
     """Gap-safe elimination of the alive zero blocks of st.glist (compacted in place);
@@ -578,7 +753,7 @@ cdef Py_ssize_t screen_blocks(const Sq* sq, const State* st, const Blocks* bl,
     metric sum_i theta_i^2 / sw_i (summed over the slots), where a coefficient's column has
     norm sqrt(H_j)."""
     cdef Py_ssize_t gg, g, kk, m, kept = 0
-    cdef double radius = sqrt(2.0 * max(gap, 0.0))
+    cdef double radius = sqrt(2.0 * max(gap, 0.0) / df_strong_concavity(sq))
     cdef double* qb = st.zbuf
     cdef double* norms = st.zbuf + bl.max_size
     for gg in range(n_alive):
@@ -597,7 +772,7 @@ cdef Py_ssize_t screen_blocks(const Sq* sq, const State* st, const Blocks* bl,
 
 
 cdef void csr_centered_xt(const floating* data, const index_t* indices,
-                          const index_t* indptr, const Sq* sq, const double* theta,
+                          const index_t* indptr, const Datafit* sq, const double* theta,
                           double* q) noexcept nogil:
     """q_{s p + j} = sum_i (x_ij - center_j) theta_{i s} over CSR X, row by row, every slot
     s from one read of each row: exact for the full columns (sum_i x_ij theta_i - xbar_j
@@ -621,14 +796,14 @@ cdef void csr_centered_xt(const floating* data, const index_t* indices,
 
 
 cdef void refresh_residual(Layout layout, const floating* data, const index_t* indices,
-                           const index_t* indptr, const Sq* sq, State* st) noexcept nogil:
+                           const index_t* indptr, const Datafit* sq, State* st) noexcept nogil:
     """rt = r + o recomputed from w, per slot t: r_t = y_t - sum_j w_tj (x_j - center_j)
     (column by column for dense and CSC, row by row for CSR), o_t = oxbar . w_t."""
     cdef Py_ssize_t i, j, k, t, n = sq.n
     cdef double s
     cdef const double* w
     for i in range(n * sq.T):
-        st.r[i] = sq.y[i]
+        st.r[i] = 0.0 if Datafit is Logit else sq.y[i]
     for t in range(sq.T):
         w = st.w + t * sq.p
         if layout == CSR:
@@ -646,10 +821,12 @@ cdef void refresh_residual(Layout layout, const floating* data, const index_t* i
         st.o[t] = 0.0
         for j in range(sq.p):
             st.o[t] += sq.oxbar[j] * w[j]
+    if Datafit is Logit:
+        lg_refresh_all(sq, st)
 
 
 cdef int solve(Layout layout, const floating* data, const index_t* indices,
-               const index_t* indptr, const Sq* sq, State* st, const Blocks* bl,
+               const index_t* indptr, const Datafit* sq, State* st, const Blocks* bl,
                double tol_abs, Py_ssize_t max_iter, bint screen, double* gap_out,
                Py_ssize_t* epochs_out, Py_ssize_t* passes_out) noexcept nogil:
     cdef Py_ssize_t i, j, g, gg, kk, n_alive, ws_size = 0, epochs = 0, passes = 0, ep, m_ws
@@ -681,13 +858,17 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         for j in range(sq.p):
             st.colmap[j] = j
     while True:
+        if Datafit is Logit:
+            # the intercept has no block: Newton steps on it before each full pass
+            for ep in range(INTERCEPT_STEPS):
+                lg_intercept_step(sq, st)
         # full pass: dual point, correlations of the alive blocks, gap
         n_alive = 0
         for g in range(bl.count):
             if st.alive[g]:
                 st.glist[n_alive] = g
                 n_alive += 1
-        sq_dual_point(sq, st)
+        df_dual_point(sq, st)
         if layout == CSR:
             if sq.any_center or sq.T > 1:
                 csr_centered_xt(data, indices, indptr, sq, st.theta, st.q)
@@ -718,6 +899,9 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         if screen:
             n_alive = screen_blocks(sq, st, bl, n_alive, t, gap, sq.cnorm)
         if n_alive == 0:
+            if Datafit is Logit:
+                epochs += 1      # only the intercept is left to move: the loop's steps
+                continue
             break            # every block screened out: nothing left to move
         ws_size = choose_working_set(st, bl, n_alive, ws_size)
         if layout == CSR:
@@ -744,7 +928,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
         for gg in range(ws_size):
             g = st.ws[gg]
             if st.L[g] < 0.0:
-                st.L[g] = block_lipschitz(sd, si, sp, sq, st, bl, g)
+                st.L[g] = block_lipschitz(sd, si, sp, sq, st, bl, g) * df_curvature(sq)
         if history_of(st, bl, &h, st.ws, ws_size) != 0:
             status = -1
             break
@@ -757,6 +941,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 g = st.ws[gg]
                 if st.L[g] > 0.0:
                     block_step(sd, si, sp, sq, st, bl, g)
+            if Datafit is Logit:
+                lg_intercept_step(sq, st)
             epochs += 1
             ep += 1
             if interrupted(ws_size):
@@ -764,7 +950,7 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                 break
             record_iterate(sd, si, sp, sq, st, bl, &h, st.ws, ws_size)
             if ep % GAP_EVERY == 0:
-                sq_dual_point(sq, st)
+                df_dual_point(sq, st)
                 corr_from_store(sd, si, sp, sq, st, bl, st.ws, ws_size)
                 ws_gap = gap_of(sq, st, bl, st.ws, ws_size, &t)
                 if ws_gap <= inner_tol:
@@ -796,11 +982,14 @@ cdef class _Spec:
     cdef object residual             # None, or (n T,) float64 receiving y~ - X~ w at the end
     cdef double tol_abs
     cdef Py_ssize_t max_iter, max_size, T
+    cdef bint logistic, fit_intercept
+    cdef double[::1] b                 # logistic: (1,) the intercept, in and out
 
 
 cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
                 const index_t* indptr, Py_ssize_t n, Py_ssize_t p, _Spec spec):
     cdef Sq sq
+    cdef Logit lg
     cdef State st
     cdef Blocks bl
     cdef Py_ssize_t G = spec.ptr.shape[0] - 1, k = spec.Z.shape[1], g, j, kk, T = spec.T
@@ -821,6 +1010,7 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
     cdef unsigned char[::1] ranked = np.empty(max(G, 1) * sizeof(Ranked), dtype=np.uint8)
     cdef double[::1] w = spec.w
     cdef unsigned char[::1] row = _multitask_rows(spec.ptr, spec.feat, p, T)
+    cdef double[::1] g_buf = np.zeros(max(n, 1))
 
     sq.n = n
     sq.p = p
@@ -876,11 +1066,18 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
             L[g] = 0.0
             for kk in range(spec.ptr[g], spec.ptr[g + 1]):
                 w[spec.feat[kk]] = 0.0
+    if spec.logistic:
+        _logit_of(&sq, &lg, spec.fit_intercept, &spec.b[0], &g_buf[0])
     stop = interrupt_begin()
     with nogil:
-        refresh_residual(layout, data, indices, indptr, &sq, &st)
-        status = solve(layout, data, indices, indptr, &sq, &st, &bl, spec.tol_abs,
-                       spec.max_iter, spec.screen, &gap, &epochs, &passes)
+        if spec.logistic:
+            refresh_residual(layout, data, indices, indptr, &lg, &st)
+            status = solve(layout, data, indices, indptr, &lg, &st, &bl, spec.tol_abs,
+                           spec.max_iter, spec.screen, &gap, &epochs, &passes)
+        else:
+            refresh_residual(layout, data, indices, indptr, &sq, &st)
+            status = solve(layout, data, indices, indptr, &sq, &st, &bl, spec.tol_abs,
+                           spec.max_iter, spec.screen, &gap, &epochs, &passes)
     interrupt_end(stop)
     if status == -1:
         raise MemoryError("l1core: out of memory in the group kernel")
@@ -888,6 +1085,27 @@ cdef tuple _run(Layout layout, const floating* data, const index_t* indices,
         np.add(np.asarray(r).reshape(T, n), np.asarray(o)[:, None],
                out=spec.residual.reshape(T, n))
     return gap, epochs, passes, int(G - np.sum(alive[:G]))
+
+
+cdef void _logit_of(const Sq* sq, Logit* lg, bint fit_intercept, double* b,
+                    double* g) noexcept:
+    """The logistic datafit on the rows, labels and column statistics of sq."""
+    lg.n = sq.n
+    lg.p = sq.p
+    lg.T = 1
+    lg.y = sq.y
+    lg.sw = sq.sw
+    lg.xbar = sq.xbar
+    lg.center = sq.center
+    lg.oxbar = sq.oxbar
+    lg.any_center = False
+    lg.cnorm = sq.cnorm
+    lg.k = 0
+    lg.Z = NULL
+    lg.Ginv = NULL
+    lg.fit_intercept = fit_intercept
+    lg.b = b
+    lg.g = g
 
 
 def _multitask_rows(ptr, feat, Py_ssize_t p, Py_ssize_t T):
@@ -915,7 +1133,8 @@ def _run_sparse(const floating[::1] data, const index_t[::1] indices,
 
 
 def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, Z, Ginv,
-             tol_abs, max_iter, screen=True, center=None, residual=None):
+             tol_abs, max_iter, screen=True, center=None, residual=None, intercept=None,
+             fit_intercept=False):
     """Solve the problem of the module docstring in place of w (float64 (p,), the start).
 
     Several responses (slots): y of shape (n, T) gives T residual slots; w then holds p T
@@ -934,6 +1153,12 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
     columns, see the module docstring), else 0; None: all 0 (every column by the offset).
     residual: None or a float64 (n T,) array that receives the final y - X~ w (y as passed,
     slot after slot).
+
+    intercept: None (the squared loss above) or a float64 (1,) array: the binary logistic
+    loss sum_i sw_i log(1 + exp(-y_i (x_i.w + b))) instead, y the labels +-1 (one slot), b
+    the intercept started from and written back to intercept[0]; xbar must be 0 (columns
+    uncentered: cnorm_j = sqrt(sum_i sw_i x_ij^2)), no unpenalized blocks (Z with 0
+    columns); b moves (Newton steps) when fit_intercept, and the dual point then sums to 0.
     """
     cdef _Spec spec = _Spec()
     y = np.asarray(y)
@@ -964,6 +1189,15 @@ def group_cd(X, y, w, *, sw, xbar, cnorm, ptr, feat, a, c, gam, free, positive, 
     spec.max_iter = max_iter
     spec.screen = screen
     spec.residual = residual
+    spec.logistic = intercept is not None
+    spec.fit_intercept = False
+    spec.b = np.zeros(1)
+    if spec.logistic:
+        if spec.T != 1 or residual is not None or Z.shape[1] > 0 or np.any(xbar != 0.0):
+            raise ValueError("the logistic datafit takes one label vector, uncentered "
+                             "columns and no unpenalized blocks")
+        spec.b = intercept
+        spec.fit_intercept = fit_intercept
     spec.max_size = int(np.max(np.diff(ptr))) if len(ptr) > 1 else 1
     if hasattr(X, "format") and X.format in ("csr", "csc"):
         n, p = X.shape

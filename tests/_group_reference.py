@@ -128,6 +128,12 @@ def kkt_violation(X, y, w, b, s, groups, gw, alpha, l1_ratio, gamma=0.0, positiv
     """The largest violation of the group optimality conditions at (w, b)."""
     Xd, sw = dense(X), s / s.sum()
     q = Xd.T @ (sw * (y - Xd @ w - b))
+    return kkt_violation_of(q, w, groups, gw, alpha, l1_ratio, gamma, positive)
+
+
+def kkt_violation_of(q, w, groups, gw, alpha, l1_ratio, gamma=0.0, positive=False):
+    """The largest violation of the group optimality conditions at w, given q = minus the
+    loss's gradient in w (any loss)."""
     worst = 0.0
     for g, idx in enumerate(groups):
         a, c = alpha * gw[g] * l1_ratio, alpha * gw[g] * (1 - l1_ratio)

@@ -106,3 +106,25 @@ def test_group_path_is_a_path_result():
     assert PathResult(("alphas",), alphas=alphas, coefs=coefs, dual_gaps=gaps,
                       n_iters=n_iters, intercepts=full.intercepts, seconds=gaps,
                       deviance_explained=gaps).n_groups_nonzero is None
+
+
+def test_csr_within_budget_is_solved_from_its_csc_copy():
+    """GroupProblem reads X through l1core._column_store: a CSR matrix whose CSC copy fits
+    csr_copy_budget is solved from that copy (the CSC kernel), to the CSR kernel's answer."""
+    import scipy.sparse as sp
+
+    from l1core import config_context
+    from l1core._group_solver import GroupProblem
+
+    rng = np.random.default_rng(3)
+    X = sp.random(80, 24, density=0.3, format="csr", random_state=3)
+    y = X @ rng.standard_normal(24) + 0.1 * rng.standard_normal(80)
+    fits = {}
+    for budget in ("auto", 0):
+        with config_context(csr_copy_budget=budget):
+            problem = GroupProblem(X, y, groups=4, l1_ratio=0.3)
+            fits[budget] = (problem.X.format,
+                            problem.solve(0.05 * problem.alpha_max(), tol=1e-12).coef)
+    assert fits["auto"][0] == "csc" and fits[0][0] == "csr"
+    assert X.format == "csr"                     # the user's matrix is left alone
+    np.testing.assert_allclose(fits["auto"][1], fits[0][1], rtol=0, atol=1e-9)
