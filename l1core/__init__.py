@@ -62,6 +62,7 @@ from ._warnings import AlphaGridEdgeWarning, NumericalWarning
 from .lars import (Lars, LassoLars, LassoLarsCV, LassoLarsIC, coef_at_alpha, lars_path,
                    lars_path_gram)
 from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
+from .multitask import MultiTaskElasticNetCV, MultiTaskLassoCV
 from .prox import prune_step
 from .solvers import FistaResult, fista, ista
 from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
@@ -80,4 +81,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "config_context", "fista", "ista", "FistaResult", "prune_step", "lars_path",
            "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha",
            "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
-           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression"]
+           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression",
+           "MultiTaskLassoCV", "MultiTaskElasticNetCV"]

@@ -14,7 +14,7 @@ from .._path_result import PathResult, explained
 from .._typing import ArrayLike, MatrixLike
 from ._problem import MultiTaskProblem
 
-__all__ = ["multitask_path"]
+__all__ = ["multitask_path", "warm_started_solves"]
 
 
 def multitask_path(X: MatrixLike, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: float = 1e-3,
@@ -64,22 +64,32 @@ def multitask_path(X: MatrixLike, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: f
     intercepts = np.empty((T, n))
     gaps, seconds, deviance = np.empty(n), np.empty(n), np.empty(n)
     n_iters = np.empty(n, dtype=np.int64)
-    for k, alpha in enumerate(alphas):
-        start = time.perf_counter()
-        solution = problem.solve(alpha, W=W, tol=tol, max_iter=max_iter, screening=screening,
-                                 warn=warn)
-        W = solution.coef.astype(np.float64)
-        seconds[k] = time.perf_counter() - start
+    for k, solution, elapsed in warm_started_solves(problem, alphas, W, tol=tol,
+                                                    max_iter=max_iter, screening=screening,
+                                                    warn=warn):
+        seconds[k] = elapsed
         coefs[:, :, k] = solution.coef
         intercepts[:, k] = solution.intercept
         gaps[k], n_iters[k] = solution.dual_gap, solution.n_iter
-        deviance[k] = _deviance(problem, W)
+        deviance[k] = _deviance(problem, solution.coef.astype(np.float64))
     returned = (("alphas", "coefs", "dual_gaps") + ("n_iters",) * bool(return_n_iter)
                 + ("intercepts",) * bool(return_intercept))
     null = float(problem.sw @ np.einsum("it,it->i", problem.Ytil, problem.Ytil))
     return PathResult(returned, alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iters=n_iters,
                       intercepts=intercepts, seconds=seconds,
                       deviance_explained=explained(deviance, null), n_classes=T)
+
+
+def warm_started_solves(problem, alphas, W=None, **solve_options):
+    """Yield ``(k, solution, seconds)`` for each ``alphas[k]`` in order, each solve of
+    :meth:`MultiTaskProblem.solve` warm-started from the previous solution (the one path loop
+    of the family: :func:`multitask_path` stores the solutions, the cross-validation folds
+    score them and keep none)."""
+    for k, alpha in enumerate(alphas):
+        start = time.perf_counter()
+        solution = problem.solve(alpha, W=W, **solve_options)
+        W = solution.coef
+        yield k, solution, time.perf_counter() - start
 
 
 def _deviance(problem, W):

@@ -33,7 +33,16 @@ from .._group_cd import column_stats, group_cd
 from .._group_solver import _full_column_centers
 from .._target_stats import off_unpenalized
 
-__all__ = ["MultiTaskProblem", "MultiTaskSolution"]
+__all__ = ["MultiTaskProblem", "MultiTaskSolution", "check_tasks"]
+
+
+def check_tasks(Y, n_samples):
+    """``Y`` as an (n_samples, n_tasks) Fortran float64 array (``check_targets``), a 1-D
+    ``Y`` refused with the advice to use the mono-task estimators."""
+    if Y is not None and not sp.issparse(Y) and np.asarray(Y).ndim == 1:
+        raise ValueError("For mono-task outputs, use ElasticNet / Lasso: the multi-task "
+                         "estimators take y of shape (n_samples, n_tasks).")
+    return v.check_targets(Y, n_samples)
 
 
 @dataclass
@@ -65,11 +74,8 @@ class MultiTaskProblem:
                  fit_intercept=True, check_input=True):
         X = v.check_design(X)[0] if check_input else v.check_trusted_design(X)
         n, p = X.shape
-        if Y is not None and not sp.issparse(Y) and np.asarray(Y).ndim == 1:
-            raise ValueError("For mono-task outputs, use ElasticNet / Lasso: the multi-task "
-                             "estimators take y of shape (n_samples, n_tasks).")
         self.X = X
-        self.Y = v.check_targets(Y, n)
+        self.Y = check_tasks(Y, n)
         self.n_tasks = self.Y.shape[1]
         s = v.check_sample_weight(sample_weight, n, np.float64)
         self.sw = s / s.sum()
