@@ -71,6 +71,38 @@ class MultiTaskSuite:
         return self._fit().n_iter_
 
 
+class MultiTaskPathSuite:
+    """multitask_path on 30 alphas down to alpha_max / 20, with and without the strong rule
+    (time and total epochs), and MultiTaskLassoCV (3 folds, 10 alphas)."""
+    params = (["dense", "csc"], [True, False])
+    param_names = ["storage", "strong_rule"]
+
+    def setup_cache(self):
+        return meg_like(n=100, p=2_000, T=10)
+
+    def setup(self, cache, storage, strong_rule):
+        X, self.Y = cache
+        self.X = sp.csc_matrix(X) if storage == "csc" else X
+        amax = MultiTaskProblem(X, self.Y, fit_intercept=False).alpha_max()
+        self.alphas = amax * np.geomspace(1, 0.05, 30)
+
+    def _path(self, strong_rule):
+        from l1core import multitask_path
+        return multitask_path(self.X, self.Y, alphas=self.alphas, tol=TOL, max_iter=MAX_ITER,
+                              strong_rule=strong_rule, return_n_iter=True)
+
+    def time_path(self, cache, storage, strong_rule):
+        self._path(strong_rule)
+
+    def track_path_epochs(self, cache, storage, strong_rule):
+        return int(self._path(strong_rule).n_iters.sum())
+
+    def time_cv(self, cache, storage, strong_rule):
+        from l1core import MultiTaskLassoCV
+        if strong_rule:                       # the CV folds always use the strong rule
+            MultiTaskLassoCV(cv=3, n_alphas=10, eps=0.05, tol=TOL).fit(self.X, self.Y)
+
+
 class MultiOutputSuite:
     """Lasso on a 2-D y (shared validation and column statistics) against T separate fits."""
 

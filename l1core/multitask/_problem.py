@@ -35,6 +35,11 @@ from .._target_stats import off_unpenalized
 
 __all__ = ["MultiTaskProblem", "MultiTaskSolution", "check_tasks"]
 
+# X^T theta through BLAS from n p T = 2^24 multiply-adds: measured on 2 busy cores, a
+# threaded BLAS took 17 ms for 100 x 2000 x 10 (0.7 ms compiled, 0.2 ms one BLAS thread),
+# and 37 ms against 82 ms compiled for 300 x 10000 x 40.
+_BLAS_MIN_PRODUCT = 1 << 24
+
 
 def check_tasks(Y, n_samples):
     """``Y`` as an (n_samples, n_tasks) Fortran float64 array (``check_targets``), a 1-D
@@ -169,9 +174,11 @@ class MultiTaskProblem:
     def correlations(self, residual):
         """(p, T) q_j = X~_j^T theta, theta = sw R^ (R^ the residual (n, T) off the unpenalized
         columns): row j is in its dual constraint when ||q_j|| <= alpha l1_ratio v_j. One
-        pass over X (BLAS for float64 dense X, else ``xt_dot`` in X's dtype)."""
+        pass over X: BLAS for large float64 dense X, else ``xt_dot`` in X's dtype."""
         theta = self.sw[:, None] * self.off_unpenalized(residual)
-        if not sp.issparse(self.X) and self.X.dtype == np.float64:
+        n, p = self.X.shape
+        if not sp.issparse(self.X) and self.X.dtype == np.float64 and n * p * self.n_tasks \
+                >= _BLAS_MIN_PRODUCT:
             q = self.X.T @ theta
         else:
             q = xt_dot(self.X, theta)
