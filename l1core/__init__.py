@@ -63,6 +63,7 @@ from .lars import (Lars, LassoLars, LassoLarsCV, LassoLarsIC, coef_at_alpha, lar
                    lars_path_gram)
 from .group_logistic import GroupLogisticRegression, group_logistic_path
 from .multitask import MultiTaskElasticNet, MultiTaskLasso, multitask_path
+from .multitask import MultiTaskElasticNetCV, MultiTaskLassoCV
 from .prox import prune_step
 from .solvers import FistaResult, fista, ista
 from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
@@ -82,4 +83,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha",
            "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
            "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression",
-           "GroupLogisticRegression", "group_logistic_path"]
+           "GroupLogisticRegression", "group_logistic_path",
+           "MultiTaskLassoCV", "MultiTaskElasticNetCV"]

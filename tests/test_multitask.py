@@ -267,3 +267,58 @@ def test_multitask_path_certified_and_equal_to_fits(storage):
     dev = (R ** 2).sum((0, 1)) / np.sum((Y - Y.mean(0)) ** 2)
     np.testing.assert_allclose(path.deviance_explained, 1 - dev, atol=1e-10)
     np.testing.assert_allclose(path.predict(X), Y[:, :, None] - R, atol=1e-9)
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_strong_rule_path_certified_and_equal_to_full_solves(storage, monkeypatch):
+    """The path's solves read strong sets smaller than p; every solution's NumPy gap is within
+    tol and equals the reported gap, and the path equals the one whose solves read every
+    row."""
+    from l1core import multitask_path
+    X, Y = _data(13, n=50, p=60)
+    v = np.ones(X.shape[1])
+    v[7] = 0.0                                            # an unpenalized row
+    calls = []
+    original = MultiTaskProblem.solve
+    monkeypatch.setattr(MultiTaskProblem, "solve",
+                        lambda self, *a, **k: calls.append(k.get("rows")) or original(
+                            self, *a, **k))
+    kw = dict(l1_ratio=0.9, n_alphas=12, eps=5e-2, fit_intercept=True, tol=1e-10,
+              return_intercept=True)
+    fast = multitask_path(to_storage(X, storage), Y, **kw)
+    assert len(calls) >= 12 and all(rows.size < X.shape[1] for rows in calls)
+    full = multitask_path(to_storage(X, storage), Y, strong_rule=False, **kw)
+    # with an unpenalized row (always in the strong set): the same path as every-row solves
+    np.testing.assert_allclose(
+        multitask_path(to_storage(X, storage), Y, penalty_factor=v, **kw).coefs,
+        multitask_path(to_storage(X, storage), Y, penalty_factor=v, strong_rule=False,
+                       **kw).coefs, rtol=0, atol=1e-6)
+    s = np.ones(X.shape[0])
+    for k, alpha in enumerate(fast.alphas):
+        _, gap, viol = reference_gap(X, Y, fast.coefs[:, :, k], fast.intercepts[:, k], alpha,
+                                     0.9, s, True)
+        assert abs(gap - fast.dual_gaps[k]) <= 1e-6 * gap + 1e-13
+        assert gap <= 1e-10 * np.sum((Y - Y.mean(0)) ** 2) / X.shape[0] + 1e-14
+        assert np.max(viol) <= 1e-4 * alpha
+    np.testing.assert_allclose(fast.coefs, full.coefs, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_kkt_check_adds_every_row_the_strong_set_missed(l1_ratio):
+    """An empty strong set (q = 0): the KKT check must add the support's rows, re-solve,
+    and end at the full problem's certified solution."""
+    from l1core.multitask._strong_rule import strong_rule_solve
+    X, Y = _data(14)
+    problem = MultiTaskProblem(X, Y, l1_ratio=l1_ratio)
+    alpha = 0.1
+    solution, q = strong_rule_solve(problem, alpha, None, np.zeros((X.shape[1], Y.shape[1])),
+                                    alpha, tol=1e-10)
+    full = MultiTaskElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-10).fit(X, Y)
+    assert np.count_nonzero(np.linalg.norm(full.coef_, axis=0)) > 3
+    _, gap, viol = reference_gap(X, Y, solution.coef, solution.intercept, alpha, l1_ratio,
+                                 np.ones(X.shape[0]), True)
+    assert abs(gap - solution.dual_gap) <= 1e-6 * gap + 1e-13 and solution.converged
+    assert np.max(viol) <= 1e-4 * alpha
+    np.testing.assert_allclose(solution.coef, full.coef_, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(q, problem.correlations(problem.residual_of(solution.coef)),
+                               rtol=0, atol=1e-12)

@@ -71,6 +71,38 @@ class MultiTaskSuite:
         return self._fit().n_iter_
 
 
+class MultiTaskPathSuite:
+    """multitask_path on 30 alphas down to alpha_max / 20, with and without the strong rule
+    (time and total epochs), and MultiTaskLassoCV (3 folds, 10 alphas)."""
+    params = (["dense", "csc"], [True, False])
+    param_names = ["storage", "strong_rule"]
+
+    def setup_cache(self):
+        return meg_like(n=100, p=2_000, T=10)
+
+    def setup(self, cache, storage, strong_rule):
+        X, self.Y = cache
+        self.X = sp.csc_matrix(X) if storage == "csc" else X
+        amax = MultiTaskProblem(X, self.Y, fit_intercept=False).alpha_max()
+        self.alphas = amax * np.geomspace(1, 0.05, 30)
+
+    def _path(self, strong_rule):
+        from l1core import multitask_path
+        return multitask_path(self.X, self.Y, alphas=self.alphas, tol=TOL, max_iter=MAX_ITER,
+                              strong_rule=strong_rule, return_n_iter=True)
+
+    def time_path(self, cache, storage, strong_rule):
+        self._path(strong_rule)
+
+    def track_path_epochs(self, cache, storage, strong_rule):
+        return int(self._path(strong_rule).n_iters.sum())
+
+    def time_cv(self, cache, storage, strong_rule):
+        from l1core import MultiTaskLassoCV
+        if strong_rule:                       # the CV folds always use the strong rule
+            MultiTaskLassoCV(cv=3, n_alphas=10, eps=0.05, tol=TOL).fit(self.X, self.Y)
+
+
 class MultiOutputSuite:
     """Lasso on a 2-D y (shared validation and column statistics) against T separate fits."""
 
@@ -130,5 +162,57 @@ def compare(n=300, p=10_000, T=40, ratio=20, repeat=3):
               f"(- l1core: {P - base_P:+.2e})  rows {rows}")
 
 
+def path_solvers(X, Y, alphas):
+    """{name: () -> coefs (T, p, n_alphas)}: l1core's multitask_path, scikit-learn's
+    enet_path on a 2-D Y (its multi-task coordinate descent) and celer's mtl_path, all
+    warm-started along the same grid, no intercept (centered data), tol=TOL."""
+    from l1core import multitask_path
+    solvers = {"l1core": lambda: multitask_path(X, Y, alphas=alphas, tol=TOL,
+                                                max_iter=MAX_ITER).coefs}
+    try:
+        from sklearn.linear_model import lasso_path
+        solvers["scikit-learn"] = lambda: lasso_path(X, Y, alphas=alphas, tol=TOL,
+                                                     max_iter=MAX_ITER)[1]
+    except ImportError:
+        pass
+    try:
+        from celer.homotopy import mtl_path
+        Yf = np.asfortranarray(Y)
+        solvers["celer"] = lambda: mtl_path(X, Yf, alphas=alphas, tol=TOL,
+                                            max_epochs=MAX_ITER)[1]
+    except ImportError:
+        pass
+    return solvers
+
+
+def compare_path(n=300, p=10_000, T=40, n_alphas=100, eps=1e-3, repeat=3):
+    """The path on the grid alpha_max -> eps alpha_max: seconds (median of ``repeat``, the
+    solvers interleaved in one process), ratio to l1core, and the worst objective minus
+    l1core's over the grid (positive: l1core is lower)."""
+    X, Y = meg_like(n, p, T)
+    amax = MultiTaskProblem(X, Y, fit_intercept=False).alpha_max()
+    alphas = amax * np.geomspace(1, eps, n_alphas)
+    solvers = path_solvers(X, Y, alphas)
+    times = {name: [] for name in solvers}
+    coefs = {}
+    for _ in range(repeat):
+        for name, fn in solvers.items():
+            start = time.perf_counter()
+            coefs[name] = fn()
+            times[name].append(time.perf_counter() - start)
+    print(f"MEG-like path n={n} p={p} T={T} rho=0.5, {n_alphas} alphas down to {eps} alpha_max, "
+          f"tol={TOL}, median of {repeat}")
+    base = float(np.median(times["l1core"]))
+    P0 = [objective(X, Y, coefs["l1core"][..., k], a) for k, a in enumerate(alphas)]
+    for name in solvers:
+        seconds = float(np.median(times[name]))
+        dP = max(objective(X, Y, coefs[name][..., k], a) - P0[k] for k, a in enumerate(alphas))
+        print(f"{name:>13}: {seconds:8.3f} s  x{seconds / base:6.2f}  "
+              f"max objective - l1core's {dP:+.2e}")
+
+
 if __name__ == "__main__":
-    compare(*(int(a) for a in sys.argv[1:4]))
+    if sys.argv[1:2] == ["path"]:
+        compare_path(*(int(a) for a in sys.argv[2:5]), *(int(a) for a in sys.argv[5:6]))
+    else:
+        compare(*(int(a) for a in sys.argv[1:4]))

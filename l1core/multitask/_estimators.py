@@ -20,7 +20,17 @@ from .._typing import ArrayLike, Literal, MatrixLike, Seed, Self
 from .._validation import check_design
 from ._problem import MultiTaskProblem
 
-__all__ = ["MultiTaskElasticNet", "MultiTaskLasso"]
+__all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "check_cyclic"]
+
+
+def check_cyclic(selection):
+    """Refuse any ``selection`` but "cyclic": the block engine visits rows in order."""
+    if selection != "cyclic":
+        if selection == "random":
+            raise ValueError("selection='random' is not available for the multi-task "
+                             "estimators (the block engine visits rows in order); use "
+                             "'cyclic'.")
+        raise ValueError(f"selection must be 'cyclic' or 'random', got {selection!r}.")
 
 
 class MultiTaskElasticNet(RegressorMixin, BaseEstimator):
@@ -86,12 +96,7 @@ class MultiTaskElasticNet(RegressorMixin, BaseEstimator):
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit on X (n_samples, n_features; dense, CSC or CSR, read in place) and y
         (n_samples, n_tasks); sample_weight (n_samples,) non-negative or None."""
-        if self.selection != "cyclic":
-            if self.selection == "random":
-                raise ValueError("selection='random' is not available for the multi-task "
-                                 "estimators (the block engine visits rows in order); use "
-                                 "'cyclic'.")
-            raise ValueError(f"selection must be 'cyclic' or 'random', got {self.selection!r}.")
+        check_cyclic(self.selection)
         problem = MultiTaskProblem(X, y, l1_ratio=self._effective_l1_ratio(),
                                    sample_weight=sample_weight,
                                    penalty_factor=self.penalty_factor,

@@ -13,8 +13,9 @@ from .._path import path_alphas
 from .._path_result import PathResult, explained
 from .._typing import ArrayLike, MatrixLike
 from ._problem import MultiTaskProblem
+from ._strong_rule import strong_rule_solve
 
-__all__ = ["multitask_path"]
+__all__ = ["multitask_path", "warm_started_solves"]
 
 
 def multitask_path(X: MatrixLike, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: float = 1e-3,
@@ -24,13 +25,15 @@ def multitask_path(X: MatrixLike, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: f
                    tol: float = 1e-4, max_iter: int = 1000, screening: bool = True,
                    coef_init: ArrayLike | None = None, return_n_iter: bool = False,
                    return_intercept: bool = False, warn: bool = True,
-                   check_input: bool = True) -> PathResult:
+                   check_input: bool = True, strong_rule: bool = True) -> PathResult:
     """Multi-task Elastic Net solutions along a path of alphas (scikit-learn's ``enet_path``
     with a 2-D Y), objective of :mod:`l1core.multitask._problem`.
 
     Like scikit-learn's path the default fits no intercept. The default grid runs from the
     exact alpha_max (smallest alpha with W = 0) down to ``eps * alpha_max``; ``alphas`` as in
-    :func:`l1core.enet_path`.
+    :func:`l1core.enet_path`. ``strong_rule``: each solve's full passes read only the
+    sequential strong rule's candidate rows, then one pass checks the others' KKT
+    conditions (same certificate; False: every solve reads every row).
 
     Returns a :class:`l1core.PathResult`: ``alphas`` (n_alphas,), ``coefs`` (n_tasks,
     n_features, n_alphas) in X's dtype (scikit-learn's shape), ``dual_gaps`` (n_alphas,),
@@ -64,16 +67,15 @@ def multitask_path(X: MatrixLike, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: f
     intercepts = np.empty((T, n))
     gaps, seconds, deviance = np.empty(n), np.empty(n), np.empty(n)
     n_iters = np.empty(n, dtype=np.int64)
-    for k, alpha in enumerate(alphas):
-        start = time.perf_counter()
-        solution = problem.solve(alpha, W=W, tol=tol, max_iter=max_iter, screening=screening,
-                                 warn=warn)
-        W = solution.coef.astype(np.float64)
-        seconds[k] = time.perf_counter() - start
+    for k, solution, elapsed in warm_started_solves(problem, alphas, W, tol=tol,
+                                                    max_iter=max_iter, screening=screening,
+                                                    warn=warn, strong_rule=strong_rule):
+        seconds[k] = elapsed
         coefs[:, :, k] = solution.coef
         intercepts[:, k] = solution.intercept
         gaps[k], n_iters[k] = solution.dual_gap, solution.n_iter
-        deviance[k] = _deviance(problem, W)
+        R = solution.residual
+        deviance[k] = float(problem.sw @ np.einsum("it,it->i", R, R))
     returned = (("alphas", "coefs", "dual_gaps") + ("n_iters",) * bool(return_n_iter)
                 + ("intercepts",) * bool(return_intercept))
     null = float(problem.sw @ np.einsum("it,it->i", problem.Ytil, problem.Ytil))
@@ -82,11 +84,22 @@ def multitask_path(X: MatrixLike, Y: ArrayLike, *, l1_ratio: float = 1.0, eps: f
                       deviance_explained=explained(deviance, null), n_classes=T)
 
 
-def _deviance(problem, W):
-    """sum_i sw_i ||y~_i - W x~_i||^2 from the support's columns only."""
-    rows = np.flatnonzero(np.any(W != 0, axis=0))
-    R = problem.Ytil.copy()
-    if rows.size:
-        fit = np.asarray(problem.X[:, rows] @ W[:, rows].T) - problem.xbar[rows] @ W[:, rows].T
-        R -= fit
-    return float(problem.sw @ np.einsum("it,it->i", R, R))
+def warm_started_solves(problem, alphas, W=None, *, strong_rule=True, **solve_options):
+    """Yield ``(k, solution, seconds)`` for each ``alphas[k]`` in order, each solve of
+    :meth:`MultiTaskProblem.solve` warm-started from the previous solution (the one path loop
+    of the family: :func:`multitask_path` stores the solutions, the cross-validation folds
+    score them and keep none). ``strong_rule``: each solve reads only the sequential strong
+    rule's candidate rows, KKT-checked (``l1core.multitask._strong_rule``)."""
+    q, previous = None, None
+    for k, alpha in enumerate(alphas):
+        start = time.perf_counter()
+        if not strong_rule:
+            solution = problem.solve(alpha, W=W, **solve_options)
+        else:
+            if q is None:
+                q = problem.correlations(problem.residual_of(W))
+                previous = alpha
+            solution, q = strong_rule_solve(problem, alpha, W, q, previous, **solve_options)
+            previous = alpha
+        W = solution.coef
+        yield k, solution, time.perf_counter() - start

@@ -33,14 +33,28 @@ from .._group_cd import column_stats, group_cd
 from .._group_solver import _full_column_centers
 from .._target_stats import off_unpenalized
 
-__all__ = ["MultiTaskProblem", "MultiTaskSolution"]
+__all__ = ["MultiTaskProblem", "MultiTaskSolution", "check_tasks"]
+
+# X^T theta through BLAS from n p T = 2^24 multiply-adds: measured on 2 busy cores, a
+# threaded BLAS took 17 ms for 100 x 2000 x 10 (0.7 ms compiled, 0.2 ms one BLAS thread),
+# and 37 ms against 82 ms compiled for 300 x 10000 x 40.
+_BLAS_MIN_PRODUCT = 1 << 24
+
+
+def check_tasks(Y, n_samples):
+    """``Y`` as an (n_samples, n_tasks) Fortran float64 array (``check_targets``), a 1-D
+    ``Y`` refused with the advice to use the mono-task estimators."""
+    if Y is not None and not sp.issparse(Y) and np.asarray(Y).ndim == 1:
+        raise ValueError("For mono-task outputs, use ElasticNet / Lasso: the multi-task "
+                         "estimators take y of shape (n_samples, n_tasks).")
+    return v.check_targets(Y, n_samples)
 
 
 @dataclass
 class MultiTaskSolution:
     """coef (n_tasks, n_features) in X's dtype; intercept (n_tasks,); dual_gap (certificate on
     the objective of the module docstring); n_iter (epochs); gap_tol; converged; n_screened
-    (rows removed by gap-safe screening)."""
+    (rows removed by gap-safe screening); residual (n, T) Y~ - X~ W^T."""
 
     coef: np.ndarray
     intercept: np.ndarray
@@ -49,6 +63,7 @@ class MultiTaskSolution:
     gap_tol: float
     converged: bool
     n_screened: int
+    residual: np.ndarray | None = None
 
 
 class MultiTaskProblem:
@@ -65,11 +80,8 @@ class MultiTaskProblem:
                  fit_intercept=True, check_input=True):
         X = v.check_design(X)[0] if check_input else v.check_trusted_design(X)
         n, p = X.shape
-        if Y is not None and not sp.issparse(Y) and np.asarray(Y).ndim == 1:
-            raise ValueError("For mono-task outputs, use ElasticNet / Lasso: the multi-task "
-                             "estimators take y of shape (n_samples, n_tasks).")
         self.X = X
-        self.Y = v.check_targets(Y, n)
+        self.Y = check_tasks(Y, n)
         self.n_tasks = self.Y.shape[1]
         s = v.check_sample_weight(sample_weight, n, np.float64)
         self.sw = s / s.sum()
@@ -95,42 +107,60 @@ class MultiTaskProblem:
     def n_features(self):
         return self.X.shape[1]
 
-    def null_residual(self):
-        """(n, T): Y - ybar off the unpenalized columns' weighted least squares fit."""
-        return np.column_stack([off_unpenalized(self.Ytil[:, t], self.Z, self.Ginv, self.sw)
+    def off_unpenalized(self, R):
+        """(n, T): R off the unpenalized columns' weighted least squares fit, per task."""
+        if not self.Z.shape[1]:
+            return R
+        return np.column_stack([off_unpenalized(R[:, t], self.Z, self.Ginv, self.sw)
                                 for t in range(self.n_tasks)])
 
     def alpha_max(self):
         """The smallest alpha with W = 0 optimal (exact): max_j ||X~_j^T (sw R0)||_2 /
         (l1_ratio v_j) over the penalized rows, R0 the residual of the intercept and the
         unpenalized columns. Needs l1_ratio > 0."""
-        theta = self.sw[:, None] * self.null_residual()
-        q = np.array([xt_dot(self.X, theta[:, t]) - self.xbar * theta[:, t].sum()
-                      for t in range(self.n_tasks)])
         penalized = self.factor > 0
         if not penalized.any() or self.l1_ratio == 0.0:
             return 0.0
-        norms = np.linalg.norm(q[:, penalized], axis=0)
+        norms = np.linalg.norm(self.correlations(self.Ytil)[penalized], axis=1)
         return float(np.max(norms / (self.l1_ratio * self.factor[penalized])))
+
+    def residual_of(self, W):
+        """(n, T) Y~ - X~ W^T from W's nonzero rows only (Y~ for W None)."""
+        R = self.Ytil.copy()
+        rows = np.array([], dtype=np.intp) if W is None else np.flatnonzero(np.any(W != 0, 0))
+        if rows.size:
+            Ws = np.asarray(W, dtype=np.float64)[:, rows]
+            R -= np.asarray(self.X[:, rows] @ Ws.T) - self.xbar[rows] @ Ws.T
+        return R
 
     def gap_tol(self, tol):
         return tol * float(self.sw @ np.einsum("it,it->i", self.Ytil, self.Ytil))
 
-    def solve(self, alpha, *, W=None, tol=1e-4, max_iter=1000, screening=True, warn=True):
+    def solve(self, alpha, *, W=None, tol=1e-4, max_iter=1000, screening=True, warn=True,
+              rows=None):
         """Solve at alpha from W ((n_tasks, n_features) or None for zeros; not modified).
-        Returns a :class:`MultiTaskSolution`."""
+        ``rows``: solve over these rows only, the others held at zero (they must be zero in
+        W; the gap then certifies the restricted problem, see :meth:`correlations`).
+        Returns a :class:`MultiTaskSolution` (``residual``: Y~ - X~ W^T, (n, T))."""
         alpha = v.check_alpha(alpha)
         tol = v.check_tol(tol)
         max_iter = v.check_max_iter(max_iter)
-        T, p = self.n_tasks, self.n_features
+        T, p, n = self.n_tasks, self.n_features, self.X.shape[0]
         w = np.zeros(T * p) if W is None else np.array(W, dtype=np.float64).ravel()
+        if rows is None:
+            rows, ptr, feat = slice(None), self.ptr, self.feat
+        else:
+            ptr = self.ptr[:len(rows) + 1]
+            feat = (np.arange(T)[None, :] * p + rows[:, None]).ravel().astype(np.intp)
+        factor = self.factor[rows]
         gap_tol = self.gap_tol(tol)
+        residual = np.empty(n * T)
         gap, epochs, _, screened = group_cd(
-            self.X, self.Ytil, w, sw=self.sw, xbar=self.xbar, cnorm=self.cnorm, ptr=self.ptr,
-            feat=self.feat, a=np.zeros(p), c=alpha * self.l1_ratio * self.factor,
-            gam=alpha * (1.0 - self.l1_ratio) * self.factor, free=self.free, positive=False,
+            self.X, self.Ytil, w, sw=self.sw, xbar=self.xbar, cnorm=self.cnorm, ptr=ptr,
+            feat=feat, a=np.zeros(len(factor)), c=alpha * self.l1_ratio * factor,
+            gam=alpha * (1.0 - self.l1_ratio) * factor, free=self.free[rows], positive=False,
             Z=self.Z, Ginv=self.Ginv, tol_abs=gap_tol, max_iter=max_iter, screen=screening,
-            center=self.center)
+            center=self.center, residual=residual)
         converged = gap <= gap_tol
         if warn and not converged:
             warn_not_converged(epochs, max_iter, gap, gap_tol, stacklevel=3)
@@ -138,4 +168,18 @@ class MultiTaskProblem:
         intercept = self.ybar - W @ self.xbar if self.fit_intercept else np.zeros(T)
         return MultiTaskSolution(coef=W.astype(self.X.dtype), intercept=intercept,
                                  dual_gap=float(gap), n_iter=int(epochs), gap_tol=gap_tol,
-                                 converged=bool(converged), n_screened=int(screened))
+                                 converged=bool(converged), n_screened=int(screened),
+                                 residual=residual.reshape(T, n).T)
+
+    def correlations(self, residual):
+        """(p, T) q_j = X~_j^T theta, theta = sw R^ (R^ the residual (n, T) off the unpenalized
+        columns): row j is in its dual constraint when ||q_j|| <= alpha l1_ratio v_j. One
+        pass over X: BLAS for large float64 dense X, else ``xt_dot`` in X's dtype."""
+        theta = self.sw[:, None] * self.off_unpenalized(residual)
+        n, p = self.X.shape
+        if not sp.issparse(self.X) and self.X.dtype == np.float64 and n * p * self.n_tasks \
+                >= _BLAS_MIN_PRODUCT:
+            q = self.X.T @ theta
+        else:
+            q = xt_dot(self.X, theta)
+        return q - np.outer(self.xbar, theta.sum(axis=0))
