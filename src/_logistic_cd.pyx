@@ -140,6 +140,16 @@ cdef inline double theta_dot(const floating* s_data, const index_t* s_idx,
     return col_wdot(s_data, s_idx, s_ptr, pb.n, col, NULL, theta)
 
 
+cdef inline double one_sided(const Problem* pb, Py_ssize_t j, double q) noexcept nogil:
+    """How far the correlation q may push w_j off zero (its constraint is |q| <= a_j): only
+    upwards when lower_j = 0, only downwards when upper_j = 0 (the Elastic Net's ranking)."""
+    if pb.upper[j] == 0.0:
+        return -q
+    if pb.lower[j] == 0.0:
+        return q
+    return fabs(q)
+
+
 cdef inline bint has_conjugate(const Problem* pb, Py_ssize_t j) noexcept nogil:
     """Whether h_j* can be nonzero at a point scaled into the constraint: an L2 part or
     bounds (without them, h_j* is the indicator of |q| <= a_j, zero there by construction)."""
@@ -912,6 +922,8 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     """
     cdef Py_ssize_t n = pb.n, p = pb.p, R = n_classes(pb)
     cdef Py_ssize_t i, j, jj, k, m = 0, ws_size = 0, n_alive = p, n_active, epochs = 0
+    cdef Py_ssize_t n_violating
+    cdef double prev_gap = INFINITY
     cdef Py_ssize_t capacity = 0, round_start
     cdef double gap = INFINITY, inner_gap, t, radius, qj, theta_norm, target, thr
     cdef bint feasible, active, stalled = False, gathered = layout == CSR, first = True
@@ -980,13 +992,17 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             radius += (n + 1) * 1e-15 * theta_norm
             n_alive = 0
             n_active = 0
+            n_violating = 0
             for j in range(p):
                 if not alive[j]:
+                    continue
+                if pb.lower[j] == 0.0 and pb.upper[j] == 0.0:
+                    alive[j] = 0          # pinned at 0 by both bounds: never moves
                     continue
                 qj = 0.0
                 active = pb.free_[j] or pb.lower[j] > 0.0 or pb.upper[j] < 0.0
                 for k in range(R):
-                    qj = max(qj, fabs(t * it.q[k * p + j]))
+                    qj = max(qj, one_sided(pb, j, t * it.q[k * p + j]))
                     active = active or it.w[k * p + j] != 0.0
                 if (screen and not active and l1_of(pb, j) > 0.0
                         and qj + radius * pb.norm[j] < l1_of(pb, j)):
@@ -997,10 +1013,17 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                     ranked[n_alive].key = -INFINITY
                     n_active += 1
                 else:
+                    if qj > t * l1_of(pb, j) * (1.0 + 1e-6):
+                        n_violating += 1     # clearly outside its constraint
                     ranked[n_alive].key = (l1_of(pb, j) - qj) / pb.norm[j]
                 n_alive += 1
 
-            ws_size = max(ws_size, 2 * n_active, WS_START)
+            if gap > 0.5 * prev_gap:
+                ws_size *= 2     # the last working set barely helped: look wider
+            prev_gap = gap
+            # twice the support, and every violated constraint up to 2n of them
+            ws_size = max(ws_size, 2 * n_active, WS_START,
+                          n_active + min(n_violating, 2 * n))
             if ws_size > n_alive:
                 ws_size = n_alive
             select_smallest(ranked, n_alive, ws_size)
