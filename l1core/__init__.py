@@ -67,6 +67,7 @@ from .solvers import FistaResult, fista, ista
 from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
                        AdaptiveLogisticRegression, PriorLasso, PriorLassoCV,
                        PriorLogisticRegression)
+from .variants import FusedLasso, FusedLassoCV, fused_lasso_path, fused_lasso_signal
 
 __version__ = "0.1.0"
 
@@ -80,4 +81,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "config_context", "fista", "ista", "FistaResult", "prune_step", "lars_path",
            "lars_path_gram", "Lars", "LassoLars", "LassoLarsCV", "LassoLarsIC", "coef_at_alpha",
            "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
-           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression"]
+           "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression",
+           "FusedLasso", "FusedLassoCV", "fused_lasso_path", "fused_lasso_signal"]
