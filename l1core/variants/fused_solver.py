@@ -156,23 +156,26 @@ class FusedProblem:
         rx = self.yc - zx
         obj_x = 0.5 * float(self.wS @ (rx * rx)) + pen.value(x)
         L = self.lipschitz()
+        slack = 10.0 * float(np.finfo(self.X.dtype).eps)    # the rounding of X @ v
         y, zy, t = x, zx, 1.0
         gap, n_iter = math.inf, 0
         _, gap = self.gap(x, zx, pen)
         while gap > gap_tol and n_iter < max_iter:
             n_iter += 1
-            ry = self.yc - zy
-            f_y = 0.5 * float(self.wS @ (ry * ry))
-            g = -self.rmatvec(self.wS * ry)
+            g = -self.rmatvec(self.wS * (self.yc - zy))
             while True:                                          # backtracking on L
                 x_new = pen.prox(y - g / L, 1.0 / L)
                 z_new = self.matvec(x_new)
-                r_new = self.yc - z_new
-                f_new = 0.5 * float(self.wS @ (r_new * r_new))
-                d = x_new - y
-                if f_new <= f_y + float(g @ d) + 0.5 * L * float(d @ d) + 1e-12 * abs(f_y):
+                d, dz = x_new - y, z_new - zy
+                # f quadratic: f(x+) - f(y) - g.d = 1/2 sum (s/S) dz^2 exactly, computed
+                # without the cancellation of f(x+) - f(y) (which near the optimum would
+                # raise L forever)
+                curvature = float(self.wS @ (dz * dz))
+                if curvature <= L * float(d @ d) * (1.0 + slack) or not math.isfinite(L):
                     break
                 L *= 2.0
+            r_new = self.yc - z_new
+            f_new = 0.5 * float(self.wS @ (r_new * r_new))
             obj_new = f_new + pen.value(x_new)
             if obj_new > obj_x:                                  # function restart
                 t, y, zy = 1.0, x_new, z_new
