@@ -62,10 +62,8 @@ class FusedLassoCV(GridCV):
     >>> X = rng.standard_normal((80, 15)); w = np.r_[np.zeros(5), np.ones(5), np.zeros(5)]
     >>> y = X @ w + 0.5 * rng.standard_normal(80)
     >>> cv = FusedLassoCV(l1_ratio=[0.2, 0.8], n_alphas=10, cv=3, refit_alpha="1se").fit(X, y)
-    >>> cv.l1_ratio_, np.flatnonzero(cv.coef_).tolist()
-    (0.2, [5, 6, 7, 8, 9])
-    >>> cv.coef_[5:10].round(1).tolist()                  # one fused block
-    [0.9, 0.9, 0.9, 0.9, 0.9]
+    >>> cv.l1_ratio_, cv.coef_.round(1).tolist()           # one fused block
+    (0.2, [0.0, 0.0, 0.0, 0.0, 0.0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.0, 0.0, 0.0, 0.0, 0.0])
     """
 
     def __init__(self, *, l1_ratio: float | Sequence[float] = 0.5, eps: float = 1e-3,
