@@ -7,6 +7,7 @@ import sys
 import time
 
 import numpy as np
+from compare_prox import median_time as median
 
 from l1core import fused_lasso_path, fused_lasso_signal
 
@@ -17,11 +18,6 @@ def objective(X, y, w, b, alpha, l1_ratio):
             + alpha * (1 - l1_ratio) * np.abs(np.diff(w)).sum())
 
 
-def median(fn, repeat=5):
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter(); fn(); out.append(time.perf_counter() - t)
-    return float(np.median(out))
 
 
 def main(n=200, p=2000, n_alphas=50):

@@ -3,20 +3,11 @@ the same array (``track_signal_over_cumsum``: the time ratio, medians of 5 in th
 and FusedLasso / fused_lasso_path on a dense block-sparse regression (small sizes: quick).
 The comparison with cvxpy at equal objective is benchmarks/fused_vs_cvxpy.py."""
 
-import time
-
 import numpy as np
 
 from l1core import FusedLasso, fused_lasso_path, fused_lasso_signal
 
-
-def _median_seconds(fn, repeat=5):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+from .bench_variants import _median_seconds
 
 
 def _blocks(n, p, seed=0):
