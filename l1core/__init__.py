@@ -69,6 +69,7 @@ from .solvers import FistaResult, fista, ista
 from .variants import (AdaptiveElasticNet, AdaptiveLasso, AdaptiveLassoCV,
                        AdaptiveLogisticRegression, PriorLasso, PriorLassoCV,
                        PriorLogisticRegression)
+from .variants import FusedLasso, FusedLassoCV, fused_lasso_path, fused_lasso_signal
 
 __version__ = "0.1.0"
 
@@ -84,4 +85,5 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "alpha_grid", "enet
            "AdaptiveLasso", "AdaptiveElasticNet", "AdaptiveLogisticRegression",
            "AdaptiveLassoCV", "PriorLasso", "PriorLassoCV", "PriorLogisticRegression",
            "GroupLogisticRegression", "group_logistic_path",
-           "MultiTaskLassoCV", "MultiTaskElasticNetCV"]
+           "MultiTaskLassoCV", "MultiTaskElasticNetCV",
+           "FusedLasso", "FusedLassoCV", "fused_lasso_path", "fused_lasso_signal"]

@@ -182,3 +182,73 @@ cdef void _condat(const floating* y, Py_ssize_t n, double lam, floating* out) no
                 kplus = k
                 vmax += (umax + lam) / (kplus - k0 + 1)
                 umax = minlam
+
+
+def fused_prox(const floating[::1] y, double tv_lam, double l1_lam, floating[::1] out):
+    """out <- the prox of ``l1_lam ||u||_1 + tv_lam TV(u)`` at y (out may be y): Condat's TV
+    prox, then soft-thresholding by l1_lam, which is exact for the composite penalty
+    (Friedman, Hastie, Hoefling & Tibshirani 2007, Proposition 1)."""
+    cdef Py_ssize_t i, n = y.shape[0]
+    cdef double v
+    if n == 0:
+        return
+    with nogil:
+        _condat(&y[0], n, tv_lam, &out[0])
+        if l1_lam > 0.0:
+            for i in range(n):
+                v = fabs(out[i]) - l1_lam
+                out[i] = <floating>(copysign(fmax(v, 0.0), out[i]) + 0.0)
+
+
+cdef bint _fused_feasible(const double* Q, Py_ssize_t n, double a, double c) noexcept nogil:
+    """Whether q (given by its cumulative sums Q) is u + D^T z with |u_k| <= a, |z_k| <= c.
+    Summed up to k, u's partial sums U_k = Q_k + z_{k+1} must stay in [Q_k - c, Q_k + c]
+    (k < n - 1), end at U_{n-1} = Q_{n-1}, and move by at most a per step: the reachable
+    interval [lo, hi] of U_k is propagated forward. ``slack`` absorbs the rounding of the
+    sums (a few ulps of their scale)."""
+    cdef Py_ssize_t k
+    cdef double lo = 0.0, hi = 0.0, slack = 1e-13 * (a + c + fabs(Q[n - 1]))
+    for k in range(n - 1):
+        lo = fmax(lo - a, Q[k] - c)
+        hi = hi + a if hi + a < Q[k] + c else Q[k] + c
+        if lo > hi + slack:
+            return False
+    return lo - a - slack <= Q[n - 1] <= hi + a + slack
+
+
+def fused_dual_norm(const double[::1] q, double a, double c):
+    """The gauge ``min {t >= 0 : q in t B}``, ``B = {u + D^T z : |u|_inf <= a, |z|_inf <=
+    c}`` the unit ball of the fused penalty's dual (a > 0, c >= 0), by bisection on t of
+    the O(n) feasibility test (geometric, to a relative 1e-12): returns the bracket's
+    feasible end, so q / t is in B (up to the test's rounding slack).
+    Bracket: |q_k| <= t (a + 2c) is necessary, ||q||_inf <= t a sufficient."""
+    cdef Py_ssize_t k, n = q.shape[0], it
+    cdef double qmax = 0.0, lo, hi, mid
+    cdef double* Q
+    if n == 0:
+        return 0.0
+    Q = <double*>malloc(n * sizeof(double))
+    if Q == NULL:
+        raise MemoryError()
+    with nogil:
+        Q[0] = q[0]
+        qmax = fabs(q[0])
+        for k in range(1, n):
+            Q[k] = Q[k - 1] + q[k]
+            qmax = fmax(qmax, fabs(q[k]))
+        hi = qmax / a
+        lo = qmax / (a + 2.0 * c)
+        if qmax == 0.0 or c == 0.0:
+            lo = hi
+        elif _fused_feasible(Q, n, lo * a, lo * c):
+            hi = lo
+        for it in range(200):
+            if hi <= lo * (1.0 + 1e-12):
+                break
+            mid = sqrt(lo * hi)
+            if _fused_feasible(Q, n, mid * a, mid * c):
+                hi = mid
+            else:
+                lo = mid
+    free(Q)
+    return hi
