@@ -922,7 +922,6 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
     """
     cdef Py_ssize_t n = pb.n, p = pb.p, R = n_classes(pb)
     cdef Py_ssize_t i, j, jj, k, m = 0, ws_size = 0, n_alive = p, n_active, epochs = 0
-    cdef Py_ssize_t n_violating
     cdef double prev_gap = INFINITY
     cdef Py_ssize_t capacity = 0, round_start
     cdef double gap = INFINITY, inner_gap, t, radius, qj, theta_norm, target, thr
@@ -992,7 +991,6 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
             radius += (n + 1) * 1e-15 * theta_norm
             n_alive = 0
             n_active = 0
-            n_violating = 0
             for j in range(p):
                 if not alive[j]:
                     continue
@@ -1013,17 +1011,13 @@ cdef int solve(Layout layout, const floating* data, const index_t* indices,
                     ranked[n_alive].key = -INFINITY
                     n_active += 1
                 else:
-                    if qj > t * l1_of(pb, j) * (1.0 + 1e-6):
-                        n_violating += 1     # clearly outside its constraint
                     ranked[n_alive].key = (l1_of(pb, j) - qj) / pb.norm[j]
                 n_alive += 1
 
-            if gap > 0.5 * prev_gap:
-                ws_size *= 2     # the last working set barely helped: look wider
+            if gap > 0.99 * prev_gap:
+                ws_size *= 2     # the last working set did not help: look wider
             prev_gap = gap
-            # twice the support, and every violated constraint up to 2n of them
-            ws_size = max(ws_size, 2 * n_active, WS_START,
-                          n_active + min(n_violating, 2 * n))
+            ws_size = max(ws_size, 2 * n_active, WS_START)
             if ws_size > n_alive:
                 ws_size = n_alive
             select_smallest(ranked, n_alive, ws_size)

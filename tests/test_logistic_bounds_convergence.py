@@ -3,7 +3,7 @@ logistic kernel's ranking). With lower = 0 a feature at zero whose correlation i
 -a_j is not a violator, yet the kernel ranked features by |q_j|: such features filled the
 working set, which never grew, and the fit stalled at a fixed gap whatever max_iter
 (5.6e-4 after 100,000 epochs on the problem below). The ranking is now one-sided at a bound
-at zero (as the Elastic Net's), and the working set doubles when a round barely lowers the
+at zero (as the Elastic Net's), and the working set doubles when a round does not lower the
 gap. The optimum is checked against L-BFGS-B: with lower >= 0 the L1 term is linear, so the
 problem is smooth with box constraints."""
 
