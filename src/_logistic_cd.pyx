@@ -869,7 +869,36 @@ cdef double gap_at(const Problem* pb, Iterate* it, const Py_ssize_t* feats, Py_s
         size = max(size, fabs(it.loss) + 1.0 + fabs(it.b[k]))
     if gap < -NEGATIVE_SLACK * size:
         return INFINITY
-    return gap
+    return gap + scale[0] * dropped_terms(pb, it)
+
+
+cdef double dropped_terms(const Problem* pb, const Iterate* it) noexcept nogil:
+    """sum over classes k and free columns j (the columns z_r of Z) of |z_r.thetap_k| |w_kj|:
+    the terms -w_kj z_r.thetap_k of P - D that the gap drops by taking Z^T thetap = 0, which
+    holds only to rounding (verified_orthogonal). Added to the gap, they keep it an upper
+    bound when a free coefficient is large (a column of tiny scale, a diverging coefficient).
+    The intercept's term is not needed: sum_i thetap_i = 0 is exact up to the rounding of
+    thetap itself, and the kernel's predictor carries the intercept with the columns' centers
+    folded in (small), not the raw b."""
+    cdef Py_ssize_t i, j, k, r, n = pb.n, first = 1 if pb.fit_intercept else 0
+    cdef double total = 0.0, dot, c
+    cdef const double* th
+    if pb.k == 0:
+        return 0.0
+    for k in range(n_classes(pb)):
+        th = it.thetap + k * n
+        r = first
+        for j in range(pb.p):
+            if not pb.free_[j]:
+                continue
+            c = it.w[k * pb.p + j]
+            if c != 0.0:
+                dot = 0.0
+                for i in range(n):
+                    dot += a_value(pb, i, r) * th[i]
+                total += fabs(dot) * fabs(c)
+            r += 1
+    return total
 
 
 cdef bint project(const Problem* pb, Iterate* it) noexcept nogil:
