@@ -18,7 +18,7 @@ import time
 
 TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "tests")
 FILES = ("test_fuzz_enet.py", "test_fuzz_logistic.py", "test_fuzz_group.py",
-         "test_fuzz_multitask.py")
+         "test_fuzz_multitask.py", "test_fuzz_lars.py")
 
 
 def main(argv):

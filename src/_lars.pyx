@@ -369,6 +369,11 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
         prev_alpha = knot_alpha(K, n_iter - 1)[0] if n_iter > 0 else 0.0
         alpha = C / n_samples
         knot_alpha(K, n_iter)[0] = alpha
+        if n_iter == 0 and alpha > 0.0 and alpha < 1.0:
+            # knots within eq_tol count as equal: relative to alpha_max below 1 (an absolute
+            # float32 eps, scikit-learn's, ended the path at its first knot whenever
+            # alpha_max < 1.2e-7: a column or y scaled 1e-8 gave coef 0, silently)
+            eq_tol = FLT_EPSILON * alpha
         if alpha <= alpha_min + eq_tol:
             if fabs(alpha - alpha_min) > eq_tol:
                 if n_iter > 0:
@@ -396,10 +401,11 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
             if diag < eps:
                 diag = eps
             L[k * ld + k] = diag
-            # relative to the column's norm once that exceeds 1: rounding leaves an exactly
-            # collinear column a pivot of ~sqrt(k eps c), which another BLAS kernel (FMA)
-            # made larger than an absolute 1e-7 (Haswell: a duplicate entered, KKT broke)
-            if diag < PIVOT_MIN * max(10.0 * sqrt(c), 1.0):
+            # relative to the column's norm: rounding leaves an exactly collinear column a
+            # pivot of ~sqrt(k eps c), which another BLAS kernel (FMA) made larger than an
+            # absolute 1e-7 (Haswell: a duplicate entered, KKT broke); an absolute floor
+            # dropped every column of norm below 1e-7 (scaled 1e-8: coef 0, silently)
+            if diag <= PIVOT_MIN * 10.0 * sqrt(c):
                 # the entering column lies (nearly) in the span of the active ones: skip it
                 # for good
                 if ev.degenerate == 0:
