@@ -114,3 +114,18 @@ def test_lasso_lars_at_any_scale_of_y(scale):
     from l1core import Lasso
     cd = Lasso(alpha=0.1 * alpha_max, tol=1e-14).fit(X, y)
     np.testing.assert_allclose(model.coef_, cd.coef_, rtol=1e-7, atol=1e-9 * scale)
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1e-5, 1e5])
+def test_lasso_lars_at_any_scale_of_x(scale):
+    """Columns of norm below 1e-7 enter (the collinearity pivot test is relative to the
+    column's norm; an absolute floor dropped them as degenerate)."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 6))
+    y = X[:, :3] @ [1.0, -2.0, 0.5] + 0.1 * rng.standard_normal(30)
+    X = scale * X
+    alpha_max = np.max(np.abs((X - X.mean(0)).T @ (y - y.mean()))) / 30
+    model = LassoLars(alpha=0.1 * alpha_max).fit(X, y)
+    from l1core import Lasso
+    cd = Lasso(alpha=0.1 * alpha_max, tol=1e-14).fit(X, y)
+    np.testing.assert_allclose(model.coef_ * scale, cd.coef_ * scale, rtol=1e-7, atol=1e-9)
