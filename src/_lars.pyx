@@ -327,7 +327,8 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
     cdef double C = 0.0, C_ = 0.0, alpha, prev_alpha, AA, gamma, g1, g2, z, z_pos, diag, v, c, ss
     cdef double tiny32 = FLT_MIN, eq_tol = FLT_EPSILON, sgn, tmp
     cdef bint drop = False, retry = False, skip_add = False
-    cdef double C_kept = 0.0
+    cdef double C_kept = 0.0, C_act = 0.0, round_scale = ROUND_SCALE
+    cdef bint stepped = False
     cdef int status = 0
     cdef double* coef
     cdef double* prev
@@ -358,6 +359,14 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
         else:
             C = C_ if positive else fabs(C_)
         skip_add = False
+        if stepped and k > 0 and (best < 0 or C < C_act * (1.0 - 1e-9)):
+            # no inactive column has reached the active columns' correlation C_act (the
+            # positive path, whose inactive correlations may all lie below it): the knot is at
+            # the active level and no column enters. scikit-learn takes alpha from the largest
+            # inactive correlation here, so the last segment ended at a wrong alpha and
+            # LassoLars(positive=True) below the last entry was not optimal.
+            C = C_act if C_act > 0.0 else 0.0
+            skip_add = True
         if retry:
             # after a skipped column: the knot keeps the active correlation; a column tied
             # with it enters, else the step is taken with the active set as it is
@@ -460,10 +469,14 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
         direction_corr(D, data, indices, indptr, perm, k, ls, u, a_full)
         g1 = DBL_MAX
         g2 = DBL_MAX
+        # a = X~^T u rounded to 15 decimals of AA below 1 (scikit-learn rounds to 15
+        # absolute decimals, which for columns of norm ~1e-7 is a relative error of 1e-8:
+        # the entering column's correlation missed the knot's alpha by 2e-9 relative)
+        round_scale = ROUND_SCALE if AA >= 1.0 else ROUND_SCALE / AA
         for t in range(k, p):
             if dead[perm[t]]:
                 continue
-            v = rint(a_full[perm[t]] * ROUND_SCALE) / ROUND_SCALE
+            v = rint(a_full[perm[t]] * round_scale) / round_scale
             a_full[perm[t]] = v
             g1 = min_pos_ratio((C - cov[t]) / (AA - v + tiny32), g1)
             if not positive:
@@ -497,9 +510,14 @@ cdef int lars_loop(Design* D, const floating* data, const index_t* indices,
             coef[perm[t]] = prev[perm[t]] + gamma * ls[t]
         for t in range(k, p):
             cov[t] -= gamma * a_full[perm[t]]
+        C_act = C - gamma * AA
+        stepped = True
         if drop and lasso:
             for ii in range(n_drop):          # positions in decreasing order
                 pos = drops[ii]
+                # exactly zero where it leaves (rounding left ~-1e-17: below a positive
+                # bound)
+                coef[perm[pos]] = 0.0
                 cholesky_delete(L, ld, k, pos)
                 j = perm[pos]
                 for t in range(pos, k - 1):

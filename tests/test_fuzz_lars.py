@@ -5,12 +5,14 @@ exact up to rounding, so P(coef) - P_ref must be within rounding of the independ
 optimum of tests/_apg.py (started at the solution under test), and the KKT conditions hold
 at every knot.
 
-Found by this suite, open (the strict xfail below; a fix is on branch lars-positive): with
-positive=True, once no inactive column can reach the active correlation (all below it), the
-knot's alpha is taken from the largest inactive correlation instead of the active level, so
-the last segment ends at a wrong alpha and LassoLars below the last entry returns
-non-optimal coefficients (relative excess 1.6e-4; scikit-learn's positive LassoLars gives
-the same coefficients). The properties draw positive=False until it is fixed.
+Found by this suite and fixed: with positive=True, once no inactive column could reach the
+active correlation (all below it), the knot's alpha was taken from the largest inactive
+correlation instead of the active level (as scikit-learn does), so the last segment ended at
+a wrong alpha and LassoLars below the last entry returned non-optimal coefficients (relative
+excess 1.6e-4); test_positive_lasso_lars_below_the_last_entry keeps the reproducer. Also
+found and fixed once positive was drawn: the knots' accuracy with columns of norm ~1e-7 (the
+tie-breaking rounding of X^T u was absolute) and a leaving coefficient's rounding below its
+bound 0 (the two tests at the end).
 """
 
 import warnings
@@ -25,7 +27,7 @@ from _fuzz import Case, cases, fuzz_settings, make
 
 from l1core import LassoLars, lars_path
 
-LARS_CASES = dict(weights="none", penalty="none", bounds="none", l1_ratio=1.0,
+LARS_CASES = dict(weights="none", penalty="none", bounds=("none", "positive"), l1_ratio=1.0,
                   selection="cyclic", warm="cold", dtype="float64",
                   scale=("none", "none", "columns", "mean"))
 
@@ -90,8 +92,6 @@ def test_lasso_path_knots_satisfy_kkt(case):
             assert np.all(np.abs(corr) <= alpha + slack)
 
 
-@pytest.mark.xfail(strict=True, reason="positive LARS: the last segment ends at a wrong alpha "
-                   "(open defect, fix on branch lars-positive)")
 def test_positive_lasso_lars_below_the_last_entry():
     pb = make(Case(loss="squared", seed=33, n=40, p=8, storage="csr", dtype="float64",
                    index_dtype="int32", weights="none", penalty="none", bounds="positive",
@@ -129,3 +129,38 @@ def test_lasso_lars_at_any_scale_of_x(scale):
     from l1core import Lasso
     cd = Lasso(alpha=0.1 * alpha_max, tol=1e-14).fit(X, y)
     np.testing.assert_allclose(model.coef_ * scale, cd.coef_ * scale, rtol=1e-7, atol=1e-9)
+
+
+def _case(**kw):
+    base = dict(loss="squared", n=8, p=4, storage="dense_f", dtype="float64",
+                index_dtype="int32", weights="none", penalty="none", bounds="positive",
+                fit_intercept=False, l1_ratio=1.0, alpha_frac=0.1, scale="columns",
+                selection="cyclic", warm="cold", tol=1e-4, n_classes=1, ovr=False)
+    base.update(kw)
+    return Case(**base)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_knots_exact_with_columns_of_norm_1e7(positive):
+    """Found by this suite: a = X^T u was rounded to 15 absolute decimals (scikit-learn's
+    tie-breaking), a relative error of 1e-8 for columns of norm ~1e-7, so an entering column's
+    correlation missed its knot's alpha by 2e-9 relative; now 15 decimals relative to AA."""
+    pb = make(_case(seed=193))
+    n = pb.Xd.shape[0]
+    alphas, _, coefs = lars_path(pb.Xd, pb.y, method="lasso", positive=positive)
+    for k, alpha in enumerate(alphas[:-1]):
+        corr = pb.Xd.T @ (pb.y - pb.Xd @ coefs[:, k]) / n
+        on = coefs[:, k] != 0
+        bound = corr if positive else np.abs(corr)
+        assert np.all(bound <= alpha * (1 + 1e-12))
+        assert np.all(np.abs(corr[on] - alpha * np.sign(coefs[on, k])) <= 1e-12 * alpha)
+
+
+def test_positive_lasso_lars_drops_to_exact_zero():
+    """Found by this suite: a coefficient leaving the positive path kept rounding of either
+    sign (-2.5e-17), below its bound 0; it is now set to zero where it leaves."""
+    pb = make(_case(seed=14221, n=15, p=30, fit_intercept=True, alpha_frac=0.02,
+                    scale="mean", tol=1e-12))
+    model = LassoLars(alpha=pb.alpha, positive=True).fit(pb.X, pb.y)
+    assert np.all(model.coef_ >= 0) and np.all(model.coef_path_ >= 0)
+    assert excess(pb, model.coef_, model.intercept_) <= 1e-9

@@ -30,9 +30,7 @@ def _close(a, b, scale=1.0):
 def test_lars_and_lassolars_equal_sklearn(data, fmt):
     X, y = data
     for ours, theirs in [(Lars(n_nonzero_coefs=7), sklm.Lars(n_nonzero_coefs=7)),
-                         (LassoLars(alpha=0.01), sklm.LassoLars(alpha=0.01)),
-                         (LassoLars(alpha=0.05, positive=True),
-                          sklm.LassoLars(alpha=0.05, positive=True))]:
+                         (LassoLars(alpha=0.01), sklm.LassoLars(alpha=0.01))]:
         theirs.fit(X, y)
         ours.fit(fmt(X), y)
         assert ours.active_ == [int(j) for j in theirs.active_]
@@ -42,6 +40,25 @@ def test_lars_and_lassolars_equal_sklearn(data, fmt):
         assert abs(ours.intercept_ - theirs.intercept_) < 1e-8 * abs(theirs.intercept_)
         assert ours.n_iter_ == theirs.n_iter_
         _close(ours.predict(fmt(X)), theirs.predict(X))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_positive_lassolars_is_the_positive_lasso(data, fmt):
+    """The knots equal scikit-learn's up to the last segment, which scikit-learn ends at a
+    wrong alpha once every inactive correlation lies below the active level (its coef_ is
+    then not the positive Lasso's); ours, on every knot and at alpha, equals coordinate
+    descent's positive Lasso."""
+    X, y = data
+    ours = LassoLars(alpha=0.05, positive=True).fit(fmt(X), y)
+    theirs = sklm.LassoLars(alpha=0.05, positive=True).fit(X, y)
+    assert ours.active_ == [int(j) for j in theirs.active_]
+    _close(ours.alphas_, theirs.alphas_)
+    _close(ours.coef_path_[:, :-1], theirs.coef_path_[:, :-1])
+    for alpha, coef in [(0.05, ours.coef_), (ours.alphas_[-2], ours.coef_path_[:, -2])]:
+        cd = Lasso(alpha=alpha, positive=True, tol=1e-14, max_iter=100000).fit(X, y)
+        _close(coef, cd.coef_)
+    cd = Lasso(alpha=0.05, positive=True, tol=1e-14, max_iter=100000).fit(X, y)
+    assert np.abs(theirs.coef_ - cd.coef_).max() > 1e-3 * np.abs(cd.coef_).max()
 
 
 def test_lassolars_coef_at_equals_coordinate_descent(data):
@@ -74,9 +91,16 @@ def test_lassolarsic_equals_sklearn(data, criterion, positive, fmt):
     ours = LassoLarsIC(criterion, positive=positive).fit(fmt(X), y)
     theirs = sklm.LassoLarsIC(criterion=criterion, positive=positive).fit(X, y)
     np.testing.assert_allclose(ours.noise_variance_, theirs.noise_variance_, rtol=1e-9)
-    np.testing.assert_allclose(ours.criterion_, theirs.criterion_, rtol=1e-10)
-    assert abs(ours.alpha_ - theirs.alpha_) < 1e-10
-    _close(ours.coef_, theirs.coef_)
+    # positive: scikit-learn's last knot is not the positive Lasso's (see
+    # test_positive_lassolars_is_the_positive_lasso), so its criterion there differs
+    last = len(theirs.criterion_) - 1 if positive else None
+    np.testing.assert_allclose(ours.criterion_[:last], theirs.criterion_[:last], rtol=1e-10)
+    assert ours.alpha_ == ours.alphas_[np.argmin(ours.criterion_)]
+    if ours.alpha_ == theirs.alpha_ and np.argmin(ours.criterion_) != last:
+        _close(ours.coef_, theirs.coef_)
+    if not positive:
+        assert abs(ours.alpha_ - theirs.alpha_) < 1e-10
+        _close(ours.coef_, theirs.coef_)
     # the criterion recomputed from its definition: df = number of nonzero coefficients
     n = X.shape[0]
     r = (y - y.mean())[:, None] - (X - X.mean(0)) @ ours.coef_path_

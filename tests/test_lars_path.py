@@ -62,8 +62,39 @@ def test_diabetes_equals_sklearn(method, gram):
 def test_random_lasso_equals_sklearn(shape, positive):
     X, y = _random(*shape, seed=shape[1])
     ours = lars_path(X, y, method="lasso", positive=positive)
-    _same_path(ours, sklm.lars_path(X, y, method="lasso", positive=positive))
+    theirs = sklm.lars_path(X, y, method="lasso", positive=positive)
+    if not positive:
+        _same_path(ours, theirs)
+    else:
+        # scikit-learn's positive path ends its last segment at a wrong alpha (the largest
+        # inactive correlation, below the active level): the same knots up to there, and
+        # the last knot certified by the KKT conditions instead
+        _same_path(ours, theirs, n_knots=len(theirs[0]) - 1)
+        alphas, _, coefs = ours
+        for k in range(len(alphas)):
+            assert _kkt_violation(X, y, alphas[k], coefs[:, k], True) < 1e-10 * alphas[0]
     assert len(ours[1]) <= min(shape)
+
+
+def test_positive_path_ends_at_the_active_level():
+    """Once every inactive correlation lies below the active columns' (they may all be
+    negative), no column enters: the segment runs on to alpha = 0 (the active least-squares
+    fit) or alpha_min, and the coefficients there are the positive Lasso's (scikit-learn
+    interpolates to a wrong alpha here)."""
+    X, y = _random(80, 20, seed=20)
+    X, y = X - X.mean(0), y - y.mean()
+    alphas, _, coefs = lars_path(X, y, method="lasso", positive=True)
+    g = X.T @ (y - X @ coefs[:, -1]) / len(y)
+    assert alphas[-1] == 0.0 and np.abs(g[coefs[:, -1] > 0]).max() < 1e-10 * alphas[0]
+    theirs = sklm.lars_path(X, y, method="lasso", positive=True)[2][:, -1]
+    g_theirs = X.T @ (y - X @ theirs) / len(y)
+    assert np.abs(g_theirs[theirs > 0]).max() > 1e-3 * alphas[0]   # the defect this fixes
+    a_min = 0.5 * alphas[-2]
+    a, _, c = lars_path(X, y, method="lasso", positive=True, alpha_min=a_min)
+    cd = Lasso(alpha=a_min, fit_intercept=False, positive=True, tol=1e-14,
+               max_iter=100000).fit(X, y)
+    assert a[-1] == a_min
+    np.testing.assert_allclose(c[:, -1], cd.coef_, atol=1e-8 * np.abs(cd.coef_).max())
 
 
 def test_lar_n_less_than_p_stops_at_n_active():
