@@ -162,7 +162,10 @@ def lars_path(X: MatrixLike | None, y: ArrayLike | None, Xy: ArrayLike | None = 
         False: only the last knot.
     return_n_iter : bool, default=False
     positive : bool, default=False
-        Coefficients >= 0 (method "lasso" only).
+        Coefficients >= 0 (method "lasso" only). Once every inactive correlation lies below
+        the active one, no column enters and the last segment runs on to alpha = 0 (or
+        ``alpha_min``): its knot is the positive Lasso's, where scikit-learn's stops at the
+        largest inactive correlation and returns coefficients that are not optimal.
     copy_Gram, verbose : accepted for compatibility (Gram is never modified; no output).
 
     Returns
