@@ -9,7 +9,8 @@ column means, only with an intercept) and ``z = D (y - ybar)``, ridge minimizes
 With ``A = D X_c`` the solution is read off the eigendecomposition of the smaller Gram
 matrix: ``A^T A = V diag(e) V^T`` (p <= n: ``b = V diag(1/(e + lam)) V^T A^T z``) or
 ``A A^T = U diag(e) U^T`` (n < p: ``b = A^T U diag(1/(e + lam)) U^T z``). Both are formed
-from products of X (sparse X stays sparse; the Gram matrix is dense, min(n, p)^2 values),
+from products of X (sparse X stays sparse; the Gram matrix is dense, min(n, p)^2 values;
+columns of large mean are centered explicitly, ``l1core.variants._centered``),
 and every lam of a grid then costs O(min(n, p)^2). lam is chosen by generalized
 cross-validation, ``GCV(lam) = RSS(lam) / (1 - df(lam) / n)^2``, ``df = sum e / (e + lam)``,
 n the number of rows of positive weight. Rows of zero weight are ignored exactly (they are
@@ -20,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg
-import scipy.sparse as sp
+
+from ._centered import CenteredDesign
 
 __all__ = ["ridge_coef", "ridge_coef_iterative", "least_squares_coef"]
 
@@ -34,24 +36,19 @@ class _Spectrum:
         n, p = X.shape
         S = sw.sum()
         self.n_rows = int(np.count_nonzero(sw))
-        self.xbar = np.asarray(sw @ X).ravel() / S if fit_intercept else np.zeros(p)
+        self.Xc = CenteredDesign(X, sw, fit_intercept)
         ybar = sw @ y / S if fit_intercept else 0.0
-        self.X, self.sw = X, sw
         self.root = np.sqrt(sw)
         self.z = self.root * (y - ybar)
         self.primal = p <= n
         if self.primal:                                       # A^T A, p x p
-            weighted = (sp.diags(sw) @ X) if sp.issparse(X) else sw[:, None] * X
-            G = _dense(X.T @ weighted) - S * np.outer(self.xbar, self.xbar)
-            self.c = np.asarray(X.T @ (self.root * self.z)).ravel() - self.xbar * (
-                self.root @ self.z)
-            self.e, self.V = _eigh((G + G.T) / 2)
+            self.G = self.Xc.gram(sw)
+            self.c = self.Xc.rmatvec(self.root * self.z)
+            self.e, self.V = _eigh((self.G + self.G.T) / 2)
             self.d = self.V.T @ self.c
         else:                                 # A A^T on the rows of positive weight
             self.rows = np.flatnonzero(sw > 0)
-            Xm = np.asarray(X @ self.xbar).ravel()[self.rows]
-            K = _dense(X @ X.T)[np.ix_(self.rows, self.rows)]
-            K += self.xbar @ self.xbar - Xm[:, None] - Xm[None, :]
+            K = self.Xc.row_gram(self.rows)
             root = self.root[self.rows]
             K *= root[:, None] * root[None, :]
             self.e, self.U = _eigh((K + K.T) / 2)
@@ -63,7 +60,20 @@ class _Spectrum:
             return self.V @ (self.d / (self.e + lam))
         a = np.zeros_like(self.root)                               # D a
         a[self.rows] = self.root[self.rows] * (self.U @ (self.d / (self.e + lam)))
-        return np.asarray(self.X.T @ a).ravel() - self.xbar * a.sum()
+        return self.Xc.rmatvec(a)
+
+    def least_squares(self, rcond=1e-10):
+        """The least-squares coefficients (primal only), or None where A^T A is rank
+        deficient. Both are judged and solved on A^T A's correlation form (unit diagonal,
+        A's columns scaled to unit norm) so that the columns' units do not matter: the raw
+        eigenvalues of columns scaled 1e-6 and 1e6 span 1e24 for a well-posed problem."""
+        d = np.sqrt(np.diag(self.G))
+        if not np.all(d > 0):
+            return None
+        e, V = _eigh(self.G / np.outer(d, d))
+        if not e.min() > rcond * e.max():
+            return None
+        return (V @ ((V.T @ (self.c / d)) / e)) / d
 
     def gcv(self, lam):
         shrink = lam / (self.e + lam)
@@ -79,10 +89,6 @@ class _Spectrum:
 def _eigh(M):
     """Eigenvalues and vectors of a symmetric matrix (LAPACK's divide and conquer)."""
     return scipy.linalg.eigh(M, driver="evd", check_finite=False)
-
-
-def _dense(M):
-    return M.toarray() if sp.issparse(M) else np.asarray(M)
 
 
 def ridge_coef(X, y, sw, fit_intercept, lam=None):
@@ -104,13 +110,11 @@ def ridge_coef_iterative(X, y, sw, fit_intercept, lam):
 
     n, p = X.shape
     S = sw.sum()
-    xbar = np.asarray(sw @ X).ravel() / S if fit_intercept else np.zeros(p)
+    Xc = CenteredDesign(X, sw, fit_intercept)
     ybar = sw @ y / S if fit_intercept else 0.0
     root = np.sqrt(sw)
-    A = LinearOperator(
-        (n, p), dtype=np.float64,
-        matvec=lambda b: root * (np.asarray(X @ b).ravel() - xbar @ b),
-        rmatvec=lambda r: np.asarray(X.T @ (root * r)).ravel() - xbar * (root @ r))
+    A = LinearOperator((n, p), dtype=np.float64, matvec=lambda b: root * Xc.matvec(b),
+                       rmatvec=lambda r: Xc.rmatvec(root * r))
     return lsqr(A, root * (y - ybar), damp=float(np.sqrt(lam)), atol=1e-12, btol=1e-12,
                 iter_lim=20 * min(n, p) + 100)[0]
 
@@ -124,9 +128,9 @@ def least_squares_coef(X, y, sw, fit_intercept):
         raise ValueError(f"init='ols' needs fewer features than samples ({p} features, "
                          f"{n_rows} samples of positive weight): least squares has no unique "
                          "solution. Use init='ridge' (the default) or 'lasso_cv'.")
-    spec = _Spectrum(X, y, sw, fit_intercept)
-    if not spec.e.min() > 1e-10 * spec.e.max():
+    coef = _Spectrum(X, y, sw, fit_intercept).least_squares()
+    if coef is None:
         raise ValueError("init='ols': the design is (numerically) rank deficient (collinear "
                          "or constant columns). Use init='ridge' (the default) or "
                          "'lasso_cv'.")
-    return spec.coef(0.0)
+    return coef

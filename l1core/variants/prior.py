@@ -52,7 +52,7 @@ def prior_predictions(XF, y, sw, fit_intercept):
     except ValueError:
         coef = ridge_coef(XF, y, sw, fit_intercept)[0]
     xbar = sw @ XF / S if fit_intercept else np.zeros(k)
-    return XF @ coef + (ybar - xbar @ coef)
+    return (XF - xbar) @ coef + ybar          # centered first: large means do not cancel
 
 
 def resolve_prior(X, prior_features, given, name, check_given, fit_on_columns):
