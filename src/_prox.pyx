@@ -12,7 +12,8 @@ broadcasts and dispatches, and computes in float64 only where a sum is accumulat
   (block_scale of block_penalty.pxd, the exact root find of Ndiaye et al. 2016).
 - ``tv1d``: the prox of lam * sum_i |x_{i+1} - x_i| by Condat (2013)'s direct algorithm,
   O(n) in practice, exact (no iteration, no tolerance). In place (out = y) is allowed: the
-  algorithm writes out[k] only after its last read of y[k].
+  algorithm writes out[k] only after its last read of y[k]. ``tv1d_rows``: the same on every
+  row of a C-contiguous float64 2-D array (the blocks of the 2-D TV prox).
 """
 
 from libc.math cimport copysign, fabs, fmax, sqrt
@@ -105,6 +106,15 @@ def tv1d(const floating[::1] y, double lam, floating[::1] out):
     if y.shape[0] > 0:
         with nogil:
             _condat(&y[0], y.shape[0], lam, &out[0])
+
+
+def tv1d_rows(const double[:, ::1] y, double lam, double[:, ::1] out):
+    """out[i] <- prox of lam TV at the row y[i], every row (out may be y)."""
+    cdef Py_ssize_t i, m = y.shape[0], n = y.shape[1]
+    if n > 0:
+        with nogil:
+            for i in range(m):
+                _condat(&y[i, 0], n, lam, &out[i, 0])
 
 
 cdef void _condat(const floating* y, Py_ssize_t n, double lam, floating* out) noexcept nogil:
