@@ -21,6 +21,7 @@ from ._dask_dispatch import fit_on_partitions, is_dask_array, predict_on_partiti
 from ._enet_solver import enet_solve
 from ._multioutput import enet_solve_targets
 from ._estimator_base import BaseEstimator, RegressorMixin, check_is_fitted
+from ._fista_fit import fit_by_fista, is_operator
 from ._path import enet_path, lasso_path, report_solve
 from . import _validation as v
 from ._offset import add_offset
@@ -85,6 +86,14 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         Threads over the targets of a 2-D y (None: one). A 2-D y (n_samples, n_targets) is
         fitted as one independent problem per column, as scikit-learn does, sharing X's
         validation and column statistics (no copy of X per target).
+    solver : {"cd", "fista"}, default="cd"
+        "cd": coordinate descent (the compiled kernels). "fista": the accelerated proximal
+        gradient of :func:`l1core.fista` on the same objective and stopping rule, which only
+        multiplies by X and X^T: X may then be a ``scipy.sparse.linalg.LinearOperator``
+        (``predict`` takes one too). It does not support sample weights, bounds,
+        ``positive``, ``standardize`` or a 2-D y (refused); ``n_iter_`` counts FISTA
+        iterations; with unpenalized features (``penalty_factor`` 0) it stops on the
+        prox-gradient mapping and ``dual_gap_`` is inf (no certificate). ``l1core._fista_fit``.
 
     Attributes
     ----------
@@ -120,7 +129,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                  upper_bounds: float | ArrayLike | None = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
                  verbose: Verbose = False, standardize: bool = False,
-                 n_jobs: int | None = None) -> None:
+                 n_jobs: int | None = None, solver: Literal["cd", "fista"] = "cd") -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -138,6 +147,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.verbose = verbose
         self.standardize = standardize
         self.n_jobs = n_jobs
+        self.solver = solver
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -163,6 +173,11 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         A ``dask.array.Array`` X (rows partitioned, dense or scipy.sparse chunks) with y and
         sample_weight chunked alike is fitted where its partitions lie, by
         :mod:`l1core.distributed` (X is never gathered; ``offset`` is not supported there)."""
+        # getattr: models pickled before the option existed solve by coordinate descent
+        if v.check_solver(getattr(self, "solver", "cd")) == "fista":
+            if is_dask_array(X):
+                raise ValueError("solver='fista' does not support a Dask array X.")
+            return fit_by_fista(self, X, y, sample_weight, offset)
         if is_dask_array(X):
             if offset is not None:
                 raise ValueError("offset is not supported with a Dask array X.")
@@ -243,6 +258,12 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         if is_dask_array(X) and np.ndim(self.coef_) == 1:
             return predict_on_partitions(self, X)       # a Dask array, computed lazily
+        if is_operator(X) and np.ndim(self.coef_) == 1:
+            if X.shape[1] != self.n_features_in_:
+                raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} "
+                                 f"is expecting {self.n_features_in_} features as input.")
+            return np.asarray(X.matvec(np.asarray(self.coef_, dtype=np.float64))).ravel() \
+                + self.intercept_
         X, _ = check_design(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {X.shape[1]} features, but {type(self).__name__} is "
@@ -304,8 +325,9 @@ class Lasso(ElasticNet):
                  upper_bounds: float | ArrayLike | None = None,
                  precompute: bool | Literal["auto"] | ArrayLike = "auto", copy_X: bool = True,
                  verbose: Verbose = False, standardize: bool = False,
-                 n_jobs: int | None = None) -> None:
+                 n_jobs: int | None = None, solver: Literal["cd", "fista"] = "cd") -> None:
         super().__init__(alpha=alpha, l1_ratio=1.0, standardize=standardize, n_jobs=n_jobs,
+                         solver=solver,
                          fit_intercept=fit_intercept,
                          max_iter=max_iter, tol=tol, warm_start=warm_start, positive=positive,
                          selection=selection, random_state=random_state,

@@ -526,6 +526,13 @@ def check_selection(selection):
     return selection
 
 
+def check_solver(solver):
+    """The estimators' solver: ``"cd"`` (coordinate descent) or ``"fista"``."""
+    if not isinstance(solver, str) or solver not in ("cd", "fista"):
+        raise ValueError(f"solver must be 'cd' or 'fista', got {solver!r}.")
+    return solver
+
+
 def check_random_state(random_state):
     """A ``np.random.Generator`` from ``None``, an int seed, a Generator or a RandomState.
 

@@ -539,7 +539,8 @@ def test_clone_pickle_params(fitted):
     assert params["alpha"] == 0.05 and params["l1_ratio"] == 0.5
     expected = {"alpha", "l1_ratio", "fit_intercept", "max_iter", "tol", "warm_start",
                 "positive", "selection", "random_state", "penalty_factor", "lower_bounds",
-                "upper_bounds", "precompute", "copy_X", "verbose", "standardize", "n_jobs"}
+                "upper_bounds", "precompute", "copy_X", "verbose", "standardize", "n_jobs",
+                "solver"}
     assert set(params) == expected
     assert est.set_params(alpha=0.2, l1_ratio=0.9) is est
     assert est.alpha == 0.2 and est.l1_ratio == 0.9
