@@ -56,6 +56,7 @@ def test_certified_against_coordinate_descent(form, l1_ratio, fit_intercept):
         assert model.intercept_ == 0.0
     np.testing.assert_allclose(model.predict(as_form(X, form)), ref.predict(X),
                                atol=1e-3 * np.std(y))
+    assert model.score(as_form(X, form), y) == pytest.approx(ref.score(X, y), abs=1e-6)
 
 
 def test_a_design_known_only_by_its_products():
