@@ -124,8 +124,12 @@ class GroupProblem:
         converged = gap <= gap_tol
         if warn and not converged:
             warn_not_converged(epochs, max_iter, gap, gap_tol, stacklevel=3)
-        intercept = self.ybar - float(self.xbar @ w) if self.fit_intercept else 0.0
-        return GroupSolution(coef=w.astype(self.X.dtype), intercept=intercept,
+        coef = w.astype(self.X.dtype)
+        # the intercept of the coefficients as returned (float32: rounded), so that a column
+        # of large mean does not turn their rounding into an offset of the predictions
+        intercept = (self.ybar - float(self.xbar @ coef.astype(np.float64))
+                     if self.fit_intercept else 0.0)
+        return GroupSolution(coef=coef, intercept=intercept,
                              dual_gap=float(gap), n_iter=int(epochs), gap_tol=gap_tol,
                              converged=bool(converged), n_screened=int(screened))
 

@@ -267,6 +267,13 @@ class LogisticProblem:
         rounded inside the bounds: cast_inside), intercept a float or (K,) array (multinomial: centered, the softmax
         being invariant to a common shift)."""
         coef = cast_inside(w.reshape(self.R, -1), self.X.dtype, self.lower, self.upper)
+        if self.fit_intercept and coef.dtype != w.dtype:
+            # the intercepts absorb the mean shift xbar.(w - coef) of the rounded (float32)
+            # coefficients: a column of mean 1e6 turned the rounding into an offset of the
+            # decision function of 0.1
+            if getattr(self, "_xbar_cache", None) is None:
+                self._xbar_cache = xt_dot(self.X, self.sw)          # X read in its dtype
+            b = b + (w.reshape(self.R, -1) - coef.astype(np.float64)) @ self._xbar_cache
         if self.multinomial:
             intercept = b - b.mean() if self.fit_intercept else b.copy()
             return coef, intercept

@@ -185,6 +185,8 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
                                 gap_tol, alpha=alphas[k])
         coefs = W if W.dtype == problem.X.dtype else np.asfortranarray(
             np.column_stack([problem.cast(W[:, k]) for k in range(n)]))
+        intercepts = np.array([problem.cast_intercept(intercepts[k], W[:, k], coefs[:, k])
+                               for k in range(n)])
     for k, alpha in enumerate(() if compiled else alphas):
         start = time.perf_counter()
         strong_ratio = alphas[k - 1] / alpha if strong_rule and k > 0 and alpha > 0 else 0.0
@@ -207,8 +209,10 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps: float 
             rows.append(support)
             values.append(problem.cast(w[support], support))
             counts.append(support.size)
+            intercept = problem.cast_intercept(intercept, w, values[-1], support)
         else:
             coefs[:, k] = problem.cast(w)
+            intercept = problem.cast_intercept(intercept, w, coefs[:, k])
         gaps[k] = gap
         n_iters[k] = epochs
         intercepts[k] = intercept

@@ -164,9 +164,12 @@ class MultiTaskProblem:
         converged = gap <= gap_tol
         if warn and not converged:
             warn_not_converged(epochs, max_iter, gap, gap_tol, stacklevel=3)
-        W = w.reshape(T, p)
-        intercept = self.ybar - W @ self.xbar if self.fit_intercept else np.zeros(T)
-        return MultiTaskSolution(coef=W.astype(self.X.dtype), intercept=intercept,
+        W = w.reshape(T, p).astype(self.X.dtype)
+        # the intercepts of the coefficients as returned (float32: rounded; see
+        # l1core._group_solver)
+        intercept = (self.ybar - W.astype(np.float64) @ self.xbar if self.fit_intercept
+                     else np.zeros(T))
+        return MultiTaskSolution(coef=W, intercept=intercept,
                                  dual_gap=float(gap), n_iter=int(epochs), gap_tol=gap_tol,
                                  converged=bool(converged), n_screened=int(screened),
                                  residual=residual.reshape(T, n).T)

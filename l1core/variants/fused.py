@@ -101,6 +101,9 @@ def fused_lasso_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps:
     if grid[-1] <= 0.0:
         raise ValueError("alphas must be > 0 (alpha = 0 is least squares: no certificate).")
     w = None if coef_init is None else v.check_coef_init(coef_init, X.shape[1], np.float64)
+    if w is not None and np.any(np.abs(w) > np.finfo(X.dtype).max):
+        raise ValueError(f"coef_init holds values beyond the range of X's dtype {X.dtype} "
+                         "(the coefficients are returned in it).")
     k_alphas = grid.size
     coefs = np.empty((X.shape[1], k_alphas), dtype=X.dtype, order="F")
     gaps, seconds, deviance, intercepts = (np.empty(k_alphas) for _ in range(4))
@@ -112,7 +115,10 @@ def fused_lasso_path(X: MatrixLike, y: ArrayLike, *, l1_ratio: float = 0.5, eps:
         if warn and not sol.converged:
             _warn_unfinished(sol, alpha, max_iter)
         coefs[:, k] = w
-        gaps[k], n_iters[k], intercepts[k] = sol.dual_gap, sol.n_iter, sol.intercept
+        # the intercept of the coefficients as returned (float32 X: rounded), so that a
+        # column of large mean does not turn their rounding into an offset of the predictions
+        gaps[k], n_iters[k] = sol.dual_gap, sol.n_iter
+        intercepts[k] = problem.intercept(np.asarray(coefs[:, k], dtype=np.float64))
         deviance[k], seconds[k] = sol.deviance, time.perf_counter() - start
     if sparse_coefs:
         coefs = sp.csc_array(coefs)

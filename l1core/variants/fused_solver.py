@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._design_ops import xt_dot
 from .fused_penalty import FusedPenalty, fused_dual_norm
 
 __all__ = ["FusedProblem", "FusedSolution"]
@@ -68,14 +69,23 @@ class FusedProblem:
         self._tv_direction = None
 
     # -- the centered design
+    # float32 X: products read X in its own dtype and accumulate in double (xt_dot; X @ w
+    # as (X^T)^T w): a float32 product of a column of large mean lost the centered value
+    # (alpha_max and the gap's dual norm off by ~1%: w = 0 certified below alpha_max).
+    # float64 X: NumPy / scipy products (no copy of X either way).
     def _xt(self, u):
-        return np.asarray(self.X.T @ u.astype(self.X.dtype, copy=False),
-                          dtype=np.float64).reshape(-1)
+        u = np.asarray(u, dtype=np.float64)
+        if self.X.dtype == np.float32:
+            return xt_dot(self.X, u)
+        return np.asarray(self.X.T @ u, dtype=np.float64).reshape(-1)
 
     def matvec(self, w):
         """``Xc w``."""
-        z = np.asarray(self.X @ w.astype(self.X.dtype, copy=False), dtype=np.float64)
-        z = z.reshape(-1)
+        w = np.asarray(w, dtype=np.float64)
+        if self.X.dtype == np.float32:
+            z = xt_dot(self.X.T, w)
+        else:
+            z = np.asarray(self.X @ w, dtype=np.float64).reshape(-1)
         return z - self.xbar @ w if self.fit_intercept else z
 
     def rmatvec(self, u):
@@ -132,9 +142,9 @@ class FusedProblem:
             if v is not None:
                 k = float(theta @ v)
                 theta, q = theta - k * v, q - k * xtv
-            Q = np.cumsum(q)
-            norm = (float(np.max(np.abs(Q[:-1]), initial=0.0)) / pen.c if pen.c > 0
-                    else (np.inf if np.any(q) else 0.0))
+            # inf unless sum q = 0 (TV is blind to constants): a dual point left off the
+            # constants' direction (v lost, or none) certifies nothing rather than a lie
+            norm = fused_dual_norm(q, 0.0, pen.c)
         A = float(theta @ self.yc)
         B = self.S * float(np.sum(theta[self.positive] ** 2 / self.sw[self.positive]))
         t = A / B if B > 0 else 0.0
@@ -165,8 +175,12 @@ class FusedProblem:
             g = -self.rmatvec(self.wS * (self.yc - zy))
             while True:                                          # backtracking on L
                 x_new = pen.prox(y - g / L, 1.0 / L)
-                z_new = self.matvec(x_new)
-                d, dz = x_new - y, z_new - zy
+                # dz = Xc d from d itself: the difference of two products of large-mean
+                # columns carries their cancellation (eps |xbar| |w|, not eps |d|), which near
+                # the optimum failed the test below and doubled L without end
+                d = x_new - y
+                dz = self.matvec(d)
+                z_new = zy + dz
                 # f quadratic: f(x+) - f(y) - g.d = 1/2 sum (s/S) dz^2 exactly, computed
                 # without the cancellation of f(x+) - f(y) (which near the optimum would
                 # raise L forever)
@@ -187,6 +201,9 @@ class FusedProblem:
                 t = t_new
             x, zx, obj_x = x_new, z_new, obj_new
             if n_iter % gap_every == 0 or n_iter == max_iter:
+                # the steps update z by products of d: recompute it exactly for the gap
+                zx = self.matvec(x)
+                zy = zx if y is x else self.matvec(y)
                 _, gap = self.gap(x, zx, pen)
         self.L = L
         r = self.yc - zx
