@@ -411,3 +411,25 @@ def run(fn, *args, **kw):
     bad = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     assert not bad, f"RuntimeWarning: {bad[0].message}"
     return out, [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+
+
+def group_feature_weights(blocks, gw, p):
+    """(p,) each feature's group weight (0 for the features in no group)."""
+    out = np.zeros(p)
+    for idx, g in zip(blocks, gw):
+        out[idx] = g
+    return out
+
+
+def assert_group_certificate(pb, w, b, gap, value, reference, penalty_value):
+    """The certificate of a group-penalized fit: gap >= -rounding and P(coef) - P_ref <= gap
+    + rounding, the rounding of tests/_fuzz.py's loss part plus that of the penalty's value
+    (relative 1e-13, or float32's eps). Returns P(coef) - P_ref."""
+    rel = (EPS32 if pb.case.dtype == "float32" else 0.0) + 1e-13
+    slack = rounding(replace(pb, alpha=0.0), w, b) + rel * penalty_value
+    assert gap >= -slack, f"negative duality gap {gap:.3e} (rounding {slack:.1e})"
+    excess = value - reference
+    assert excess <= gap + slack, (
+        f"the certificate lies: P(coef) - P_ref = {excess:.3e} > dual_gap {gap:.3e} + "
+        f"rounding {slack:.1e}")
+    return excess
