@@ -1168,7 +1168,8 @@ cdef int column_stats(Layout layout, const floating* data, const index_t* indice
         free(varies)
         return -1
     if layout == DENSE:
-        dense_moments(data, pb.rows, n, p, pb.sw, fit_intercept, xbar, H, m2, varies)
+        dense_moments(data, pb.rows, n, p, pb.sw, fit_intercept, xbar, H, m2, varies,
+                      pb.n_threads)
         for j in range(p):
             if fit_intercept and not varies[j]:
                 H[j] = 0.0

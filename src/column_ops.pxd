@@ -306,44 +306,55 @@ cdef inline void dense_centered_axpy(const floating* data, const RowRuns* rows, 
 
 cdef inline void dense_moments(const floating* data, const RowRuns* rows, Py_ssize_t n,
                                Py_ssize_t p, const double* sw, bint centered, double* xbar,
-                               double* H, double* norm2, unsigned char* varies) noexcept nogil:
+                               double* H, double* norm2, unsigned char* varies,
+                               int n_threads) noexcept nogil:
     """Per dense column over its rows, two passes (exact for columns with large means):
     xbar_j = sum_i sw_i x_ij (sw NULL: 1/n; 0 when not centered), H_j = sum_i sw_i
     (x_ij - xbar_j)^2, norm2_j = sum_i (x_ij - xbar_j)^2 and varies_j = whether the column
-    holds two different values."""
-    cdef Py_ssize_t i, j, k, start, stop, at
-    cdef const floating* col
-    cdef double x, s, sh, sn, w, first
-    for j in range(p):
-        col = data + j * rows.ld
-        s = 0.0
-        varies[j] = 0
-        first = col[rows.bounds[0]] if n > 0 else 0.0
-        at = 0
-        for k in range(rows.count):
-            start = rows.bounds[2 * k]
-            stop = rows.bounds[2 * k + 1]
-            for i in range(start, stop):
-                x = col[i]
-                if x != first:
-                    varies[j] = 1
-                s += x if sw == NULL else sw[at + i - start] * x
-            at += stop - start
-        xbar[j] = (s / n if sw == NULL else s) if centered else 0.0
-        sh = 0.0
-        sn = 0.0
-        at = 0
-        for k in range(rows.count):
-            start = rows.bounds[2 * k]
-            stop = rows.bounds[2 * k + 1]
-            for i in range(start, stop):
-                x = col[i] - xbar[j]
-                w = 1.0 / n if sw == NULL else sw[at + i - start]
-                sh += w * x * x
-                sn += x * x
-            at += stop - start
-        H[j] = sh
-        norm2[j] = sn
+    holds two different values. Columns split over ``n_threads`` threads, each column's sums
+    taken by one thread in one order (the same floats for every thread count)."""
+    cdef Py_ssize_t j
+    if n_threads > 1:
+        for j in prange(p, num_threads=n_threads, schedule="static"):
+            dense_column_moments(data, rows, n, j, sw, centered, xbar, H, norm2, varies)
+    else:
+        for j in range(p):
+            dense_column_moments(data, rows, n, j, sw, centered, xbar, H, norm2, varies)
+
+
+cdef inline void dense_column_moments(const floating* data, const RowRuns* rows, Py_ssize_t n,
+                                      Py_ssize_t j, const double* sw, bint centered,
+                                      double* xbar, double* H, double* norm2,
+                                      unsigned char* varies) noexcept nogil:
+    """:func:`dense_moments` of column j."""
+    cdef Py_ssize_t i, k, start, stop, at
+    cdef const floating* col = data + j * rows.ld
+    cdef double x, s = 0.0, sh = 0.0, sn = 0.0, w, first
+    varies[j] = 0
+    first = col[rows.bounds[0]] if n > 0 else 0.0
+    at = 0
+    for k in range(rows.count):
+        start = rows.bounds[2 * k]
+        stop = rows.bounds[2 * k + 1]
+        for i in range(start, stop):
+            x = col[i]
+            if x != first:
+                varies[j] = 1
+            s += x if sw == NULL else sw[at + i - start] * x
+        at += stop - start
+    xbar[j] = (s / n if sw == NULL else s) if centered else 0.0
+    at = 0
+    for k in range(rows.count):
+        start = rows.bounds[2 * k]
+        stop = rows.bounds[2 * k + 1]
+        for i in range(start, stop):
+            x = col[i] - xbar[j]
+            w = 1.0 / n if sw == NULL else sw[at + i - start]
+            sh += w * x * x
+            sn += x * x
+        at += stop - start
+    H[j] = sh
+    norm2[j] = sn
 
 
 cdef inline int centered_moments(Layout layout, const floating* data, const index_t* indices,
