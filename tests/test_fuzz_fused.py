@@ -388,3 +388,23 @@ def test_float32_large_means_certified_at_alpha_max(storage):
         return 0.5 * np.mean((yc - xc * w) ** 2) + a * abs(w)
 
     assert P(model.coef_[0]) - P(w_star) <= model.dual_gap_ + 1e-12
+
+
+@fuzz_settings(5)
+@given(cases(**dict(FUSED_CASES, warm="cold", tol=(1e-4, 1e-8), n=(30, 40),
+                    l1_ratio=(1.0, 0.9, 0.5, 0.1))))
+def test_fused_cv_refit_certified(case):
+    """FusedLassoCV: the refit at the chosen alpha (one of its grid) is certified."""
+    from l1core import FusedLassoCV
+
+    d = make_fused(case)
+    pb = d.pb
+    saved = fz.snapshot(*user_arrays(pb))
+    model, _ = run(FusedLassoCV(l1_ratio=d.l1_ratio, n_alphas=4, eps=1e-2, cv=3,
+                                fit_intercept=case.fit_intercept, tol=case.tol,
+                                max_iter=MAX_ITER).fit, pb.X, pb.y,
+                   sample_weight=pb.sample_weight)
+    fz.assert_unmodified(saved, *user_arrays(pb))
+    assert np.any(np.isclose(model.alphas_, model.alpha_, rtol=1e-12, atol=0))
+    certify_fused(replace(d, alpha=float(model.alpha_)), model.coef_, model.intercept_,
+                  model.dual_gap_)
