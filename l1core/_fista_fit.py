@@ -5,8 +5,8 @@ what serves a design known only as an operator (``scipy.sparse.linalg.LinearOper
 transform, a convolution, a product of factors), which coordinate descent cannot read.
 
 X is used as given (an operator, or a validated array or sparse matrix, never copied for the
-solve). Options the proximal solver does not carry (sample weights, bounds, ``positive``,
-``standardize``, a 2-D y) are refused with a clear error rather than ignored.
+solve). Options the proximal solver does not carry (bounds, ``positive``, ``standardize``, a
+2-D y) are refused with a clear error rather than ignored.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ def is_operator(X):
 
 def _refuse_unsupported(est, y, sample_weight):
     given = [name for name, unsupported in (
-        ("sample_weight", sample_weight is not None),
         ("lower_bounds / upper_bounds", est.lower_bounds is not None
          or est.upper_bounds is not None),
         ("positive=True", bool(est.positive)), ("standardize=True", bool(est.standardize)),
@@ -67,7 +66,8 @@ def fit_by_fista(est, X, y, sample_weight, offset):
     if est.warm_start and getattr(est, "coef_", None) is not None and np.shape(est.coef_) == (p,):
         coef_init = np.asarray(est.coef_, dtype=np.float64)
     res = fista(X, y, ElasticNetPenalty(alpha, l1_ratio, weights=factor),
-                fit_intercept=bool(est.fit_intercept), coef_init=coef_init,
+                fit_intercept=bool(est.fit_intercept), sample_weight=sample_weight,
+                coef_init=coef_init,
                 tol=v.check_tol(est.tol), max_iter=v.check_max_iter(est.max_iter))
     est.coef_ = res.coef.astype(dtype, copy=False)
     est.intercept_ = float(res.intercept) if est.fit_intercept else 0.0

@@ -90,7 +90,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         "cd": coordinate descent (the compiled kernels). "fista": the accelerated proximal
         gradient of :func:`l1core.fista` on the same objective and stopping rule, which only
         multiplies by X and X^T: X may then be a ``scipy.sparse.linalg.LinearOperator``
-        (``predict`` takes one too). It does not support sample weights, bounds,
+        (``predict`` takes one too), with sample weights. It does not support bounds,
         ``positive``, ``standardize`` or a 2-D y (refused); ``n_iter_`` counts FISTA
         iterations; with unpenalized features (``penalty_factor`` 0) it stops on the
         prox-gradient mapping and ``dual_gap_`` is inf (no certificate). ``l1core._fista_fit``.

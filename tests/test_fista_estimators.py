@@ -1,7 +1,8 @@
 """Lasso / ElasticNet with solver="fista" (l1core._fista_fit): the same objective and stopping
 rule as coordinate descent, certified by dual_gap_ against the CD optimum; X as a dense array,
 CSC, CSR or a scipy LinearOperator (a design known only by its products); predict on an
-operator; options FISTA does not carry are refused; warm starts; old pickles keep CD."""
+operator; sample weights; options FISTA does not carry are refused; warm starts; old pickles
+keep CD."""
 
 import pickle
 
@@ -103,14 +104,40 @@ def test_warm_start_and_dtype():
     np.testing.assert_allclose(m32.coef_, cold.coef_, atol=1e-4 * np.abs(cold.coef_).max())
 
 
-@pytest.mark.parametrize("kw, fit_kw, match", [
-    (dict(positive=True), {}, "positive"), (dict(lower_bounds=0.0), {}, "bounds"),
-    (dict(standardize=True), {}, "standardize"), ({}, dict(sample_weight=np.ones(80)),
-                                                 "sample_weight")])
-def test_unsupported_options_refused(kw, fit_kw, match):
+@pytest.mark.parametrize("form", ["dense", "csr", "operator"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sample_weights_certified_against_coordinate_descent(form, fit_intercept):
+    """Weights with zeros: the weighted objective 1/(2S) sum s (y - Xw - b)^2 + penalty,
+    the zero-weight rows ignored exactly (their dual point entries are 0)."""
+    X, y = problem(seed=5)
+    s = np.random.default_rng(6).uniform(0.0, 3.0, len(y))
+    s[::7] = 0.0
+    kw = dict(alpha=0.03, fit_intercept=fit_intercept, max_iter=20000)
+    model = Lasso(**kw, tol=1e-9, solver="fista").fit(as_form(X, form), y, sample_weight=s)
+    ref = Lasso(**kw, tol=1e-14).fit(X, y, sample_weight=s)
+
+    def P(w, b):
+        r = y - X @ w - b
+        return 0.5 * s @ (r * r) / s.sum() + 0.03 * np.abs(w).sum()
+
+    ybar = s @ y / s.sum() if fit_intercept else 0.0
+    null = s @ (y - ybar) ** 2 / s.sum()
+    assert 0.0 <= model.dual_gap_ <= 1e-9 * null
+    assert P(model.coef_, model.intercept_) - P(ref.coef_, ref.intercept_) <= (
+        model.dual_gap_ + 1e-13 * null)
+    dropped = s > 0
+    alone = Lasso(**kw, tol=1e-9, solver="fista").fit(X[dropped], y[dropped],
+                                                       sample_weight=s[dropped])
+    np.testing.assert_allclose(alone.coef_, model.coef_, atol=1e-4 * np.abs(ref.coef_).max())
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(positive=True), "positive"), (dict(lower_bounds=0.0), "bounds"),
+    (dict(standardize=True), "standardize")])
+def test_unsupported_options_refused(kw, match):
     X, y = problem()
     with pytest.raises(ValueError, match=match):
-        Lasso(solver="fista", **kw).fit(X, y, **fit_kw)
+        Lasso(solver="fista", **kw).fit(X, y)
 
 
 def test_bad_solver_and_2d_target_and_operator_shape():

@@ -1,17 +1,19 @@
 """Smooth data-fit terms of a linear model for the proximal-gradient solvers, with the dual
-point and dual value of design.md section 2 (unit sample weights, S = n).
+point and dual value of design.md section 2 (sample weights s_i, S = sum s_i; unit weights:
+S = n).
 
-    squared   F(z) = 1/(2n) ||y - z||^2,           theta = (y - z) / n
-    logistic  F(z) = 1/n sum_i log(1 + e^{-y_i z_i}),  theta_i = y_i sigma(-y_i z_i) / n
+    squared   F(z) = 1/(2S) sum_i s_i (y_i - z_i)^2,          theta_i = s_i (y_i - z_i) / S
+    logistic  F(z) = 1/S sum_i s_i log(1 + e^{-y_i z_i}),      theta_i = s_i y_i sigma(-y_i z_i) / S
 
-with z = X w + b. For any theta (summing to 0 when an intercept is fitted) and a penalty h,
-``D(theta) = -F*(-theta) - h*(X^T theta) <= min P``:
+with z = X w + b. For any theta (summing to 0 when an intercept is fitted, and 0 on the rows
+of zero weight) and a penalty h, ``D(theta) = -F*(-theta) - h*(X^T theta) <= min P``:
 
-    squared   -F*(-theta) = theta.y - n/2 ||theta||^2
-    logistic  -F*(-theta) = 1/n sum_i H(n theta_i y_i),  H the binary entropy (nats)
+    squared   -F*(-theta) = theta.y - S/2 sum_i theta_i^2 / s_i
+    logistic  -F*(-theta) = sum_i s_i / S H(S theta_i y_i / s_i),  H the binary entropy (nats)
 
 X is a dense array, a scipy.sparse matrix or a ``scipy.sparse.linalg.LinearOperator``; it is
-only used through ``X @ v`` and ``X^T u`` (``rmatvec`` for an operator) and never copied.
+only used through ``X @ v`` and ``X^T u`` (``rmatvec`` for an operator) and never copied (a
+float32 array or matrix is read in its dtype, the products accumulated in double).
 """
 
 import numpy as np
@@ -20,6 +22,7 @@ from scipy.sparse.linalg import LinearOperator
 from scipy.special import expit, xlogy
 
 from .. import _validation as v
+from .._design_ops import xt_dot
 
 __all__ = ["LinearLoss"]
 
@@ -30,7 +33,7 @@ class LinearLoss:
     """F(X w + b) for ``loss`` in {"squared", "logistic"}: value, gradient, Lipschitz
     estimate, best intercept and dual terms."""
 
-    def __init__(self, X, y, loss, fit_intercept):
+    def __init__(self, X, y, loss, fit_intercept, sample_weight=None):
         if loss not in _LOSSES:
             raise ValueError(f"loss must be one of {_LOSSES} (or pass value_and_grad), "
                              f"got {loss!r}.")
@@ -39,34 +42,44 @@ class LinearLoss:
         self.loss, self.fit_intercept = loss, bool(fit_intercept)
         self.y = (v.check_target(y, self.n, np.float64) if loss == "squared"
                   else _signed_labels(y, self.n))
+        s = v.check_sample_weight(sample_weight, self.n, np.float64)
+        self.sw = s / s.sum()                      # s_i / S
+        self.keep = self.sw > 0
 
     def matvec(self, w):
-        return np.asarray(self.X.matvec(w) if isinstance(self.X, LinearOperator)
-                          else self.X @ w, dtype=np.float64).reshape(-1)
+        if isinstance(self.X, LinearOperator):
+            return np.asarray(self.X.matvec(w), dtype=np.float64).reshape(-1)
+        if self.X.dtype == np.float32:             # (X^T)^T w, X read as float32
+            return xt_dot(self.X.T, np.asarray(w, dtype=np.float64))
+        return np.asarray(self.X @ w, dtype=np.float64).reshape(-1)
 
     def rmatvec(self, u):
-        return np.asarray(self.X.rmatvec(u) if isinstance(self.X, LinearOperator)
-                          else self.X.T @ u, dtype=np.float64).reshape(-1)
+        if isinstance(self.X, LinearOperator):
+            return np.asarray(self.X.rmatvec(u), dtype=np.float64).reshape(-1)
+        if self.X.dtype == np.float32:
+            return xt_dot(self.X, np.asarray(u, dtype=np.float64))
+        return np.asarray(self.X.T @ u, dtype=np.float64).reshape(-1)
 
     def value(self, z):
         if self.loss == "squared":
             r = self.y - z
-            return 0.5 * float(r @ r) / self.n
-        return float(np.mean(np.logaddexp(0.0, -self.y * z)))
+            return 0.5 * float(self.sw @ (r * r))
+        return float(self.sw @ np.logaddexp(0.0, -self.y * z))
 
     def grad_z(self, z):
         """dF/dz = -theta(z)."""
         if self.loss == "squared":
-            return (z - self.y) / self.n
-        return -self.y * expit(-self.y * z) / self.n
+            return self.sw * (z - self.y)
+        return -self.sw * self.y * expit(-self.y * z)
 
     def curvature(self):
-        """Bound of F's second derivative in z: 1/n (squared), 1/(4n) (logistic)."""
-        return (1.0 if self.loss == "squared" else 0.25) / self.n
+        """Bound of F's second derivative in z: max s_i / S (squared), a quarter of it
+        (logistic)."""
+        return (1.0 if self.loss == "squared" else 0.25) * float(self.sw.max())
 
     def lipschitz_estimate(self, n_iter=20):
-        """curvature * ||[X, 1]||_2^2 by power iteration (a lower estimate: the solver's
-        backtracking raises it when needed)."""
+        """c ||[X, 1]^T diag(s / S) [X, 1]||_2 (c = 1 squared, 1/4 logistic) by power
+        iteration (a lower estimate: the solver's backtracking raises it when needed)."""
         u = np.random.default_rng(0).standard_normal(self.p)
         b = 1.0 if self.fit_intercept else 0.0
         sigma2 = 0.0
@@ -75,19 +88,20 @@ class LinearLoss:
             if norm == 0:
                 break
             u, b = u / norm, b / norm
-            z = self.matvec(u) + b
+            z = self.sw * (self.matvec(u) + b)
             u, b = self.rmatvec(z), (float(z.sum()) if self.fit_intercept else 0.0)
             sigma2 = np.sqrt(u @ u + b * b)
-        return self.curvature() * max(sigma2, 1e-300)
+        return (1.0 if self.loss == "squared" else 0.25) * max(sigma2, 1e-300)
 
     def best_intercept(self, xw, b):
-        """argmin_b F(xw + b): the mean residual (squared), Newton's method (logistic)."""
+        """argmin_b F(xw + b): the weighted mean residual (squared), Newton's method
+        (logistic)."""
         if self.loss == "squared":
-            return float(np.mean(self.y - xw))
+            return float(self.sw @ (self.y - xw))
         for _ in range(50):
             p = expit(-self.y * (xw + b))
-            g = -float(np.sum(self.y * p))
-            h = float(np.sum(p * (1 - p)))
+            g = -float(self.sw @ (self.y * p))
+            h = float(self.sw @ (p * (1 - p)))
             if h <= 0:
                 break
             step = g / h
@@ -96,17 +110,25 @@ class LinearLoss:
                 break
         return b
 
+    def center_dual(self, theta):
+        """theta with sum 0 (the intercept's constraint), zero on the rows of zero weight:
+        its sum removed in proportion to the weights."""
+        return theta - self.sw * float(theta.sum())
+
     def dual_value(self, theta):
+        k, sw = self.keep, self.sw[self.keep]
+        if np.any(theta[~k] != 0.0):
+            return -np.inf                         # outside the conjugate's domain
         if self.loss == "squared":
-            return float(theta @ self.y) - 0.5 * self.n * float(theta @ theta)
-        prob = np.clip(self.n * theta * self.y, 0.0, 1.0)
-        return -float(np.sum(xlogy(prob, prob) + xlogy(1 - prob, 1 - prob))) / self.n
+            return float(theta @ self.y) - 0.5 * float(np.sum(theta[k] ** 2 / sw))
+        prob = np.clip(theta[k] * self.y[k] / sw, 0.0, 1.0)
+        return -float(sw @ (xlogy(prob, prob) + xlogy(1 - prob, 1 - prob)))
 
     def gap_scale(self):
-        """The stopping rule's scale: sum (y - ybar)^2 / n (squared), P_null (logistic)."""
+        """The stopping rule's scale: sum s (y - ybar)^2 / S (squared), P_null (logistic)."""
         if self.loss == "squared":
-            c = self.y - (self.y.mean() if self.fit_intercept else 0.0)
-            return float(c @ c) / self.n
+            c = self.y - (float(self.sw @ self.y) if self.fit_intercept else 0.0)
+            return float(self.sw @ (c * c))
         if not self.fit_intercept:
             return float(np.log(2.0))
         return self.value(np.full(self.n, self.best_intercept(np.zeros(self.n), 0.0)))

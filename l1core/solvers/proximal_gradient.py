@@ -14,7 +14,7 @@ z = X y + b is extrapolated like y, so an iteration costs one ``X @ v`` and one 
 Stopping: the duality gap of design.md (dual point from the residual at the best intercept
 for the current w, scaled into the penalty's dual constraint) when the loss is given as
 (X, y, name) and the penalty has a conjugate (L1, elastic net, group, sparse group): stop
-when gap <= tol * sum (y - ybar)^2 / n (squared) or tol * P_null (logistic). Otherwise
+when gap <= tol * sum s (y - ybar)^2 / S (squared) or tol * P_null (logistic). Otherwise
 stop when the prox-gradient mapping ``||L (x+ - y)||`` is <= tol times its first value.
 """
 
@@ -66,6 +66,7 @@ class FistaResult:
 
 def fista(X: MatrixLike | Any = None, y: ArrayLike | None = None, penalty: Any = None, *,
           loss: Literal["squared", "logistic"] = "squared", fit_intercept: bool = False,
+          sample_weight: ArrayLike | None = None,
           value_and_grad: Any = None, coef_init: ArrayLike | None = None,
           lipschitz: float | None = None, tol: float = 1e-4, max_iter: int = 10_000,
           restart: Literal["function", "gradient"] | None = "function",
@@ -80,7 +81,9 @@ def fista(X: MatrixLike | Any = None, y: ArrayLike | None = None, penalty: Any =
     penalty : an object with ``value(w)``, ``prox(z, step)`` and ``dual(q)``, such as
         :class:`l1core.prox.L1Penalty`, ``ElasticNetPenalty``, ``GroupPenalty``,
         ``SparseGroupPenalty``, ``TVPenalty``, ``BoxConstraint``.
-    loss : "squared" ``1/(2n) ||y - z||^2`` or "logistic" ``1/n sum log(1 + e^{-y z})``.
+    loss : "squared" ``1/(2S) sum_i s_i (y_i - z_i)^2`` or "logistic" ``1/S sum_i s_i
+        log(1 + e^{-y_i z_i})`` (s the sample weights, S their sum; unit weights: S = n).
+    sample_weight : (n_samples,) non-negative weights or None (X, y only).
     fit_intercept : fit an unpenalized intercept b (default False, as ``lasso_path``).
     value_and_grad : instead of (X, y): a callable ``w -> (f(w), grad f(w))``;
         ``coef_init`` then gives the shape and start.
@@ -115,13 +118,16 @@ def fista(X: MatrixLike | Any = None, y: ArrayLike | None = None, penalty: Any =
         raise ValueError(f"restart must be one of {_RESTARTS}, got {restart!r}.")
     tol, max_iter = check_tol(tol), check_max_iter(max_iter)
     if value_and_grad is not None:
+        if sample_weight is not None:
+            raise ValueError("sample_weight applies to (X, y), not to value_and_grad.")
         if X is not None or y is not None:
             raise ValueError("pass either (X, y) or value_and_grad, not both.")
         problem = _CallableProblem(value_and_grad, coef_init)
     else:
         if X is None or y is None:
             raise ValueError("fista needs (X, y) or value_and_grad.")
-        problem = _LinearProblem(LinearLoss(X, y, loss, fit_intercept), coef_init)
+        problem = _LinearProblem(LinearLoss(X, y, loss, fit_intercept, sample_weight),
+                                 coef_init)
     return _run(problem, penalty, lipschitz, tol, max_iter, restart, bool(accelerated),
                 max(1, int(gap_every)))
 
@@ -177,7 +183,7 @@ class _LinearProblem:
         dual = getattr(penalty, "dual", lambda q: None)
         theta = -d.grad_z(z)
         if d.fit_intercept:
-            theta -= theta.mean() if d.loss == "squared" else 0.0
+            theta = d.center_dual(theta)
         scaled = dual(d.rmatvec(theta))
         if scaled is None:
             return primal, None, b
