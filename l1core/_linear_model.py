@@ -92,8 +92,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         multiplies by X and X^T: X may then be a ``scipy.sparse.linalg.LinearOperator``
         (``predict`` takes one too), with sample weights. It does not support bounds,
         ``positive``, ``standardize`` or a 2-D y (refused); ``n_iter_`` counts FISTA
-        iterations; with unpenalized features (``penalty_factor`` 0) it stops on the
-        prox-gradient mapping and ``dual_gap_`` is inf (no certificate). ``l1core._fista_fit``.
+        iterations; unpenalized features (``penalty_factor`` 0) are certified by projecting
+        the dual point off their columns (formed once: k products). ``l1core._fista_fit``.
 
     Attributes
     ----------

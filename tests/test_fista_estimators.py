@@ -131,6 +131,32 @@ def test_sample_weights_certified_against_coordinate_descent(form, fit_intercept
     np.testing.assert_allclose(alone.coef_, model.coef_, atol=1e-4 * np.abs(ref.coef_).max())
 
 
+@pytest.mark.parametrize("form", ["dense", "operator"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_unpenalized_features_certified(form, l1_ratio):
+    """penalty_factor 0: the dual point is projected off those columns (and the intercept),
+    so dual_gap_ is a finite certificate (it was inf) and meets the stopping rule."""
+    X, y = problem(seed=8)
+    pf = np.ones(X.shape[1])
+    pf[[0, 5, 9]] = 0.0
+    s = np.random.default_rng(9).uniform(0.0, 2.0, len(y))
+    s[::5] = 0.0
+    kw = dict(alpha=0.05, penalty_factor=pf, max_iter=20000)
+    Est = Lasso if l1_ratio == 1.0 else (lambda **k: ElasticNet(l1_ratio=l1_ratio, **k))
+    model = Est(**kw, tol=1e-10, solver="fista").fit(as_form(X, form), y, sample_weight=s)
+    ref = Est(**kw, tol=1e-14).fit(X, y, sample_weight=s)
+
+    def P(w, b):
+        r = y - X @ w - b
+        return 0.5 * s @ (r * r) / s.sum() + 0.05 * np.sum(
+            pf * (l1_ratio * np.abs(w) + 0.5 * (1 - l1_ratio) * w * w))
+
+    null = s @ (y - s @ y / s.sum()) ** 2 / s.sum()
+    assert np.isfinite(model.dual_gap_) and 0.0 <= model.dual_gap_ <= 1e-10 * null
+    assert P(model.coef_, model.intercept_) - P(ref.coef_, ref.intercept_) <= (
+        model.dual_gap_ + 1e-13 * null)
+
+
 @pytest.mark.parametrize("kw, match", [
     (dict(positive=True), "positive"), (dict(lower_bounds=0.0), "bounds"),
     (dict(standardize=True), "standardize")])

@@ -1,7 +1,7 @@
 """Fuzz suite, proximal gradient (issues 9 and 14): Lasso / ElasticNet(solver="fista") on random
 problems over every storage (and X as a LinearOperator), dtype, sample weights with zeros,
 penalty factors, intercept,
-l1_ratio and extreme scales (unpenalized features: gap inf, no certificate, said so). Whatever FISTA reaches within its iterations, its dual_gap_ must
+l1_ratio and extreme scales (unpenalized features: the dual point projected off their columns). Whatever FISTA reaches within its iterations, its dual_gap_ must
 certify it against the independent FISTA optimum of tests/_apg.py (tests/_fuzz.py's property),
 and a fit that stops above the tolerance must say so (ConvergenceWarning)."""
 
@@ -38,6 +38,5 @@ def test_fista_fit_certified(case, as_operator):
     verdict = certify(pb, model.coef_, model.intercept_, model.dual_gap_)
     sw = pb.s / pb.s.sum()
     null = float(sw @ (pb.y - (sw @ pb.y if case.fit_intercept else 0.0)) ** 2)
-    # unpenalized features: no conjugate, FISTA stops on its mapping and reports gap inf
     if np.isfinite(verdict.gap) and verdict.gap > case.tol * null * (1 + 1e-9) + verdict.slack:
         assert warned, f"gap {verdict.gap:.3e} above tol without a ConvergenceWarning"

@@ -70,19 +70,25 @@ class ElasticNetPenalty:
         shrunk = prox_l1(z, step * self.a)
         return shrunk / (1.0 + step * self.c)
 
+    def unpenalized(self, p):
+        """The features the penalty leaves free (factor 0): their X^T theta must be 0."""
+        free = (np.broadcast_to(self.a, (p,)) == 0) & (np.broadcast_to(self.c, (p,)) == 0)
+        return np.flatnonzero(free)
+
     def dual(self, q):
         excess = np.maximum(np.abs(q) - self.a, 0.0)
         c = np.broadcast_to(self.c, q.shape)
         if np.all(c > 0):
             return 1.0, float(np.sum(excess * excess / (2.0 * c)))
         a = np.broadcast_to(self.a, q.shape)
-        if np.any((c == 0) & (a == 0)):
+        if np.any((c == 0) & (a == 0) & (q != 0)):
             return None                           # an unpenalized feature: no scaling helps
-        hard = c == 0
+        hard = (c == 0) & (a > 0)                  # the free features (q = 0) impose nothing
         with np.errstate(divide="ignore"):
-            s = min(1.0, float(np.min(a[hard] / np.maximum(np.abs(q[hard]), 1e-300))))
+            s = min(1.0, float(np.min(a[hard] / np.maximum(np.abs(q[hard]), 1e-300),
+                                      initial=np.inf)))
         excess = np.maximum(s * np.abs(q) - a, 0.0)
-        soft = ~hard
+        soft = c > 0
         return s, float(np.sum(excess[soft] ** 2 / (2.0 * c[soft])))
 
 

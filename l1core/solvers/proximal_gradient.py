@@ -182,9 +182,16 @@ class _LinearProblem:
         primal = d.value(z) + penalty.value(w)
         dual = getattr(penalty, "dual", lambda q: None)
         theta = -d.grad_z(z)
-        if d.fit_intercept:
-            theta = d.center_dual(theta)
-        scaled = dual(d.rmatvec(theta))
+        free = self._free(penalty)
+        if free.size and d.loss == "squared":
+            theta, q = self._project_free(theta, free)
+            if q is None:
+                return primal, None, b
+        else:
+            if d.fit_intercept:
+                theta = d.center_dual(theta)
+            q = d.rmatvec(theta)
+        scaled = dual(q)
         if scaled is None:
             return primal, None, b
         s, conjugate = scaled
@@ -192,6 +199,45 @@ class _LinearProblem:
 
     def gap_scale(self):
         return self.data.gap_scale()
+
+    def _free(self, penalty):
+        find = getattr(penalty, "unpenalized", None)
+        return np.zeros(0, dtype=np.intp) if find is None else find(self.data.p)
+
+    def _project_free(self, theta, free):
+        """(theta', X^T theta') with X_free^T theta' = 0 exactly enough to certify: theta =
+        sw r, and r' the weighted residual of r on [1 (with an intercept), X_free] (the
+        unpenalized columns' constraint is an equality). theta' stays 0 on the rows of zero
+        weight and sums to 0. The free columns are formed once (k products for an
+        operator)."""
+        d = self.data
+        if getattr(self, "_Z", None) is None or self._Z_free.shape != free.shape or \
+                np.any(self._Z_free != free):
+            eye = np.zeros(d.p)
+            cols = []
+            for j in free:
+                eye[j] = 1.0
+                cols.append(d.matvec(eye))
+                eye[j] = 0.0
+            if d.fit_intercept:
+                cols.append(np.ones(d.n))
+            self._Z, self._Z_free = np.column_stack(cols), free.copy()
+        Z, sw = self._Z, d.sw
+        root = np.sqrt(sw)
+        A = Z * root[:, None]
+        norms = np.linalg.norm(A, axis=0)
+        A = A[:, norms > 0] / norms[norms > 0]      # unit columns: their units do not matter
+        r = np.divide(theta, sw, out=np.zeros_like(theta), where=sw > 0)
+        beta = np.linalg.lstsq(A, root * r, rcond=1e-13)[0]
+        theta = sw * r - root * (A @ beta)
+        q = d.rmatvec(theta)
+        # X_free^T theta is zero but for rounding, which is set to 0 (the conjugate of a free
+        # feature is the indicator of {0}); beyond rounding, no certificate (None)
+        size = np.linalg.norm(Z[:, :free.size], axis=0) * np.linalg.norm(theta)
+        if np.any(np.abs(q[free]) > 1e-9 * size):
+            return theta, None
+        q[free] = 0.0
+        return theta, q
 
 
 class _CallableProblem:
@@ -244,7 +290,7 @@ def _run(problem, penalty, L, tol, max_iter, restart, accelerated, gap_every):
     obj_x = problem.value(zx) + penalty.value(x)
     y, by, zy, t = x, bx, zx, 1.0
     history, gap, mapping0, mapping = [obj_x], None, None, np.inf
-    scale = problem.gap_scale()
+    scale = scale0 = problem.gap_scale()
     converged = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
@@ -293,7 +339,10 @@ def _run(problem, penalty, L, tol, max_iter, restart, accelerated, gap_every):
             converged = True
             break
     primal, gap, bx = problem.gap(x, bx, penalty)
-    if scale is not None and gap is not None:
+    if scale0 is not None and gap is not None:
+        # a finite gap is the verdict, also after the mapping rule stopped the run (a dual
+        # point that could not be certified mid-run)
+        scale = scale0
         converged = gap <= tol * scale
     if not converged:
         warnings.warn(f"fista did not converge in {max_iter} iterations: "
