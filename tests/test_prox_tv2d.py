@@ -22,11 +22,11 @@ def objective(u, y, lr, lc):
             + lc * np.abs(np.diff(u, axis=0)).sum())
 
 
-def cvxpy_tv2d(y, lr, lc):
+def cvxpy_tv2d(y, lr, lc, l1=0.0):
     cp = pytest.importorskip("cvxpy")
     u = cp.Variable(y.shape)
     obj = (0.5 * cp.sum_squares(u - y) + lr * cp.sum(cp.abs(u[:, 1:] - u[:, :-1]))
-           + lc * cp.sum(cp.abs(u[1:, :] - u[:-1, :])))
+           + lc * cp.sum(cp.abs(u[1:, :] - u[:-1, :])) + l1 * cp.sum(cp.abs(u)))
     cp.Problem(cp.Minimize(obj)).solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12,
                                        tol_feas=1e-12, max_iter=500)
     return u.value
@@ -47,6 +47,28 @@ def test_certified_against_cvxpy(lam, seed):
     assert p_ref - p_ours <= 1e-8 * scale                        # and cvxpy is no better
     # strongly convex (1): ||u - u*||^2 <= 2 gap
     np.testing.assert_allclose(res.solution, ref, atol=1e-5)
+
+
+@pytest.mark.parametrize("lam, l1", [(0.3, 0.2), (0.1, 1.0), ((0.5, 0.1), 0.05)])
+def test_with_an_l1_part_certified_against_cvxpy(lam, l1):
+    """The 2-D Fused Lasso signal approximator: + l1 ||u||_1, soft-thresholding of the TV
+    prox (exact on any graph), the gap certifying the whole objective."""
+    y = image(seed=7)
+    lr, lc = (lam, lam) if np.ndim(lam) == 0 else lam
+    res = prox_tv2d(y, lam, l1=l1, tol=1e-12, return_info=True)
+    ref = cvxpy_tv2d(y, lr, lc, l1)
+    p_ours = objective(res.solution, y, lr, lc) + l1 * np.abs(res.solution).sum()
+    p_ref = objective(ref, y, lr, lc) + l1 * np.abs(ref).sum()
+    scale = 0.5 * np.sum(y * y)
+    assert res.objective == pytest.approx(p_ours, rel=1e-12)
+    assert res.dual_gap <= 1e-12 * scale
+    assert p_ours - p_ref <= res.dual_gap + 1e-12 * scale
+    assert p_ref - p_ours <= 1e-8 * scale
+    np.testing.assert_allclose(res.solution, ref, atol=1e-5)
+    # limits: no TV is soft-thresholding; a huge l1 gives zero
+    np.testing.assert_allclose(prox_tv2d(y, 0.0, l1=l1),
+                               np.sign(y) * np.maximum(np.abs(y) - l1, 0.0), atol=1e-15)
+    assert np.all(prox_tv2d(y, lam, l1=1e3) == 0.0)
 
 
 def kkt_holds(y, u, lr, lc, zero=1e-7, slack=1e-7):
@@ -134,7 +156,7 @@ def test_array_api_input():
 @pytest.mark.parametrize("bad, match", [
     (dict(x=np.zeros(5)), "2-D"), (dict(lam=-1.0), "lam"), (dict(lam=(1.0, 2.0, 3.0)), "pair"),
     (dict(x=np.array([[1.0, np.nan]])), "NaN"), (dict(tol=-1.0), "tol"),
-    (dict(max_iter=0), "positive")])
+    (dict(max_iter=0), "positive"), (dict(l1=-1.0), "l1")])
 def test_bad_input(bad, match):
     kw = dict(x=image(), lam=0.5)
     kw.update(bad)
