@@ -22,7 +22,7 @@ from scipy.sparse.linalg import LinearOperator
 from scipy.special import expit, xlogy
 
 from .. import _validation as v
-from .._design_ops import xt_dot
+from .._products import times, transpose_times
 
 __all__ = ["LinearLoss"]
 
@@ -49,16 +49,12 @@ class LinearLoss:
     def matvec(self, w):
         if isinstance(self.X, LinearOperator):
             return np.asarray(self.X.matvec(w), dtype=np.float64).reshape(-1)
-        if self.X.dtype == np.float32:             # (X^T)^T w, X read as float32
-            return xt_dot(self.X.T, np.asarray(w, dtype=np.float64))
-        return np.asarray(self.X @ w, dtype=np.float64).reshape(-1)
+        return times(self.X, w)
 
     def rmatvec(self, u):
         if isinstance(self.X, LinearOperator):
             return np.asarray(self.X.rmatvec(u), dtype=np.float64).reshape(-1)
-        if self.X.dtype == np.float32:
-            return xt_dot(self.X, np.asarray(u, dtype=np.float64))
-        return np.asarray(self.X.T @ u, dtype=np.float64).reshape(-1)
+        return transpose_times(self.X, u)
 
     def value(self, z):
         if self.loss == "squared":

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._design_ops import xt_dot
+from .._products import times, transpose_times
 from .fused_penalty import FusedPenalty, fused_dual_norm
 
 __all__ = ["FusedProblem", "FusedSolution"]
@@ -69,23 +69,16 @@ class FusedProblem:
         self._tv_direction = None
 
     # -- the centered design
-    # float32 X: products read X in its own dtype and accumulate in double (xt_dot; X @ w
-    # as (X^T)^T w): a float32 product of a column of large mean lost the centered value
-    # (alpha_max and the gap's dual norm off by ~1%: w = 0 certified below alpha_max).
-    # float64 X: NumPy / scipy products (no copy of X either way).
+    # float32 X is read in its own dtype with double accumulation (l1core._products): a
+    # float32 product of a column of large mean lost the centered value (alpha_max and the
+    # gap's dual norm off by ~1%: w = 0 certified below alpha_max)
     def _xt(self, u):
-        u = np.asarray(u, dtype=np.float64)
-        if self.X.dtype == np.float32:
-            return xt_dot(self.X, u)
-        return np.asarray(self.X.T @ u, dtype=np.float64).reshape(-1)
+        return transpose_times(self.X, u)
 
     def matvec(self, w):
         """``Xc w``."""
         w = np.asarray(w, dtype=np.float64)
-        if self.X.dtype == np.float32:
-            z = xt_dot(self.X.T, w)
-        else:
-            z = np.asarray(self.X @ w, dtype=np.float64).reshape(-1)
+        z = times(self.X, w)
         return z - self.xbar @ w if self.fit_intercept else z
 
     def rmatvec(self, u):
